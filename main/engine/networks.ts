@@ -1,0 +1,140 @@
+/**
+ * DCGAN generator and discriminator for 28, 32 and 64 px images, with an
+ * optional class-conditional variant: the generator sees a one-hot label next
+ * to its noise, the discriminator adds a projection of the label embedding
+ * onto its features (Miyato & Koyama 2018).
+ */
+import { tf } from './tf.js';
+import { ParamSet } from './params.js';
+import type { Rng } from './rng.js';
+import { addBatchNorm, batchNorm, conv, convTranspose, dense, leaky, type Mode } from './layers.js';
+
+export const SIZES = [28, 32, 64] as const;
+export type ImageSize = (typeof SIZES)[number];
+
+export interface NetSpec {
+  size: ImageSize;
+  channels: 1 | 3;
+  zDim: number;
+  /** Channels of the widest-but-one layer: 64 gives the DCGAN tutorial's 128/64. */
+  width: number;
+  /** 0 for an unconditional model. */
+  numClasses: number;
+  dropout: number;
+}
+
+const KERNEL = 5;
+
+/** Upsampling stages: 7→14→28, or 4→8→16→32(→64). */
+export function layout(size: ImageSize): { base: number; stages: number } {
+  switch (size) {
+    case 28:
+      return { base: 7, stages: 2 };
+    case 32:
+      return { base: 4, stages: 3 };
+    case 64:
+      return { base: 4, stages: 4 };
+  }
+}
+
+function gWidths(spec: NetSpec): number[] {
+  const { stages } = layout(spec.size);
+  // stages+1 entries: dense output channels, then each stage's output.
+  const widths = Array.from({ length: stages }, (_, i) => spec.width * 2 ** (stages - 1 - i));
+  return [...widths, spec.channels];
+}
+
+function dWidths(spec: NetSpec): number[] {
+  const { stages } = layout(spec.size);
+  return Array.from({ length: stages }, (_, i) => spec.width * 2 ** i);
+}
+
+export function createGenerator(spec: NetSpec, rng: Rng): ParamSet {
+  const p = new ParamSet('G');
+  const { base, stages } = layout(spec.size);
+  const w = gWidths(spec);
+  p.normal('dense/W', [spec.zDim + spec.numClasses, base * base * w[0]], rng);
+  addBatchNorm(p, 'bn0', w[0]);
+  for (let i = 0; i < stages; i++) {
+    p.normal(`up${i}/W`, [KERNEL, KERNEL, w[i + 1], w[i]], rng);
+    if (i < stages - 1) addBatchNorm(p, `bn${i + 1}`, w[i + 1]);
+    else p.constant(`up${i}/b`, [w[i + 1]], 0);
+  }
+  return p;
+}
+
+export function createDiscriminator(spec: NetSpec, rng: Rng): ParamSet {
+  const p = new ParamSet('D');
+  const w = dWidths(spec);
+  let cin: number = spec.channels;
+  for (let i = 0; i < w.length; i++) {
+    p.normal(`conv${i}/W`, [KERNEL, KERNEL, cin, w[i]], rng);
+    p.constant(`conv${i}/b`, [w[i]], 0);
+    cin = w[i];
+  }
+  const feat = discriminatorFeatureShape(spec).reduce((a, b) => a * b, 1);
+  p.normal('out/W', [feat, 1], rng);
+  p.constant('out/b', [1], 0);
+  if (spec.numClasses > 0) p.normal('embed', [spec.numClasses, feat], rng);
+  return p;
+}
+
+/** Shape of the features before the last dense layer, without the batch axis. */
+export function discriminatorFeatureShape(spec: NetSpec): [number, number, number] {
+  const w = dWidths(spec);
+  return [Math.ceil(spec.size / 2 ** w.length), Math.ceil(spec.size / 2 ** w.length), w[w.length - 1]];
+}
+
+/** Shapes of the dropout masks one discriminator pass needs, without the batch axis. */
+export function dropoutShapes(spec: NetSpec): number[][] {
+  if (spec.dropout <= 0) return [];
+  let s: number = spec.size;
+  return dWidths(spec).map((c) => {
+    s = Math.ceil(s / 2);
+    return [s, s, c];
+  });
+}
+
+function oneHot(labels: tf.Tensor1D, numClasses: number): tf.Tensor2D {
+  return tf.oneHot(tf.cast(labels, 'int32') as tf.Tensor1D, numClasses).toFloat() as tf.Tensor2D;
+}
+
+/** z [n, zDim] (and labels [n] for conditional models) → images [n, size, size, channels] in [-1, 1]. */
+export function generate(p: ParamSet, spec: NetSpec, z: tf.Tensor2D, labels: tf.Tensor1D | null, mode: Mode): tf.Tensor4D {
+  const { base, stages } = layout(spec.size);
+  const w = gWidths(spec);
+  let input = z;
+  if (spec.numClasses > 0) {
+    if (!labels) throw new Error('a conditional generator needs labels');
+    input = tf.concat([z, oneHot(labels, spec.numClasses)], 1);
+  }
+  let h = dense(input, p.get('dense/W'));
+  let x = tf.reshape(h, [z.shape[0], base, base, w[0]]) as tf.Tensor4D;
+  x = leaky(batchNorm(x, p, 'bn0', mode));
+  for (let i = 0; i < stages; i++) {
+    const last = i === stages - 1;
+    x = convTranspose(x, p.get(`up${i}/W`), last ? p.get(`up${i}/b`) : undefined, 2);
+    x = last ? tf.tanh(x) : leaky(batchNorm(x, p, `bn${i + 1}`, mode));
+  }
+  return x;
+}
+
+/** images [n, size, size, channels] → logits [n]. */
+export function discriminate(p: ParamSet, spec: NetSpec, images: tf.Tensor4D, labels: tf.Tensor1D | null, mode: Mode): tf.Tensor1D {
+  const n = images.shape[0];
+  let x = images;
+  const convs = dWidths(spec).length;
+  for (let i = 0; i < convs; i++) {
+    x = leaky(conv(x, p.get(`conv${i}/W`), p.get(`conv${i}/b`), 2));
+    const mask = mode.training ? mode.dropoutMasks?.[i] : undefined;
+    if (mask) x = tf.mul(x, mask);
+  }
+  const feat = tf.reshape(x, [n, -1]) as tf.Tensor2D;
+  let logit = tf.reshape(dense(feat, p.get('out/W'), p.get('out/b')), [n]) as tf.Tensor1D;
+  if (spec.numClasses > 0) {
+    if (!labels) throw new Error('a conditional discriminator needs labels');
+    const e = tf.matMul(oneHot(labels, spec.numClasses), p.get('embed') as tf.Tensor2D);
+    logit = tf.add(logit, tf.sum(tf.mul(e, feat), 1));
+  }
+  return logit;
+}

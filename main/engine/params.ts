@@ -1,0 +1,73 @@
+import { tf } from './tf.js';
+import type { Rng } from './rng.js';
+
+/**
+ * A network's weights: trainable variables and non-trained state (batch-norm
+ * running statistics), each in creation order so initialisation and
+ * checkpoints are reproducible.
+ */
+export class ParamSet {
+  readonly trainable = new Map<string, tf.Variable>();
+  readonly state = new Map<string, tf.Variable>();
+
+  constructor(readonly prefix: string) {}
+
+  private add(map: Map<string, tf.Variable>, name: string, value: tf.Tensor, trainable: boolean): tf.Variable {
+    const full = `${this.prefix}/${name}`;
+    if (this.trainable.has(full) || this.state.has(full)) throw new Error(`duplicate parameter ${full}`);
+    const v = tf.variable(value, trainable, full);
+    value.dispose();
+    map.set(full, v);
+    return v;
+  }
+
+  normal(name: string, shape: number[], rng: Rng, std = 0.02, mean = 0): tf.Variable {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return this.add(this.trainable, name, tf.tensor(rng.normal(n, mean, std), shape), true);
+  }
+
+  constant(name: string, shape: number[], value: number): tf.Variable {
+    return this.add(this.trainable, name, tf.fill(shape, value), true);
+  }
+
+  stateConstant(name: string, shape: number[], value: number): tf.Variable {
+    return this.add(this.state, name, tf.fill(shape, value), false);
+  }
+
+  get(name: string): tf.Variable {
+    const full = `${this.prefix}/${name}`;
+    const v = this.trainable.get(full) ?? this.state.get(full);
+    if (!v) throw new Error(`missing parameter ${full}`);
+    return v;
+  }
+
+  trainableList(): tf.Variable[] {
+    return [...this.trainable.values()];
+  }
+
+  all(): Map<string, tf.Variable> {
+    return new Map([...this.trainable, ...this.state]);
+  }
+
+  countTrainable(): number {
+    let n = 0;
+    for (const v of this.trainable.values()) n += v.size;
+    return n;
+  }
+
+  /** A non-trainable copy under another prefix (the EMA generator). */
+  clone(prefix: string): ParamSet {
+    const out = new ParamSet(prefix);
+    for (const [name, v] of this.all()) {
+      const local = name.slice(this.prefix.length + 1);
+      out.add(this.state.has(name) ? out.state : out.trainable, local, tf.clone(v), false);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of this.all().values()) v.dispose();
+    this.trainable.clear();
+    this.state.clear();
+  }
+}

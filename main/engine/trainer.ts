@@ -1,0 +1,276 @@
+/**
+ * One GAN training run in memory: networks, optimizers, random state, and the
+ * step of the seeds — k discriminator steps on a real and a generated batch,
+ * then one generator step.
+ */
+import { tf } from './tf.js';
+import { Adam } from './adam.js';
+import type { CheckpointData, TensorData } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import { discriminatorLoss, generatorLoss, gradientPenalty, verdict } from './losses.js';
+import {
+  createDiscriminator,
+  createGenerator,
+  discriminate,
+  dropoutShapes,
+  generate,
+  SIZES,
+  type ImageSize,
+  type NetSpec,
+} from './networks.js';
+import type { ParamSet } from './params.js';
+import { Rng } from './rng.js';
+import type { Mode } from './layers.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { StudioError } from '../errors.js';
+
+export interface StepMetrics {
+  step: number;
+  dLoss: number;
+  gLoss: number;
+  /** Mean D(x) on the real batch, as a probability. */
+  dReal: number;
+  /** Mean D(G(z)) on the generated batch, as a probability. */
+  dFake: number;
+  ms: number;
+  imagesPerSec: number;
+}
+
+export function specFor(config: TrainConfig, data: Dataset): NetSpec {
+  if (!(SIZES as readonly number[]).includes(data.size)) {
+    throw new StudioError(`dataset ${data.name} has ${data.size} px images; models are built for ${SIZES.join(', ')} px`);
+  }
+  const conditional = config.model === 'cdcgan';
+  if (conditional && (!data.labels || data.classNames.length < 2)) {
+    throw new StudioError(`dataset ${data.name} has no class labels; train it with --model dcgan`);
+  }
+  return {
+    size: data.size as ImageSize,
+    channels: data.channels,
+    zDim: config.zDim,
+    width: config.width,
+    numClasses: conditional ? data.classNames.length : 0,
+    dropout: config.dropout,
+  };
+}
+
+export class Trainer {
+  readonly G: ParamSet;
+  readonly D: ParamSet;
+  readonly ema: ParamSet | null;
+  readonly optG: Adam;
+  readonly optD: Adam;
+  step = 0;
+  private rng: Rng;
+
+  private constructor(
+    readonly config: TrainConfig,
+    readonly spec: NetSpec,
+    private readonly data: Dataset,
+    from?: CheckpointData,
+  ) {
+    const init = Rng.fromSeed(config.seed);
+    this.G = createGenerator(spec, init);
+    this.D = createDiscriminator(spec, init);
+    this.ema = config.emaDecay > 0 ? this.G.clone('EMA') : null;
+    this.optG = new Adam('adamG', this.G.trainableList(), { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G });
+    this.optD = new Adam('adamD', this.D.trainableList(), { lr: config.lrD, beta1: config.beta1D, beta2: config.beta2D });
+    this.rng = init;
+    if (from) this.restore(from);
+  }
+
+  static create(config: TrainConfig, data: Dataset, from?: CheckpointData): Trainer {
+    const spec = from ? from.spec : specFor(config, data);
+    if (from && (from.spec.size !== data.size || from.spec.channels !== data.channels)) {
+      throw new StudioError(`checkpoint was trained on ${from.spec.size} px ×${from.spec.channels} images, dataset has ${data.size} px ×${data.channels}`);
+    }
+    return new Trainer(config, spec, data, from);
+  }
+
+  private realBatch(n: number): { images: tf.Tensor4D; labels: tf.Tensor1D | null } {
+    const { size, channels, count, images, labels } = this.data;
+    const per = size * size * channels;
+    const out = new Float32Array(n * per);
+    const lab = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = this.rng.int(count);
+      out.set(images.subarray(k * per, (k + 1) * per), i * per);
+      if (labels) lab[i] = labels[k];
+    }
+    return {
+      images: tf.tensor4d(out, [n, size, size, channels]),
+      labels: this.spec.numClasses > 0 ? tf.tensor1d(lab, 'int32') : null,
+    };
+  }
+
+  private noise(n: number): { z: tf.Tensor2D; labels: tf.Tensor1D | null } {
+    const z = tf.tensor2d(this.rng.normal(n * this.spec.zDim), [n, this.spec.zDim]);
+    if (this.spec.numClasses === 0) return { z, labels: null };
+    const lab = new Int32Array(n);
+    for (let i = 0; i < n; i++) lab[i] = this.rng.int(this.spec.numClasses);
+    return { z, labels: tf.tensor1d(lab, 'int32') };
+  }
+
+  /** Inverted-dropout keep masks (0 or 1/keep) for one discriminator pass. */
+  private dropout(n: number): Mode {
+    const rate = this.spec.dropout;
+    const shapes = dropoutShapes(this.spec);
+    if (rate <= 0 || shapes.length === 0) return { training: true };
+    const keep = 1 - rate;
+    const threshold = rate * 4294967296;
+    const scale = 1 / keep;
+    const masks = shapes.map((s) => {
+      const size = n * s.reduce((a, b) => a * b, 1);
+      const m = new Float32Array(size);
+      for (let i = 0; i < size; i++) m[i] = this.rng.uint32() >= threshold ? scale : 0;
+      return tf.tensor4d(m, [n, s[0], s[1], s[2]]);
+    });
+    return { training: true, dropoutMasks: masks };
+  }
+
+  /** One training step: config.dSteps discriminator updates, then one generator update. */
+  trainStep(): StepMetrics {
+    const t0 = performance.now();
+    const { loss, batch: n, dSteps, gpWeight } = this.config;
+    const spec = this.spec;
+    const metrics = tf.tidy(() => {
+      let dLoss: tf.Scalar | null = null;
+      let realLogits: tf.Tensor1D | null = null;
+      let fakeLogits: tf.Tensor1D | null = null;
+      for (let k = 0; k < dSteps; k++) {
+        const real = this.realBatch(n);
+        const { z, labels } = this.noise(n);
+        // Generated outside the gradient scope: the D step does not train G.
+        const fake = generate(this.G, spec, z, labels, { training: true });
+        const realMode = this.dropout(n);
+        const fakeMode = this.dropout(n);
+        const eps = loss === 'wgan-gp' ? tf.tensor4d(this.rng.fillUniform(new Float32Array(n)), [n, 1, 1, 1]) : null;
+        const { value, grads } = tf.variableGrads(() => {
+          const r = discriminate(this.D, spec, real.images, real.labels, realMode);
+          const f = discriminate(this.D, spec, fake, labels, fakeMode);
+          // Kept past the gradient scope for the metrics; released below.
+          realLogits?.dispose();
+          fakeLogits?.dispose();
+          realLogits = tf.keep(r);
+          fakeLogits = tf.keep(f);
+          let l = discriminatorLoss(loss, r, f);
+          if (eps) {
+            const critic = (x: tf.Tensor4D) => discriminate(this.D, spec, x, real.labels, realMode);
+            l = tf.add(l, gradientPenalty(critic, real.images, fake, eps, gpWeight));
+          }
+          return l;
+        }, this.D.trainableList());
+        this.optD.apply(grads);
+        dLoss = value;
+      }
+      const { z, labels } = this.noise(n);
+      const gMode = this.dropout(n);
+      const { value: gLoss, grads } = tf.variableGrads(() => {
+        const fake = generate(this.G, spec, z, labels, { training: true });
+        return generatorLoss(loss, discriminate(this.D, spec, fake, labels, gMode));
+      }, this.G.trainableList());
+      this.optG.apply(grads);
+      const out = tf.stack([
+        dLoss!,
+        gLoss,
+        tf.mean(verdict(loss, realLogits!)),
+        tf.mean(verdict(loss, fakeLogits!)),
+      ]).dataSync();
+      tf.dispose([realLogits!, fakeLogits!]);
+      return Array.from(out);
+    });
+    this.updateEma();
+    this.step++;
+    const ms = performance.now() - t0;
+    return {
+      step: this.step,
+      dLoss: metrics[0],
+      gLoss: metrics[1],
+      dReal: metrics[2],
+      dFake: metrics[3],
+      ms,
+      imagesPerSec: (n * 1000) / ms,
+    };
+  }
+
+  private updateEma(): void {
+    const ema = this.ema;
+    if (!ema) return;
+    const d = this.config.emaDecay;
+    tf.tidy(() => {
+      for (const [name, v] of this.G.all()) {
+        const target = ema.get(name.slice(2));
+        // Running statistics are copied: averaging them would describe no real network.
+        target.assign(this.G.state.has(name) ? v : tf.add(tf.mul(target, d), tf.mul(v, 1 - d)));
+      }
+    });
+  }
+
+  /** Images in [-1, 1] from explicit latents, by the EMA generator when there is one, in inference mode. */
+  generateImages(z: Float32Array, labels: Int32Array | null): Float32Array {
+    const n = z.length / this.spec.zDim;
+    const p = this.ema ?? this.G;
+    return tf.tidy(() => {
+      const zt = tf.tensor2d(z, [n, this.spec.zDim]);
+      const lt = this.spec.numClasses > 0 ? tf.tensor1d(labels ?? new Int32Array(n), 'int32') : null;
+      return generate(p, this.spec, zt, lt, { training: false }).dataSync() as Float32Array;
+    });
+  }
+
+  private allTensors(): Map<string, tf.Variable> {
+    return new Map([
+      ...this.G.all(),
+      ...this.D.all(),
+      ...(this.ema ? this.ema.all() : []),
+      ...this.optG.stateTensors(),
+      ...this.optD.stateTensors(),
+    ]);
+  }
+
+  toCheckpoint(): CheckpointData {
+    const tensors = new Map<string, TensorData>();
+    for (const [name, v] of this.allTensors()) tensors.set(name, { shape: v.shape, data: v.dataSync() as Float32Array });
+    return {
+      step: this.step,
+      config: this.config,
+      spec: this.spec,
+      rng: this.rng.state(),
+      iterations: { adamG: this.optG.iterations, adamD: this.optD.iterations },
+      tensors,
+    };
+  }
+
+  private restore(c: CheckpointData): void {
+    let emaMissing = false;
+    for (const [name, v] of this.allTensors()) {
+      const t = c.tensors.get(name);
+      if (!t) {
+        if (name.startsWith('EMA/')) {
+          emaMissing = true;
+          continue;
+        }
+        throw new StudioError(`checkpoint lacks tensor ${name}; it belongs to a different model`);
+      }
+      if (t.shape.join(',') !== v.shape.join(',')) {
+        throw new StudioError(`checkpoint tensor ${name} has shape [${t.shape}] but the model needs [${v.shape}]`);
+      }
+      v.assign(tf.tensor(t.data, t.shape));
+    }
+    // A checkpoint from a run without EMA starts its EMA from the generator.
+    if (this.ema && emaMissing) {
+      for (const [name, v] of this.G.all()) this.ema.get(name.slice(2)).assign(v);
+    }
+    this.step = c.step;
+    this.rng = Rng.fromState(c.rng);
+    this.optG.iterations = c.iterations.adamG ?? 0;
+    this.optD.iterations = c.iterations.adamD ?? 0;
+  }
+
+  dispose(): void {
+    this.G.dispose();
+    this.D.dispose();
+    this.ema?.dispose();
+    this.optG.dispose();
+    this.optD.dispose();
+  }
+}
