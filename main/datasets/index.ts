@@ -12,10 +12,14 @@ export function builtinDatasetNames(): string[] {
   return Object.keys(BUILTIN);
 }
 
-export function loadDataset(name: string): Dataset {
-  const load = BUILTIN[name];
-  if (!load) {
+/** Refuses an unknown dataset name before any work starts. */
+export function checkDatasetName(name: string): void {
+  if (!Object.hasOwn(BUILTIN, name)) {
     throw new StudioError(`unknown dataset "${name}"; available: ${builtinDatasetNames().join(', ')}`);
   }
-  return load();
+}
+
+export function loadDataset(name: string): Dataset {
+  checkDatasetName(name);
+  return BUILTIN[name]();
 }

@@ -66,7 +66,8 @@ export class Trainer {
   private constructor(
     readonly config: TrainConfig,
     readonly spec: NetSpec,
-    private readonly data: Dataset,
+    /** Null for a trainer restored only to generate images. */
+    private readonly data: Dataset | null,
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
@@ -87,7 +88,13 @@ export class Trainer {
     return new Trainer(config, spec, data, from);
   }
 
+  /** The networks of a checkpoint, for generating images; it cannot train. */
+  static fromCheckpoint(c: CheckpointData): Trainer {
+    return new Trainer(c.config, c.spec, null, c);
+  }
+
   private realBatch(n: number): { images: tf.Tensor4D; labels: tf.Tensor1D | null } {
+    if (!this.data) throw new Error('this trainer was restored for sampling only');
     const { size, channels, count, images, labels } = this.data;
     const per = size * size * channels;
     const out = new Float32Array(n * per);

@@ -1,0 +1,47 @@
+export const USAGE = `GAN Studio — train, watch and explore generative adversarial networks
+
+Usage: gan-studio <command> [options]
+
+Commands:
+  train      train a GAN on a dataset (default: builtin:mnist, 1200 steps)
+  resume     continue a run from its newest checkpoint
+  sample     write PNG images from a trained run
+  runs       list runs
+  backends   show which tensor backends work on this machine
+
+Run \`gan-studio <command> --help\` for a command's options.
+Data lives in $GAN_STUDIO_HOME (default: the platform's application-data folder).`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  train: `Usage: gan-studio train [options]
+
+  --dataset NAME        dataset to learn (default builtin:mnist)
+  --model dcgan|cdcgan  unconditional, or class-conditional on the dataset's labels (default dcgan)
+  --loss bce|hinge|lsgan|wgan-gp   (default bce, the non-saturating loss)
+  --steps N             generator steps (default 1200)
+  --batch B             images per minibatch (default 64)
+  --d-steps K           discriminator steps per generator step (default 1; 5 for wgan-gp)
+  --lr-g X, --lr-d Y    Adam learning rates (default 0.0002)
+  --z-dim N             latent size (default 100)
+  --width N             network width (default 64)
+  --ema DECAY           keep an averaged generator for sampling, e.g. 0.999 (default off)
+  --checkpoint-every N  steps between checkpoints (default 200)
+  --seed S              random seed (default 1)
+  --backend auto|tensorflow|wasm|cpu  (default auto: the fastest that works)
+  --json                one JSON object per line; the last is a summary
+
+Ctrl-C stops after the current step and saves a checkpoint.`,
+  resume: `Usage: gan-studio resume --run ID [--steps N] [--json]
+
+  Continues a stopped or interrupted run from its newest checkpoint, up to its
+  target step, or N steps more with --steps.`,
+  sample: `Usage: gan-studio sample --run ID --out DIR [options]
+
+  --count N     images to write (default 64)
+  --seed S      latent seed (default 1): the same seed gives the same images
+  --class K     class-conditional runs: only class K
+  --backend B   tensor backend (default auto)
+  --json        print a JSON summary`,
+  runs: `Usage: gan-studio runs [--json]`,
+  backends: `Usage: gan-studio backends [--json]`,
+};

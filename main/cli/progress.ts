@@ -1,0 +1,52 @@
+import type { StepMetrics } from '../engine/trainer.js';
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** One status line: bar, step, losses, the two probabilities users watch, speed and time left. */
+export function progressLine(m: StepMetrics, start: number, target: number, msPerStep: number, width = 24): string {
+  const frac = Math.min(1, Math.max(0, (m.step - start) / Math.max(1, target - start)));
+  const filled = Math.round(frac * width);
+  const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+  const eta = ((target - m.step) * msPerStep) / 1000;
+  return (
+    `${bar} ${m.step}/${target}  D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}  ` +
+    `D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}  ${m.imagesPerSec.toFixed(0)} img/s  ETA ${duration(eta)}`
+  );
+}
+
+/** Redraws one line on a terminal, at most ten times a second. */
+export class ProgressBar {
+  private lastDraw = 0;
+  private smoothedMs = 0;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly start: number,
+    private readonly target: number,
+  ) {}
+
+  update(m: StepMetrics): void {
+    this.smoothedMs = this.smoothedMs === 0 ? m.ms : 0.9 * this.smoothedMs + 0.1 * m.ms;
+    const now = performance.now();
+    if (now - this.lastDraw < 100 && m.step < this.target) return;
+    this.lastDraw = now;
+    const line = progressLine(m, this.start, this.target, this.smoothedMs, 24);
+    this.out.write(`\r\x1b[2K${line.slice(0, (this.out.columns || 120) - 1)}`);
+  }
+
+  /** Moves below the bar so the next message starts on its own line. */
+  interrupt(message: string): void {
+    this.out.write(`\r\x1b[2K${message}\n`);
+    this.lastDraw = 0;
+  }
+
+  end(): void {
+    this.out.write('\n');
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The host side of a training worker: start a job, steer it, hear its events.
+ */
+import { Worker } from 'node:worker_threads';
+import { StudioError } from '../errors.js';
+import type { ControlMessage, RunSummary, TrainJob, TrainingEvent } from './protocol.js';
+
+export class TrainingSession {
+  /** Resolves with the summary when the run completes or is stopped; rejects with a StudioError if it fails. */
+  readonly done: Promise<RunSummary>;
+  private readonly worker: Worker;
+  private finished = false;
+
+  private constructor(job: TrainJob, listener: (e: TrainingEvent) => void) {
+    this.worker = new Worker(new URL('./worker.js', import.meta.url));
+    this.done = new Promise<RunSummary>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        this.finished = true;
+        fn();
+      };
+      this.worker.on('message', (e: TrainingEvent) => {
+        listener(e);
+        if (e.type === 'done') settle(() => resolve(e.summary));
+        else if (e.type === 'error') settle(() => reject(new StudioError(e.message)));
+      });
+      this.worker.on('error', (err) => settle(() => reject(new StudioError(`training worker crashed: ${err.message}`))));
+      this.worker.on('exit', (code) =>
+        settle(() => reject(new StudioError(`training worker exited (code ${code}) before the run finished; resume it to continue from its last checkpoint`))),
+      );
+    });
+    this.send({ type: 'start', job });
+  }
+
+  static start(job: TrainJob, listener: (e: TrainingEvent) => void = () => {}): TrainingSession {
+    return new TrainingSession(job, listener);
+  }
+
+  get running(): boolean {
+    return !this.finished;
+  }
+
+  pause(): void {
+    this.send({ type: 'pause' });
+  }
+
+  resume(): void {
+    this.send({ type: 'resume' });
+  }
+
+  /** Asks the run to stop after the current step; it saves a checkpoint first. */
+  stop(): Promise<RunSummary> {
+    this.send({ type: 'stop' });
+    return this.done;
+  }
+
+  /** Ends the worker at once, without a final checkpoint. */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private send(msg: ControlMessage): void {
+    if (!this.finished) this.worker.postMessage(msg);
+  }
+}
