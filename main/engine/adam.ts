@@ -17,11 +17,12 @@ export class Adam {
   iterations = 0;
   private readonly eps: number;
 
-  constructor(readonly name: string, private readonly vars: tf.Variable[], private readonly s: AdamSettings) {
+  /** `vars` by stable name (the checkpoint key); gradients arrive keyed by tfjs variable name. */
+  constructor(readonly name: string, private readonly vars: Map<string, tf.Variable>, private readonly s: AdamSettings) {
     this.eps = s.epsilon ?? 1e-8;
-    for (const x of vars) {
-      this.m.set(x.name, tf.variable(tf.zerosLike(x), false, `${name}/m/${x.name}`));
-      this.v.set(x.name, tf.variable(tf.zerosLike(x), false, `${name}/v/${x.name}`));
+    for (const [key, x] of vars) {
+      this.m.set(key, tf.variable(tf.zerosLike(x), false));
+      this.v.set(key, tf.variable(tf.zerosLike(x), false));
     }
   }
 
@@ -31,11 +32,11 @@ export class Adam {
     const t = this.iterations;
     const stepSize = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
     tf.tidy(() => {
-      for (const x of this.vars) {
+      for (const [key, x] of this.vars) {
         const g = grads[x.name];
         if (!g) continue;
-        const m = this.m.get(x.name)!;
-        const v = this.v.get(x.name)!;
+        const m = this.m.get(key)!;
+        const v = this.v.get(key)!;
         const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
         m.assign(m1);

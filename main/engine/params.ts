@@ -15,7 +15,9 @@ export class ParamSet {
   private add(map: Map<string, tf.Variable>, name: string, value: tf.Tensor, trainable: boolean): tf.Variable {
     const full = `${this.prefix}/${name}`;
     if (this.trainable.has(full) || this.state.has(full)) throw new Error(`duplicate parameter ${full}`);
-    const v = tf.variable(value, trainable, full);
+    // tfjs names must be unique per process; ours only per network, so several
+    // trainers (a run and a sampler) can live side by side.
+    const v = tf.variable(value, trainable);
     value.dispose();
     map.set(full, v);
     return v;

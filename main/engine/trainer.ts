@@ -74,8 +74,8 @@ export class Trainer {
     this.G = createGenerator(spec, init);
     this.D = createDiscriminator(spec, init);
     this.ema = config.emaDecay > 0 ? this.G.clone('EMA') : null;
-    this.optG = new Adam('adamG', this.G.trainableList(), { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G });
-    this.optD = new Adam('adamD', this.D.trainableList(), { lr: config.lrD, beta1: config.beta1D, beta2: config.beta2D });
+    this.optG = new Adam('adamG', this.G.trainable, { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G });
+    this.optD = new Adam('adamD', this.D.trainable, { lr: config.lrD, beta1: config.beta1D, beta2: config.beta2D });
     this.rng = init;
     if (from) this.restore(from);
   }

@@ -1,0 +1,102 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeCheckpoint, encodeCheckpoint } from '../main/engine/checkpoint.js';
+import { LOSSES } from '../main/engine/config.js';
+import { Trainer } from '../main/engine/trainer.js';
+import { loadMnist } from '../main/datasets/mnist.js';
+import { onBackend, tf, tinyConfig } from './helpers.js';
+
+const data = loadMnist();
+
+function weightsOf(t: Trainer): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, v] of t.toCheckpoint().tensors) out.set(name, v.data);
+  return out;
+}
+
+describe('trainer on the wasm backend', () => {
+  before(() => onBackend('wasm'));
+
+  test('a training step leaks no tensors', () => {
+    const t = Trainer.create(tinyConfig(), data);
+    t.trainStep();
+    const after1 = tf.memory().numTensors;
+    t.trainStep();
+    t.trainStep();
+    assert.equal(tf.memory().numTensors, after1);
+    t.dispose();
+  });
+
+  for (const loss of LOSSES) {
+    test(`${loss}: a step reports finite losses and D(x), D(G(z)) as probabilities, and changes both networks`, () => {
+      const t = Trainer.create(tinyConfig({ loss, model: loss === 'hinge' ? 'cdcgan' : 'dcgan', emaDecay: 0.9 }), data);
+      const before = weightsOf(t);
+      const m = t.trainStep();
+      assert.equal(m.step, 1);
+      for (const v of [m.dLoss, m.gLoss]) assert.ok(Number.isFinite(v));
+      for (const p of [m.dReal, m.dFake]) assert.ok(p >= 0 && p <= 1, `probability ${p}`);
+      assert.ok(m.imagesPerSec > 0);
+      const after = weightsOf(t);
+      for (const net of ['G/', 'D/']) {
+        const name = [...before.keys()].find((k) => k.startsWith(net) && k.endsWith('/W'))!;
+        assert.notDeepEqual(after.get(name), before.get(name), `${name} did not change`);
+      }
+      assert.equal(t.optD.iterations, t.config.dSteps);
+      assert.equal(t.optG.iterations, 1);
+      t.dispose();
+    });
+  }
+});
+
+describe('trainer on the deterministic cpu backend', () => {
+  before(() => onBackend('cpu'));
+
+  // One critic step keeps the second-order WGAN-GP path affordable on the slow cpu backend.
+  for (const over of [{}, { model: 'cdcgan', loss: 'wgan-gp', dSteps: 1, emaDecay: 0.9 }] as const) {
+    test(`resume continues the same run: 2N steps = N, checkpoint, N more (${JSON.stringify(over)})`, () => {
+      const config = tinyConfig(over);
+      const N = 2;
+      const straight = Trainer.create(config, data);
+      for (let i = 0; i < 2 * N; i++) straight.trainStep();
+      const want = straight.toCheckpoint();
+      straight.dispose();
+
+      const first = Trainer.create(config, data);
+      for (let i = 0; i < N; i++) first.trainStep();
+      const saved = decodeCheckpoint(Buffer.concat(encodeCheckpoint(first.toCheckpoint())));
+      first.dispose();
+      const second = Trainer.create(config, data, saved);
+      assert.equal(second.step, N);
+      for (let i = 0; i < N; i++) second.trainStep();
+      const got = second.toCheckpoint();
+      second.dispose();
+
+      assert.equal(got.step, 2 * N);
+      assert.deepEqual(got.iterations, want.iterations);
+      assert.deepEqual(got.rng, want.rng);
+      assert.deepEqual([...got.tensors.keys()], [...want.tensors.keys()]);
+      for (const [name, t] of want.tensors) assert.deepEqual(got.tensors.get(name)!.data, t.data, `${name} differs`);
+    });
+  }
+
+  test('the same seed trains the same weights; another seed does not', () => {
+    const run = (seed: number) => {
+      const t = Trainer.create(tinyConfig({ seed }), data);
+      t.trainStep();
+      t.trainStep();
+      const w = weightsOf(t).get('G/dense/W')!;
+      t.dispose();
+      return w;
+    };
+    assert.deepEqual(run(5), run(5));
+    assert.notDeepEqual(run(5), run(6));
+  });
+
+  test('a checkpoint from another model is refused with a clear message', () => {
+    const t = Trainer.create(tinyConfig(), data);
+    const c = t.toCheckpoint();
+    t.dispose();
+    c.tensors.delete('D/out/W');
+    assert.throws(() => Trainer.create(tinyConfig(), data, c), /lacks tensor D\/out\/W/);
+  });
+});
