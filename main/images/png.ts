@@ -24,7 +24,10 @@ export function toBytes(batch: ImageBatch, index: number): Uint8Array {
 }
 
 export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Buffer> {
-  return sharp(pixels, { raw: { width, height, channels } }).png({ compressionLevel: 6 }).toBuffer();
+  const img = sharp(pixels, { raw: { width, height, channels } });
+  // Without this sharp widens one-channel input to RGB.
+  if (channels === 1) img.toColourspace('b-w');
+  return img.png({ compressionLevel: 6 }).toBuffer();
 }
 
 export function imagePng(batch: ImageBatch, index: number): Promise<Buffer> {

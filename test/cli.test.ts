@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { tempDir } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../bin/gan-studio.js', import.meta.url));
+
+function cli(args: string[], home: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, GAN_STUDIO_HOME: home }, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tfjsNodeInstalled(): boolean {
+  const require = createRequire(import.meta.url);
+  for (const pkg of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
+    try {
+      require.resolve(pkg);
+      return true;
+    } catch {
+      /* absent, as on a machine where its libtensorflow cannot download */
+    }
+  }
+  return false;
+}
+
+test('--help works and lists the commands', () => {
+  const r = cli(['--help'], tempDir());
+  assert.equal(r.code, 0);
+  for (const cmd of ['train', 'resume', 'sample', 'runs', 'backends']) assert.match(r.stdout, new RegExp(`\\b${cmd}\\b`));
+  const t = cli(['train', '--help'], tempDir());
+  assert.equal(t.code, 0);
+  assert.match(t.stdout, /--loss bce\|hinge\|lsgan\|wgan-gp/);
+});
+
+const BAD: [string, string[], RegExp][] = [
+  ['an unknown dataset', ['train', '--dataset', 'nope'], /unknown dataset "nope"; available: builtin:mnist/],
+  ['a negative step count', ['train', '--steps', '-5'], /--steps must be a whole number ≥ 1, got "-5"/],
+  ['a learning rate that is not a number', ['train', '--lr-g', 'fast'], /--lr-g must be a number/],
+  ['an out-of-range learning rate', ['train', '--lr-d', '5'], /--lr-d: Number must be less than or equal to 1/],
+  ['an unknown loss', ['train', '--loss', 'magic'], /--loss: Invalid enum value/],
+  ['an unknown option', ['train', '--bogus'], /unknown option '--bogus'/],
+  ['a missing run', ['resume', '--run', 'nope'], /no run "nope"/],
+  ['sampling a missing run', ['sample', '--run', 'nope', '--out', 'x'], /no run "nope"/],
+  ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+  ['an unknown backend', ['train', '--backend', 'tpu'], /--backend must be one of auto, tensorflow, wasm, cpu/],
+];
+
+for (const [what, args, message] of BAD) {
+  test(`${what} gets a one-line error and exit code 1`, () => {
+    const home = tempDir();
+    const r = cli(args, home);
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^gan-studio: /);
+    assert.match(lines[0], message);
+    // Nothing was created for a refused request.
+    assert.deepEqual(cli(['runs', '--json'], home).stdout, '');
+  });
+}
+
+test('an unavailable backend asked for by name says what is missing and what to install', (t) => {
+  if (tfjsNodeInstalled()) {
+    t.skip('@tensorflow/tfjs-node is installed here, so the tensorflow backend is available');
+    return;
+  }
+  const r = cli(['train', '--backend', 'tensorflow'], tempDir());
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /backend "tensorflow" is not available: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed — install @tensorflow\/tfjs-node/);
+});
+
+test('train --json, then resume and sample: JSON lines, a summary, PNGs of the model resolution and a grid', async () => {
+  const home = tempDir();
+  const tiny = ['--width', '8', '--batch', '8', '--z-dim', '16', '--backend', 'wasm', '--json'];
+  const r = cli(['train', '--dataset', 'builtin:mnist', '--steps', '3', ...tiny], home);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(lines.filter((l) => l.type === 'step').map((l) => l.step), [1, 2, 3]);
+  const summary = lines.at(-1)!;
+  assert.equal(summary.type, 'summary');
+  for (const key of ['run', 'steps', 'seconds', 'images_per_s', 'backend', 'd_loss', 'g_loss', 'd_real', 'd_fake']) assert.ok(key in summary, `summary lacks ${key}`);
+  assert.equal(summary.steps, 3);
+  assert.equal(summary.backend, 'wasm');
+  const run = summary.run as string;
+
+  const more = cli(['resume', '--run', run, '--steps', '2', '--json'], home);
+  assert.equal(more.code, 0, more.stderr);
+  const s2 = JSON.parse(more.stdout.trim().split('\n').at(-1)!);
+  assert.equal(s2.steps, 5);
+
+  const out = join(tempDir(), 'samples');
+  const s = cli(['sample', '--run', run, '--count', '5', '--seed', '3', '--out', out], home);
+  assert.equal(s.code, 0, s.stderr);
+  assert.deepEqual(readdirSync(out).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', 'grid.png']);
+  const one = await sharp(join(out, '0001.png')).metadata();
+  assert.deepEqual([one.width, one.height, one.channels], [28, 28, 1]);
+  const grid = await sharp(join(out, 'grid.png')).metadata();
+  assert.ok(grid.width! > 28 * 2 && grid.height! > 28, `grid ${grid.width}×${grid.height}`);
+
+  const listed = cli(['runs', '--json'], home).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(listed.map((l) => [l.run, l.status, l.step]), [[run, 'completed', 5]]);
+});
