@@ -5,6 +5,8 @@
  */
 import { tf } from './tf.js';
 import { registerWasmTrainingKernels } from './wasm-kernels.js';
+import { defaultThreadCount, disableWasmThreads, prepareWasmThreads, withCoreCount } from './wasm-threads.js';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { StudioError, messageOf } from '../errors.js';
 import type { BackendChoice } from './config.js';
 
@@ -59,8 +61,18 @@ function probeTensorflow(): Promise<BackendStatus> {
   return tensorflowProbe;
 }
 
+async function startWasm(): Promise<boolean> {
+  registerWasmTrainingKernels();
+  const threads = prepareWasmThreads(defaultThreadCount());
+  const ok = await withCoreCount(threads, () => tf.setBackend('wasm')).catch(() => false);
+  if (ok || threads <= 1) return ok;
+  // The threaded build did not start here: the single-threaded one still trains.
+  disableWasmThreads();
+  return tf.setBackend('wasm');
+}
+
 async function activate(name: BackendName): Promise<boolean> {
-  if (name === 'wasm') registerWasmTrainingKernels();
+  if (name === 'wasm') return startWasm().catch(() => false);
   try {
     const ok = await tf.setBackend(name);
     if (ok && name === 'cpu') {
@@ -90,7 +102,13 @@ export async function useBackend(choice: BackendChoice): Promise<BackendStatus> 
       if (choice !== 'auto') throw new StudioError(`backend "${name}" is not available: ${status.reason}`);
       continue;
     }
-    if (await activate(name)) return status;
+    if (await activate(name)) {
+      if (name === 'wasm') {
+        const n = getThreadsCount();
+        return { ...status, detail: `${status.detail}, ${n} thread${n === 1 ? '' : 's'}` };
+      }
+      return status;
+    }
     if (choice !== 'auto') throw new StudioError(`backend "${name}" failed to start`);
   }
   throw new StudioError('no tensor backend could start');

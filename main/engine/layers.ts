@@ -51,7 +51,10 @@ export function batchNorm<T extends tf.Tensor>(x: T, p: ParamSet, name: string, 
     mean = runMean;
     variance = runVar;
   }
-  return tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON) as T;
+  // Written out rather than tf.batchNorm: its gradient tiles every statistic
+  // to the full activation shape, which dominated the step on wasm.
+  const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+  return tf.add(tf.mul(tf.sub(x, mean), scale), beta) as T;
 }
 
 export function addBatchNorm(p: ParamSet, name: string, channels: number): void {

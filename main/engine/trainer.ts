@@ -135,55 +135,70 @@ export class Trainer {
     return { training: true, dropoutMasks: masks };
   }
 
-  /** One training step: config.dSteps discriminator updates, then one generator update. */
+  /**
+   * One discriminator update on a real batch and the given generated batch.
+   * Real and generated images go through D as one batch of 2n. Returns the
+   * loss and D's logits on both halves, kept for the caller to release.
+   */
+  private discriminatorStep(fake: tf.Tensor4D, fakeLabels: tf.Tensor1D | null) {
+    const { loss, batch: n, gpWeight } = this.config;
+    const spec = this.spec;
+    const real = this.realBatch(n);
+    const mode = this.dropout(2 * n);
+    const eps = loss === 'wgan-gp' ? tf.tensor4d(this.rng.fillUniform(new Float32Array(n)), [n, 1, 1, 1]) : null;
+    const images = tf.concat([real.images, fake]);
+    const labels = real.labels && fakeLabels ? tf.concat([real.labels, fakeLabels]) : null;
+    let logits: tf.Tensor1D | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const both = discriminate(this.D, spec, images, labels, mode);
+      logits = tf.keep(both);
+      const [r, f] = tf.split(both, 2) as [tf.Tensor1D, tf.Tensor1D];
+      let l = discriminatorLoss(loss, r, f);
+      if (eps) {
+        const critic = (x: tf.Tensor4D) =>
+          discriminate(this.D, spec, x, real.labels, { training: true, dropoutMasks: mode.dropoutMasks?.map((m) => tf.slice(m, 0, n)) });
+        l = tf.add(l, gradientPenalty(critic, real.images, fake, eps, gpWeight));
+      }
+      return l;
+    }, this.D.trainableList());
+    this.optD.apply(grads);
+    return { value: tf.keep(value), logits: logits! as tf.Tensor1D };
+  }
+
+  /**
+   * One training step: config.dSteps discriminator updates, then one
+   * generator update. As in PyTorch's DCGAN, the last D update and the G
+   * update share one generated batch: G runs forward once, its output is
+   * scored by D for D's update, then by the updated D for G's.
+   */
   trainStep(): StepMetrics {
     const t0 = performance.now();
-    const { loss, batch: n, dSteps, gpWeight } = this.config;
+    const { loss, batch: n, dSteps } = this.config;
     const spec = this.spec;
     const metrics = tf.tidy(() => {
-      let dLoss: tf.Scalar | null = null;
-      let realLogits: tf.Tensor1D | null = null;
-      let fakeLogits: tf.Tensor1D | null = null;
-      for (let k = 0; k < dSteps; k++) {
-        const real = this.realBatch(n);
+      let d: { value: tf.Scalar; logits: tf.Tensor1D } | null = null;
+      const keepLast = (next: typeof d) => {
+        if (d) tf.dispose([d.value, d.logits]);
+        d = next;
+      };
+      for (let k = 0; k < dSteps - 1; k++) {
         const { z, labels } = this.noise(n);
-        // Generated outside the gradient scope: the D step does not train G.
-        const fake = generate(this.G, spec, z, labels, { training: true });
-        const realMode = this.dropout(n);
-        const fakeMode = this.dropout(n);
-        const eps = loss === 'wgan-gp' ? tf.tensor4d(this.rng.fillUniform(new Float32Array(n)), [n, 1, 1, 1]) : null;
-        const { value, grads } = tf.variableGrads(() => {
-          const r = discriminate(this.D, spec, real.images, real.labels, realMode);
-          const f = discriminate(this.D, spec, fake, labels, fakeMode);
-          // Kept past the gradient scope for the metrics; released below.
-          realLogits?.dispose();
-          fakeLogits?.dispose();
-          realLogits = tf.keep(r);
-          fakeLogits = tf.keep(f);
-          let l = discriminatorLoss(loss, r, f);
-          if (eps) {
-            const critic = (x: tf.Tensor4D) => discriminate(this.D, spec, x, real.labels, realMode);
-            l = tf.add(l, gradientPenalty(critic, real.images, fake, eps, gpWeight));
-          }
-          return l;
-        }, this.D.trainableList());
-        this.optD.apply(grads);
-        dLoss = value;
+        // Outside any gradient scope: these D updates do not train G.
+        keepLast(this.discriminatorStep(generate(this.G, spec, z, labels, { training: true }), labels));
       }
       const { z, labels } = this.noise(n);
-      const gMode = this.dropout(n);
       const { value: gLoss, grads } = tf.variableGrads(() => {
         const fake = generate(this.G, spec, z, labels, { training: true });
-        return generatorLoss(loss, discriminate(this.D, spec, fake, labels, gMode));
+        // The D update's own gradients are taken with respect to D only, so
+        // nothing of it flows back into G; G's loss sees the updated D.
+        keepLast(this.discriminatorStep(fake, labels));
+        return generatorLoss(loss, discriminate(this.D, spec, fake, labels, this.dropout(n)));
       }, this.G.trainableList());
       this.optG.apply(grads);
-      const out = tf.stack([
-        dLoss!,
-        gLoss,
-        tf.mean(verdict(loss, realLogits!)),
-        tf.mean(verdict(loss, fakeLogits!)),
-      ]).dataSync();
-      tf.dispose([realLogits!, fakeLogits!]);
+      const last = d!;
+      const [realLogits, fakeLogits] = tf.split(last.logits, 2) as [tf.Tensor1D, tf.Tensor1D];
+      const out = tf.stack([last.value, gLoss, tf.mean(verdict(loss, realLogits)), tf.mean(verdict(loss, fakeLogits))]).dataSync();
+      tf.dispose([last.value, last.logits]);
       return Array.from(out);
     });
     this.updateEma();

@@ -23,8 +23,11 @@ export class TrainingSession {
       };
       this.worker.on('message', (e: TrainingEvent) => {
         listener(e);
+        if (e.type !== 'done' && e.type !== 'error') return;
+        // The wasm backend's own threads would keep a finished worker alive.
+        void this.worker.terminate();
         if (e.type === 'done') settle(() => resolve(e.summary));
-        else if (e.type === 'error') settle(() => reject(new StudioError(e.message)));
+        else settle(() => reject(new StudioError(e.message)));
       });
       this.worker.on('error', (err) => settle(() => reject(new StudioError(`training worker crashed: ${err.message}`))));
       this.worker.on('exit', (code) =>
