@@ -8,6 +8,7 @@ Commands:
   sample     write PNG images from a trained run
   runs       list runs
   backends   show which tensor backends work on this machine
+  bench      time the reference training step (and PyTorch beside it with --peer)
 
 Run \`gan-studio <command> --help\` for a command's options.
 Data lives in $GAN_STUDIO_HOME (default: the platform's application-data folder).`;
@@ -42,6 +43,19 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --class K     class-conditional runs: only class K
   --backend B   tensor backend (default auto)
   --json        print a JSON summary`,
+  bench: `Usage: gan-studio bench [options]
+
+  Times the reference step — the TensorFlow DCGAN tutorial networks for 28×28×1,
+  batch 64, one D and one G step with BCE and Adam — on each available backend:
+  median ms/step, images/s, effective GFLOP/s and a per-kernel breakdown.
+
+  --peer         also run bench/pytorch_dcgan.py (needs PyTorch), taking turns, and print PyTorch/ours
+  --steps N      timed steps per engine (default 12)
+  --warmup N     untimed steps first (default 2)
+  --rounds R     turns with the peer (default 4)
+  --backend B    only this backend (tensorflow, wasm or cpu)
+  --threads N    threads for PyTorch (default: all cores)
+  --json         one machine-readable object`,
   runs: `Usage: gan-studio runs [--json]`,
   backends: `Usage: gan-studio backends [--json]`,
 };

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sample: async () => (await import('./sample.js')).sampleCommand,
   runs: async () => (await import('./info.js')).runsCommand,
   backends: async () => (await import('./info.js')).backendsCommand,
+  bench: async () => (await import('./bench.js')).benchCommand,
 };
 
 function version(): string {

@@ -218,7 +218,9 @@ export class Trainer {
   private updateEma(): void {
     const ema = this.ema;
     if (!ema) return;
-    const d = this.config.emaDecay;
+    // Short averaging early on, as TensorFlow's ExponentialMovingAverage with
+    // num_updates: a long average over the first steps would mostly be the random init.
+    const d = Math.min(this.config.emaDecay, (1 + this.step) / (10 + this.step));
     tf.tidy(() => {
       for (const [name, v] of this.G.all()) {
         const target = ema.get(name.slice(2));

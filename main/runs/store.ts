@@ -190,13 +190,7 @@ export class RunStore {
   }
 
   checkpointSteps(id: string): number[] {
-    const dir = join(this.dir(id), 'checkpoints');
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .map((f) => /^step-(\d+)\.ckpt$/.exec(f))
-      .filter((m): m is RegExpExecArray => m != null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
+    return stepsIn(join(this.dir(id), 'checkpoints'), 'ckpt');
   }
 
   saveCheckpoint(id: string, data: CheckpointData): string {
@@ -232,12 +226,17 @@ export class RunStore {
   }
 
   sampleSteps(id: string): number[] {
-    const dir = join(this.dir(id), 'samples');
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .map((f) => /^step-(\d+)\.png$/.exec(f))
-      .filter((m): m is RegExpExecArray => m != null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
+    return stepsIn(join(this.dir(id), 'samples'), 'png');
   }
+}
+
+/** Steps of the step-N.<ext> files in a folder, ascending; temporary files of interrupted writes do not match. */
+function stepsIn(dir: string, ext: string): number[] {
+  if (!existsSync(dir)) return [];
+  const pattern = new RegExp(`^step-(\\d+)\\.${ext}$`);
+  return readdirSync(dir)
+    .map((f) => pattern.exec(f))
+    .filter((m): m is RegExpExecArray => m != null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
 }

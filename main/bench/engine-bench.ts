@@ -1,0 +1,57 @@
+import { useBackend, type BackendName, type BackendStatus } from '../engine/backends.js';
+import { tf } from '../engine/tf.js';
+import { Trainer } from '../engine/trainer.js';
+import { loadMnist } from '../datasets/mnist.js';
+import { referenceConfig } from './workload.js';
+
+export interface KernelTime {
+  kernel: string;
+  ms: number;
+  calls: number;
+  /** Runs other kernels inside; its time includes theirs. */
+  composite: boolean;
+}
+
+export interface EngineRun {
+  backend: BackendStatus;
+  /** ms of each timed step, in order. */
+  times: number[];
+  kernels: KernelTime[];
+}
+
+/** Kernels the studio builds out of other kernels on this backend. */
+const COMPOSITE = new Set(['Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+
+/** A trainer on the reference workload, ready to time. */
+export async function prepareEngine(name: BackendName): Promise<{ backend: BackendStatus; trainer: Trainer }> {
+  const backend = await useBackend(name);
+  const trainer = Trainer.create(referenceConfig(name), loadMnist());
+  return { backend, trainer };
+}
+
+export function timeSteps(trainer: Trainer, steps: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) out.push(trainer.trainStep().ms);
+  return out;
+}
+
+/** Per-kernel time of one step, as the backend's profiler reports it. */
+export async function kernelBreakdown(trainer: Trainer, backend: BackendName): Promise<KernelTime[]> {
+  const info = await tf.profile(() => {
+    trainer.trainStep();
+  });
+  const byName = new Map<string, KernelTime>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { kernel: k.name, ms: 0, calls: 0, composite: backend === 'wasm' && COMPOSITE.has(k.name) };
+    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    e.calls++;
+    byName.set(k.name, e);
+  }
+  return [...byName.values()].sort((a, b) => b.ms - a.ms);
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

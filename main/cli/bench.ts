@@ -1,0 +1,127 @@
+/** `gan-studio bench`: the reference step on each backend, and optionally PyTorch beside it. */
+import os from 'node:os';
+import { probeBackends, type BackendName } from '../engine/backends.js';
+import { StudioError } from '../errors.js';
+import { kernelBreakdown, median, prepareEngine, timeSteps, type EngineRun } from '../bench/engine-bench.js';
+import { findTorchPython, TorchPeer } from '../bench/peer.js';
+import { referenceConfig, stepFlops } from '../bench/workload.js';
+import { specFor } from '../engine/trainer.js';
+import { loadMnist } from '../datasets/mnist.js';
+import { int, parseOptions } from './options.js';
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  peer: { type: 'boolean' },
+  steps: { type: 'string' },
+  warmup: { type: 'string' },
+  rounds: { type: 'string' },
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+} as const;
+
+const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+function summarize(times: number[], batch: number, flops: number) {
+  const ms = median(times);
+  return { median_ms: round(ms), images_per_s: round((batch * 1000) / ms), gflops: round(flops / ms / 1e6), steps: times.length, times_ms: times.map(round) };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+export async function benchCommand(args: string[]): Promise<number> {
+  const o = parseOptions('bench', args, OPTIONS);
+  const steps = int('steps', o.steps) ?? 12;
+  const warmup = int('warmup', o.warmup, 0) ?? 2;
+  const rounds = Math.min(int('rounds', o.rounds) ?? 4, steps);
+  const threads = int('threads', o.threads) ?? os.availableParallelism();
+  const say = (line: string) => !o.json && console.log(line);
+
+  const statuses = await probeBackends();
+  let chosen: BackendName[];
+  const skipped: Record<string, string> = {};
+  if (o.backend) {
+    if (!(BACKENDS as readonly string[]).includes(o.backend)) throw new StudioError(`--backend must be one of ${BACKENDS.join(', ')}, got "${o.backend}"`);
+    const s = statuses.find((x) => x.name === o.backend)!;
+    if (!s.available) throw new StudioError(`backend "${o.backend}" is not available: ${s.reason}`);
+    chosen = [o.backend as BackendName];
+  } else {
+    chosen = statuses.filter((s) => s.available && s.name !== 'cpu').map((s) => s.name);
+    for (const s of statuses) {
+      if (!s.available) skipped[s.name] = s.reason ?? 'not available';
+    }
+    // The plain-JavaScript backend needs minutes for one step of this workload.
+    skipped.cpu = 'plain JavaScript takes minutes per step here; time it with --backend cpu';
+  }
+
+  const config = referenceConfig();
+  const spec = specFor(config, loadMnist());
+  const flops = stepFlops(spec, config.batch);
+  say(`reference step: DCGAN tutorial networks 28×28×1, batch ${config.batch}, BCE, Adam, one D and one G step (${(flops / 1e9).toFixed(1)} GFLOP)`);
+
+  let peer: Awaited<ReturnType<typeof TorchPeer.start>> | null = null;
+  let peerSkipped: string | null = null;
+  if (o.peer) {
+    const found = findTorchPython();
+    if ('missing' in found) {
+      peerSkipped = found.missing;
+      say(`PyTorch peer skipped: ${peerSkipped}`);
+    } else {
+      peer = await TorchPeer.start(found.python, threads);
+    }
+  }
+
+  const engines: (EngineRun & { summary: ReturnType<typeof summarize> })[] = [];
+  const peerTimes: number[] = [];
+  try {
+    for (const name of chosen) {
+      const { backend, trainer } = await prepareEngine(name);
+      try {
+        timeSteps(trainer, warmup);
+        if (peer && peerTimes.length === 0) await peer.peer.train(warmup);
+        const times: number[] = [];
+        // With a peer, the two take turns so that both meet the same machine state.
+        const per = peer ? Math.ceil(steps / rounds) : steps;
+        while (times.length < steps) {
+          times.push(...timeSteps(trainer, Math.min(per, steps - times.length)));
+          if (peer && name === 'wasm') peerTimes.push(...(await peer.peer.train(per)));
+        }
+        const kernels = await kernelBreakdown(trainer, name);
+        const summary = summarize(times, config.batch, flops);
+        engines.push({ backend, times, kernels, summary });
+        say(`${name.padEnd(10)} ${backend.detail}: median ${summary.median_ms} ms/step, ${summary.images_per_s} images/s, ${summary.gflops} GFLOP/s (${steps} steps after ${warmup} warm-up)`);
+        const total = kernels.filter((k) => !k.composite).reduce((a, k) => a + k.ms, 0);
+        for (const k of kernels.slice(0, 12)) {
+          say(`    ${k.kernel.padEnd(24)} ${k.ms.toFixed(1).padStart(8)} ms  ${String(k.calls).padStart(4)} calls${k.composite ? '  (built from the kernels below it)' : `  ${((100 * k.ms) / total).toFixed(0).padStart(3)}%`}`);
+        }
+      } finally {
+        trainer.dispose();
+      }
+    }
+  } finally {
+    peer?.peer.close();
+  }
+  for (const [name, why] of Object.entries(skipped)) say(`${name.padEnd(10)} skipped: ${why}`);
+
+  let ratio: number | null = null;
+  const embedded = engines.find((e) => e.backend.name === 'wasm');
+  const peerSummary = peerTimes.length ? summarize(peerTimes, config.batch, flops) : null;
+  if (peer && peerSummary) {
+    say(`pytorch    PyTorch ${peer.version}, ${peer.threads} threads: median ${peerSummary.median_ms} ms/step, ${peerSummary.images_per_s} images/s, ${peerSummary.gflops} GFLOP/s`);
+    if (embedded) {
+      ratio = Math.round((peerSummary.median_ms / embedded.summary.median_ms) * 100) / 100;
+      say(`ratio PyTorch/ours (wasm): ${ratio} (above 1: the embedded engine is faster)`);
+    }
+  }
+  if (o.json) {
+    console.log(
+      JSON.stringify({
+        workload: { networks: 'dcgan-tutorial-28x28x1', batch: config.batch, loss: 'bce', gflop_per_step: round(flops / 1e9) },
+        engines: engines.map((e) => ({ backend: e.backend.name, detail: e.backend.detail, ...e.summary, kernels: e.kernels.map((k) => ({ ...k, ms: round(k.ms) })) })),
+        skipped,
+        peer: peer && peerSummary ? { engine: 'pytorch', version: peer.version, threads: peer.threads, ...peerSummary } : peerSkipped ? { skipped: peerSkipped } : null,
+        ratio,
+      }),
+    );
+  }
+  return 0;
+}
