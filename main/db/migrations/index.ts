@@ -1,0 +1,13 @@
+import type { Database } from 'better-sqlite3';
+import * as m001 from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/** In order; a migration's version is its position. Never edit a released one: add the next. */
+export const MIGRATIONS: Migration[] = [{ version: 1, name: '001-initial', up: m001.up }];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

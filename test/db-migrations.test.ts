@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate, openDatabase, schemaVersion, SCHEMA_VERSION } from '../main/db/database.js';
+import { MIGRATIONS } from '../main/db/migrations/index.js';
+import { StudioError } from '../main/errors.js';
+import { tempDir } from './helpers.js';
+
+function tables(db: Database.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+}
+
+test('an empty database gets every migration, WAL and foreign keys', () => {
+  const db = openDatabase(join(tempDir(), 'studio.db'));
+  assert.equal(schemaVersion(db), SCHEMA_VERSION);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  assert.deepEqual(tables(db), ['checkpoints', 'datasets', 'metrics', 'run_tags', 'runs', 'samples']);
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  db.close();
+});
+
+test('migration 001 makes strict tables that refuse bad rows', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 1));
+  assert.equal(schemaVersion(db), 1);
+  const insertRun = db.prepare(
+    "INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES (?, 'r', 'builtin:mnist', '{}', ?, 10, 'now')",
+  );
+  insertRun.run('a', 'running');
+  assert.throws(() => insertRun.run('b', 'exploded'), /CHECK constraint failed/);
+  // STRICT: a string where an integer belongs is refused, not stored.
+  assert.throws(() => db.prepare("INSERT INTO metrics (run_id, step) VALUES ('a', 'ten')").run(), /cannot store TEXT value in INTEGER column/);
+  assert.throws(() => db.prepare("INSERT INTO metrics (run_id, step) VALUES ('nope', 1)").run(), /FOREIGN KEY constraint failed/);
+  db.prepare("INSERT INTO metrics (run_id, step, d_loss) VALUES ('a', 1, 0.5)").run();
+  db.prepare("DELETE FROM runs WHERE id = 'a'").run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM metrics').get() as { n: number }).n, 0, 'metrics outlived their run');
+  db.close();
+});
+
+test('every migration path ends at the same schema: from empty, and from each earlier version', () => {
+  const schemaOf = (db: Database.Database) => db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
+  const fresh = new Database(':memory:');
+  migrate(fresh);
+  const want = schemaOf(fresh);
+  for (let from = 0; from <= MIGRATIONS.length; from++) {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS.slice(0, from));
+    migrate(db);
+    assert.deepEqual(schemaOf(db), want, `from version ${from}`);
+    assert.equal(schemaVersion(db), SCHEMA_VERSION);
+    db.close();
+  }
+  fresh.close();
+});
+
+test('a failing migration leaves the database at its previous version, unchanged', () => {
+  const db = new Database(':memory:');
+  migrate(db);
+  const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d: Database.Database) => {
+    d.exec('CREATE TABLE half_done (x INTEGER) STRICT');
+    throw new Error('disk full');
+  } }];
+  assert.throws(() => migrate(db, broken), /disk full/);
+  assert.equal(schemaVersion(db), SCHEMA_VERSION);
+  assert.ok(!tables(db).includes('half_done'));
+  db.close();
+});
+
+test('a database from a newer GAN Studio is refused with a clear message and left untouched', () => {
+  const path = join(tempDir(), 'newer.db');
+  const db = new Database(path);
+  db.exec('CREATE TABLE future (x INTEGER)');
+  db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+  db.close();
+  const before = readFileSync(path);
+  const mtime = statSync(path).mtimeMs;
+  assert.throws(
+    () => openDatabase(path),
+    (e: Error) => e instanceof StudioError && /written by a newer GAN Studio \(schema \d+; this version knows up to \d+\); update GAN Studio/.test(e.message),
+  );
+  assert.deepEqual(readFileSync(path), before);
+  assert.equal(statSync(path).mtimeMs, mtime);
+  const again = new Database(path);
+  assert.equal(again.pragma('journal_mode', { simple: true }), 'delete', 'the journal mode was changed');
+  again.close();
+});
