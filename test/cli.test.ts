@@ -60,7 +60,7 @@ for (const [what, args, message] of BAD) {
     assert.match(lines[0], /^gan-studio: /);
     assert.match(lines[0], message);
     // Nothing was created for a refused request.
-    assert.deepEqual(cli(['runs', '--json'], home).stdout, '');
+    assert.deepEqual(JSON.parse(cli(['runs', 'list', '--json'], home).stdout), []);
   });
 }
 
@@ -103,6 +103,18 @@ test('train --json, then resume and sample: JSON lines, a summary, PNGs of the m
   const grid = await sharp(join(out, 'grid.png')).metadata();
   assert.ok(grid.width! > 28 * 2 && grid.height! > 28, `grid ${grid.width}×${grid.height}`);
 
-  const listed = cli(['runs', '--json'], home).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const listed = JSON.parse(cli(['runs', 'list', '--json'], home).stdout) as { run: string; status: string; step: number }[];
   assert.deepEqual(listed.map((l) => [l.run, l.status, l.step]), [[run, 'completed', 5]]);
+  const shown = JSON.parse(cli(['runs', 'show', run.slice(0, 17), '--json'], home).stdout);
+  assert.equal(shown.run, run);
+  assert.deepEqual(shown.checkpoints, [3, 5]);
+  assert.equal(shown.last_metrics.step, 5);
+
+  // Deleting asks for confirmation where nobody can answer, then removes rows and files.
+  const refused = cli(['runs', 'delete', run], home);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /add --yes to confirm/);
+  assert.equal(cli(['runs', 'delete', run, '--yes'], home).code, 0);
+  assert.deepEqual(JSON.parse(cli(['runs', 'list', '--json'], home).stdout), []);
+  assert.deepEqual(readdirSync(join(home, 'runs')), []);
 });

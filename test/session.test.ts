@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { RunStore } from '../main/runs/store.js';
@@ -25,6 +25,7 @@ test('training runs in a worker: the host stays responsive, and pause, resume an
   const home = tempDir();
   const store = new RunStore(home);
   const run = store.create(tinyConfig({ backend: 'wasm', steps: 100_000, checkpointEvery: 100_000 }));
+  after(() => store.close());
   const events: TrainingEvent[] = [];
   const session = TrainingSession.start({ home, runId: run.id, resume: false }, (e) => events.push(e));
 
@@ -67,6 +68,7 @@ test('a run that cannot start reports why and leaves the run as it was', async (
   const home = tempDir();
   const store = new RunStore(home);
   const run = store.create(tinyConfig({ backend: 'wasm', steps: 3 }));
+  after(() => store.close());
   await TrainingSession.start({ home, runId: run.id, resume: false }).done;
   const again = TrainingSession.start({ home, runId: run.id, resume: true });
   await assert.rejects(again.done, /already at step 3 of 3; pass --steps N/);

@@ -6,7 +6,7 @@ Commands:
   train      train a GAN on a dataset (default: builtin:mnist, 1200 steps)
   resume     continue a run from its newest checkpoint
   sample     write PNG images from a trained run
-  runs       list runs
+  runs       list, show, compare or delete runs
   backends   show which tensor backends work on this machine
   bench      time the reference training step (and PyTorch beside it with --peer)
 
@@ -56,6 +56,11 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --backend B    only this backend (tensorflow, wasm or cpu)
   --threads N    threads for PyTorch (default: all cores)
   --json         one machine-readable object`,
-  runs: `Usage: gan-studio runs [--json]`,
+  runs: `Usage: gan-studio runs [list|show ID|compare ID ID…|delete ID] [--json]
+
+  list      every run with its status and step (the default)
+  show      one run: settings, last metrics, checkpoints, samples
+  compare   the settings that differ and the last metrics side by side
+  delete    a run with its checkpoints and samples (asks first; --yes to skip)`,
   backends: `Usage: gan-studio backends [--json]`,
 };

@@ -13,7 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.js')).trainCommand,
   resume: async () => (await import('./train.js')).resumeCommand,
   sample: async () => (await import('./sample.js')).sampleCommand,
-  runs: async () => (await import('./info.js')).runsCommand,
+  runs: async () => (await import('./runs.js')).runsCommand,
   backends: async () => (await import('./info.js')).backendsCommand,
   bench: async () => (await import('./bench.js')).benchCommand,
 };

@@ -33,8 +33,13 @@ export async function sampleCommand(args: string[]): Promise<number> {
   const backend = backendChoice(o.backend) ?? 'auto';
 
   const store = new RunStore(studioHome());
-  const record = store.get(o.run);
-  const ckpt = store.latestCheckpoint(record.id, (m) => console.error(`warning: skipped a damaged checkpoint: ${m}`));
+  let record, ckpt;
+  try {
+    record = store.get(o.run);
+    ckpt = store.latestCheckpoint(record.id, (m) => console.error(`warning: skipped a damaged checkpoint: ${m}`));
+  } finally {
+    store.close();
+  }
   if (!ckpt) throw new StudioError(`run ${record.id} has no checkpoint yet; train it first`);
   await useBackend(backend);
   const trainer = Trainer.fromCheckpoint(ckpt);

@@ -102,7 +102,9 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   await checkBackend(config.backend);
   const home = studioHome();
-  const record = new RunStore(home).create(config);
+  const store = new RunStore(home);
+  const record = store.create(config);
+  store.close();
   return runJob({ home, runId: record.id, resume: false }, !!o.json);
 }
 
@@ -110,7 +112,9 @@ export async function resumeCommand(args: string[]): Promise<number> {
   const o = parseOptions('resume', args, RESUME_OPTIONS);
   if (!o.run) throw new StudioError('resume: --run ID is required; `gan-studio runs` lists them');
   const home = studioHome();
-  const record = new RunStore(home).get(o.run);
+  const store = new RunStore(home);
+  const record = store.get(o.run);
+  store.close();
   return runJob({ home, runId: record.id, resume: true, addSteps: int('steps', o.steps) }, !!o.json);
 }
 

@@ -1,45 +1,59 @@
 /**
- * Runs on disk under <studio home>/runs/<id>/: run.json (what and how far),
- * metrics.jsonl (one line per step), checkpoints/ and samples/. Every file a
- * later session depends on is written atomically.
+ * Runs: their records, metric series, checkpoint and sample indexes in the
+ * studio database (<home>/studio.db); checkpoint and sample files on disk
+ * under <home>/runs/<id>/. Files are written atomically before the row that
+ * points at them, so a row never names a half-written file.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
-import { writeFileAtomic } from '../fsx.js';
+import { openDatabase, type Db } from '../db/database.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
 import type { TrainConfig } from '../engine/config.js';
 import type { StepMetrics } from '../engine/trainer.js';
 
-export const RUN_STATUSES = ['created', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-const RunRecordSchema = z.object({
-  id: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  config: z.record(z.unknown()),
-  status: z.enum(RUN_STATUSES),
-  step: z.number().int().min(0),
-  targetSteps: z.number().int().min(0),
-  backend: z.string().nullable(),
-  pid: z.number().int().nullable(),
-  error: z.string().nullable(),
-});
-
-export interface RunRecord extends Omit<z.infer<typeof RunRecordSchema>, 'config'> {
+export interface RunRecord {
+  id: string;
+  name: string;
   config: TrainConfig;
+  status: RunStatus;
+  step: number;
+  targetSteps: number;
+  backend: string | null;
+  pid: number | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  notes: string;
+  tags: string[];
+}
+
+interface RunRow {
+  id: string;
+  name: string;
+  config: string;
+  status: RunStatus;
+  step: number;
+  target_steps: number;
+  backend: string | null;
+  pid: number | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  notes: string;
+  tags: string | null;
 }
 
 /** Checkpoints kept per run: the newest, and the one before in case the newest is damaged. */
 const KEEP_CHECKPOINTS = 2;
-const ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/;
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 function newRunId(now: Date): string {
   const d = `${now.getFullYear()}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}`;
@@ -47,7 +61,7 @@ function newRunId(now: Date): string {
   return `${d}-${t}-${randomBytes(2).toString('hex')}`;
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -56,119 +70,137 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const SELECT_RUN = `SELECT r.*, (SELECT json_group_array(tag) FROM run_tags t WHERE t.run_id = r.id) AS tags FROM runs r`;
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    config: JSON.parse(row.config) as TrainConfig,
+    status: row.status,
+    step: row.step,
+    targetSteps: row.target_steps,
+    backend: row.backend,
+    pid: row.pid,
+    error: row.error,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    notes: row.notes,
+    tags: row.tags ? (JSON.parse(row.tags) as string[]) : [],
+  };
+}
+
+const COLUMNS: Partial<Record<keyof RunRecord, string>> = {
+  name: 'name',
+  status: 'status',
+  step: 'step',
+  targetSteps: 'target_steps',
+  backend: 'backend',
+  pid: 'pid',
+  error: 'error',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+  notes: 'notes',
+};
+
 export class RunStore {
   readonly root: string;
+  readonly db: Db;
 
-  constructor(home: string) {
+  constructor(readonly home: string) {
     this.root = join(home, 'runs');
+    this.db = openDatabase(join(home, 'studio.db'));
+  }
+
+  close(): void {
+    this.db.close();
   }
 
   dir(id: string): string {
     return join(this.root, id);
   }
 
-  private recordPath(id: string): string {
-    return join(this.dir(id), 'run.json');
-  }
-
-  create(config: TrainConfig, now = new Date()): RunRecord {
-    mkdirSync(this.root, { recursive: true });
+  create(config: TrainConfig, now = new Date(), name?: string): RunRecord {
     let id = newRunId(now);
-    while (existsSync(this.dir(id))) id = newRunId(now);
+    while (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) id = newRunId(now);
     mkdirSync(join(this.dir(id), 'checkpoints'), { recursive: true });
     mkdirSync(join(this.dir(id), 'samples'), { recursive: true });
-    const stamp = now.toISOString();
-    const record: RunRecord = {
-      id,
-      createdAt: stamp,
-      updatedAt: stamp,
-      config,
-      status: 'created',
-      step: 0,
-      targetSteps: config.steps,
-      backend: null,
-      pid: null,
-      error: null,
-    };
-    this.save(record);
-    return record;
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
+      )
+      .run(id, name ?? `${config.dataset.replace(/^builtin:/, '')} ${config.model}/${config.loss}`, config.dataset, JSON.stringify(config), config.steps, now.toISOString());
+    return this.get(id);
   }
 
-  save(record: RunRecord): void {
-    record.updatedAt = new Date().toISOString();
-    writeFileAtomic(this.recordPath(record.id), Buffer.from(JSON.stringify(record, null, 2) + '\n'));
-  }
-
-  update(id: string, patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>): RunRecord {
-    const record = { ...this.get(id), ...patch };
-    this.save(record);
-    return record;
+  update(id: string, patch: Partial<Omit<RunRecord, 'id' | 'createdAt' | 'config' | 'tags'>>): RunRecord {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      const column = COLUMNS[key as keyof RunRecord];
+      if (!column) throw new Error(`not a run column: ${key}`);
+      sets.push(`${column} = ?`);
+      values.push(value);
+    }
+    if (patch.status === 'running' && patch.startedAt === undefined) sets.push(`started_at = coalesce(started_at, '${new Date().toISOString()}')`);
+    if (patch.status && ['completed', 'failed', 'stopped'].includes(patch.status)) sets.push(`ended_at = '${new Date().toISOString()}'`);
+    if (sets.length) this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    return this.get(id);
   }
 
   /** Resolves a full id or a unique prefix of one. */
   resolveId(idOrPrefix: string): string {
-    if (existsSync(this.recordPath(idOrPrefix))) return idOrPrefix;
-    const matches = this.ids().filter((id) => id.startsWith(idOrPrefix));
-    if (matches.length === 1) return matches[0];
-    if (matches.length > 1) throw new StudioError(`run "${idOrPrefix}" is ambiguous: ${matches.slice(0, 5).join(', ')}`);
-    throw new StudioError(`no run "${idOrPrefix}" in ${this.root}; \`gan-studio runs\` lists them`);
+    const rows = this.db
+      .prepare("SELECT id FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6")
+      .all(idOrPrefix, idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%') as { id: string }[];
+    const exact = rows.find((r) => r.id === idOrPrefix);
+    if (exact) return exact.id;
+    if (rows.length === 1) return rows[0].id;
+    if (rows.length > 1) throw new StudioError(`run "${idOrPrefix}" is ambiguous: ${rows.slice(0, 5).map((r) => r.id).join(', ')}`);
+    throw new StudioError(`no run "${idOrPrefix}"; \`gan-studio runs\` lists them`);
   }
 
   get(idOrPrefix: string): RunRecord {
     const id = this.resolveId(idOrPrefix);
-    let parsed: z.infer<typeof RunRecordSchema>;
-    try {
-      parsed = RunRecordSchema.parse(JSON.parse(readFileSync(this.recordPath(id), 'utf8')));
-    } catch (err) {
-      throw new StudioError(`run ${id} has a damaged run.json (${messageOf(err).split('\n')[0]})`);
-    }
-    const record = parsed as RunRecord;
-    // A run whose process died without saying so was interrupted, not running.
-    if ((record.status === 'running' || record.status === 'paused') && record.pid != null && !isAlive(record.pid)) {
-      record.status = 'interrupted';
-    }
-    return record;
-  }
-
-  ids(): string[] {
-    if (!existsSync(this.root)) return [];
-    return readdirSync(this.root)
-      .filter((name) => ID_PATTERN.test(name) && existsSync(this.recordPath(name)))
-      .sort();
+    return this.reconcile(toRecord(this.db.prepare(`${SELECT_RUN} WHERE r.id = ?`).get(id) as RunRow));
   }
 
   list(): RunRecord[] {
-    const out: RunRecord[] = [];
-    for (const id of this.ids()) {
-      try {
-        out.push(this.get(id));
-      } catch {
-        /* a damaged run is skipped in listings; `get` explains it when asked for by id */
-      }
+    return (this.db.prepare(`${SELECT_RUN} ORDER BY r.created_at, r.id`).all() as RunRow[]).map((r) => this.reconcile(toRecord(r)));
+  }
+
+  /** A run whose training process died without saying so was interrupted; the record says so from now on. */
+  private reconcile(r: RunRecord): RunRecord {
+    if ((r.status === 'running' || r.status === 'paused') && (r.pid == null || !isAlive(r.pid))) {
+      this.db.prepare("UPDATE runs SET status = 'interrupted', pid = NULL WHERE id = ? AND status = ?").run(r.id, r.status);
+      return { ...r, status: 'interrupted', pid: null };
     }
-    return out;
+    return r;
+  }
+
+  /** Start-up sweep: every run a crash left running becomes interrupted. Returns how many. */
+  markInterrupted(): number {
+    const live = this.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'paused')").all() as { id: string }[];
+    return live.filter(({ id }) => this.get(id).status === 'interrupted').length;
   }
 
   // ---- metrics ----
 
   appendMetrics(id: string, rows: StepMetrics[]): void {
     if (rows.length === 0) return;
-    appendFileSync(join(this.dir(id), 'metrics.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms);
+    })();
   }
 
   readMetrics(id: string): StepMetrics[] {
-    const path = join(this.dir(id), 'metrics.jsonl');
-    if (!existsSync(path)) return [];
-    const out: StepMetrics[] = [];
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (!line) continue;
-      try {
-        out.push(JSON.parse(line) as StepMetrics);
-      } catch {
-        /* a line cut short by a crash */
-      }
-    }
-    return out;
+    return this.db
+      .prepare('SELECT step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, ms, images_per_s AS imagesPerSec FROM metrics WHERE run_id = ? ORDER BY step')
+      .all(id) as StepMetrics[];
   }
 
   /**
@@ -176,11 +208,7 @@ export class RunStore {
    * checkpoint are trained again on resume and must not appear twice.
    */
   truncateMetrics(id: string, step: number): void {
-    const rows = this.readMetrics(id);
-    const kept = rows.filter((r) => r.step <= step);
-    if (kept.length === rows.length) return;
-    const text = kept.map((r) => JSON.stringify(r)).join('\n');
-    writeFileAtomic(join(this.dir(id), 'metrics.jsonl'), Buffer.from(text ? text + '\n' : ''));
+    this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(id, step);
   }
 
   // ---- checkpoints ----
@@ -190,16 +218,22 @@ export class RunStore {
   }
 
   checkpointSteps(id: string): number[] {
-    return stepsIn(join(this.dir(id), 'checkpoints'), 'ckpt');
+    return (this.db.prepare('SELECT step FROM checkpoints WHERE run_id = ? ORDER BY step').all(id) as { step: number }[]).map((r) => r.step);
   }
 
   saveCheckpoint(id: string, data: CheckpointData): string {
     const path = this.checkpointPath(id, data.step);
     writeCheckpoint(path, data);
-    const steps = this.checkpointSteps(id);
-    for (const s of steps.slice(0, Math.max(0, steps.length - KEEP_CHECKPOINTS))) {
-      rmSync(this.checkpointPath(id, s), { force: true });
-    }
+    const old = this.checkpointSteps(id).filter((s) => s !== data.step);
+    const drop = old.slice(0, Math.max(0, old.length + 1 - KEEP_CHECKPOINTS));
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO checkpoints (run_id, step, path, size, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, data.step, path, statSync(path).size, new Date().toISOString());
+      for (const s of drop) this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, s);
+    })();
+    // Files go only once no row names them.
+    for (const s of drop) rmSync(this.checkpointPath(id, s), { force: true });
     return path;
   }
 
@@ -208,8 +242,7 @@ export class RunStore {
    * reported through `onSkip` and the one before it is used.
    */
   latestCheckpoint(id: string, onSkip?: (message: string) => void): CheckpointData | null {
-    const steps = this.checkpointSteps(id).reverse();
-    for (const s of steps) {
+    for (const s of this.checkpointSteps(id).reverse()) {
       try {
         return readCheckpoint(this.checkpointPath(id, s));
       } catch (err) {
@@ -225,18 +258,20 @@ export class RunStore {
     return join(this.dir(id), 'samples', `step-${pad(step, 8)}.png`);
   }
 
-  sampleSteps(id: string): number[] {
-    return stepsIn(join(this.dir(id), 'samples'), 'png');
+  /** Records a sample snapshot whose file is already complete on disk. */
+  addSample(id: string, step: number, seed: number, file: string): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO samples (run_id, step, seed, file, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, step, seed, file, new Date().toISOString());
   }
-}
 
-/** Steps of the step-N.<ext> files in a folder, ascending; temporary files of interrupted writes do not match. */
-function stepsIn(dir: string, ext: string): number[] {
-  if (!existsSync(dir)) return [];
-  const pattern = new RegExp(`^step-(\\d+)\\.${ext}$`);
-  return readdirSync(dir)
-    .map((f) => pattern.exec(f))
-    .filter((m): m is RegExpExecArray => m != null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
+  sampleSteps(id: string): number[] {
+    return (this.db.prepare('SELECT step FROM samples WHERE run_id = ? ORDER BY step').all(id) as { step: number }[]).map((r) => r.step);
+  }
+
+  /** Deletes a run, its rows and its files. */
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    if (existsSync(this.dir(id))) rmSync(this.dir(id), { recursive: true, force: true });
+  }
 }

@@ -9,7 +9,7 @@ import { loadDataset } from '../datasets/index.js';
 import { StudioError, messageOf } from '../errors.js';
 import { writeFileAtomic } from '../fsx.js';
 import { RunStore } from '../runs/store.js';
-import { previewGrid } from './preview.js';
+import { previewGrid, previewSeed } from './preview.js';
 import type { RunSummary, TrainJob, TrainingEvent } from './protocol.js';
 
 export interface LoopControl {
@@ -24,6 +24,14 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 export async function runTrainingJob(job: TrainJob, control: LoopControl, emit: (e: TrainingEvent) => void): Promise<RunSummary> {
   const store = new RunStore(job.home);
+  try {
+    return await train(store, job, control, emit);
+  } finally {
+    store.close();
+  }
+}
+
+async function train(store: RunStore, job: TrainJob, control: LoopControl, emit: (e: TrainingEvent) => void): Promise<RunSummary> {
   const record = store.get(job.runId);
   const id = record.id;
   if (record.status === 'running' || record.status === 'paused') {
@@ -75,6 +83,7 @@ export async function runTrainingJob(job: TrainJob, control: LoopControl, emit: 
     const preview = async () => {
       const path = store.samplePath(id, t.step);
       writeFileAtomic(path, await previewGrid(t));
+      store.addSample(id, t.step, previewSeed(t), path);
       emit({ type: 'preview', step: t.step, path });
     };
 

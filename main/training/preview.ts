@@ -31,9 +31,14 @@ export function generateBatch(trainer: Trainer, z: Float32Array, labels: Int32Ar
 
 export const PREVIEW_COUNT = 64;
 
+/** The latent seed of a run's progress grids, apart from its training seed. */
+export function previewSeed(trainer: Trainer): number {
+  return (trainer.config.seed + 0x9e37) >>> 0;
+}
+
 /** The progress grid of a run: the same 64 latents at every step it is drawn. */
 export function previewGrid(trainer: Trainer): Promise<Buffer> {
-  const { z, labels } = sampleLatents(trainer, PREVIEW_COUNT, trainer.config.seed + 0x9e37);
+  const { z, labels } = sampleLatents(trainer, PREVIEW_COUNT, previewSeed(trainer));
   const columns = trainer.spec.numClasses > 0 ? trainer.spec.numClasses : 8;
   return gridPng(generateBatch(trainer, z, labels), { columns });
 }
