@@ -17,7 +17,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['checkpoints', 'datasets', 'metrics', 'run_tags', 'runs', 'samples']);
+  assert.deepEqual(tables(db), ['checkpoints', 'datasets', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });

@@ -7,7 +7,8 @@ import { resolveConfig, type TrainConfig } from '../engine/config.js';
 import { layout, type NetSpec } from '../engine/networks.js';
 
 export function referenceConfig(backend: TrainConfig['backend'] = 'auto'): TrainConfig {
-  return resolveConfig({ dataset: 'builtin:mnist', model: 'dcgan', loss: 'bce', batch: 64, width: 64, zDim: 100, backend });
+  // No EMA: the tutorial step has none, and PyTorch's peer neither.
+  return resolveConfig({ dataset: 'builtin:mnist', model: 'dcgan', loss: 'bce', batch: 64, width: 64, zDim: 100, emaDecay: 0, backend });
 }
 
 const K = 25; // 5×5 kernels

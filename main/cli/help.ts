@@ -25,7 +25,7 @@ export const COMMAND_HELP: Record<string, string> = {
   --lr-g X, --lr-d Y    Adam learning rates (default 0.0002)
   --z-dim N             latent size (default 100)
   --width N             network width (default 64)
-  --ema DECAY           keep an averaged generator for sampling, e.g. 0.999 (default off)
+  --ema DECAY           averaged generator for samples (default 0.999; 0 turns it off)
   --checkpoint-every N  steps between checkpoints (default 200)
   --seed S              random seed (default 1)
   --backend auto|tensorflow|wasm|cpu  (default auto: the fastest that works)

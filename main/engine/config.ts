@@ -30,7 +30,7 @@ export const TrainConfigSchema = z
     width: positiveInt(1024).default(64),
     dropout: z.number().min(0).lt(1).default(0.3),
     gpWeight: z.number().min(0).max(1000).default(10),
-    emaDecay: z.number().min(0).lt(1).default(0),
+    emaDecay: z.number().min(0).lt(1).default(0.999),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     checkpointEvery: positiveInt(10_000_000).default(200),
     backend: z.enum(BACKEND_CHOICES).default('auto'),

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError, messageOf } from '../errors.js';
 import { openDatabase, type Db } from '../db/database.js';
+import { metricSeries, rollUp, trimRollups, type MetricName, type SeriesPoint } from '../db/series.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
 import type { TrainConfig } from '../engine/config.js';
 import type { StepMetrics } from '../engine/trainer.js';
@@ -194,7 +195,17 @@ export class RunStore {
     );
     this.db.transaction(() => {
       for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms);
+      rollUp(
+        this.db,
+        id,
+        rows.map((m) => ({ step: m.step, values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms } })),
+      );
     })();
+  }
+
+  /** One metric over a step range, downsampled to at most `points` points keeping minima and maxima. */
+  series(id: string, metric: MetricName, opts: { from?: number; to?: number; points?: number } = {}): SeriesPoint[] {
+    return metricSeries(this.db, id, metric, opts);
   }
 
   readMetrics(id: string): StepMetrics[] {
@@ -208,7 +219,10 @@ export class RunStore {
    * checkpoint are trained again on resume and must not appear twice.
    */
   truncateMetrics(id: string, step: number): void {
-    this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(id, step);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(id, step);
+      trimRollups(this.db, id, step);
+    })();
   }
 
   // ---- checkpoints ----

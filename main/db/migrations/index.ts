@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import * as m001 from './001-initial.js';
+import * as m002 from './002-metric-rollups.js';
 
 export interface Migration {
   version: number;
@@ -8,6 +9,9 @@ export interface Migration {
 }
 
 /** In order; a migration's version is its position. Never edit a released one: add the next. */
-export const MIGRATIONS: Migration[] = [{ version: 1, name: '001-initial', up: m001.up }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: '001-initial', up: m001.up },
+  { version: 2, name: '002-metric-rollups', up: m002.up },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
