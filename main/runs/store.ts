@@ -122,16 +122,25 @@ export class RunStore {
     return join(this.root, id);
   }
 
-  create(config: TrainConfig, now = new Date(), name?: string): RunRecord {
+  create(config: TrainConfig, now = new Date(), name?: string, parent?: { id: string; kind: 'resume' | 'fork' }): RunRecord {
     let id = newRunId(now);
     while (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) id = newRunId(now);
     mkdirSync(join(this.dir(id), 'checkpoints'), { recursive: true });
     mkdirSync(join(this.dir(id), 'samples'), { recursive: true });
     this.db
       .prepare(
-        `INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
+        `INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at, parent_id, parent_kind) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
       )
-      .run(id, name ?? `${config.dataset.replace(/^builtin:/, '')} ${config.model}/${config.loss}`, config.dataset, JSON.stringify(config), config.steps, now.toISOString());
+      .run(
+        id,
+        name ?? `${config.dataset.replace(/^builtin:/, '')} ${config.model}/${config.loss}`,
+        config.dataset,
+        JSON.stringify(config),
+        config.steps,
+        now.toISOString(),
+        parent?.id ?? null,
+        parent?.kind ?? null,
+      );
     return this.get(id);
   }
 
@@ -150,6 +159,20 @@ export class RunStore {
     return this.get(id);
   }
 
+  setTags(id: string, add: string[], remove: string[]): void {
+    this.db.transaction(() => {
+      for (const t of remove) this.db.prepare('DELETE FROM run_tags WHERE run_id = ? AND tag = ?').run(id, t);
+      for (const t of add) this.db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)').run(id, t);
+    })();
+  }
+
+  parentOf(id: string): { parentId: string | null; parentKind: 'resume' | 'fork' | null } {
+    const r = this.db.prepare('SELECT parent_id AS parentId, parent_kind AS parentKind FROM runs WHERE id = ?').get(id) as
+      | { parentId: string | null; parentKind: 'resume' | 'fork' | null }
+      | undefined;
+    return r ?? { parentId: null, parentKind: null };
+  }
+
   /** Resolves a full id or a unique prefix of one. */
   resolveId(idOrPrefix: string): string {
     const rows = this.db
@@ -160,6 +183,12 @@ export class RunStore {
     if (rows.length === 1) return rows[0].id;
     if (rows.length > 1) throw new StudioError(`run "${idOrPrefix}" is ambiguous: ${rows.slice(0, 5).map((r) => r.id).join(', ')}`);
     throw new StudioError(`no run "${idOrPrefix}"; \`gan-studio runs\` lists them`);
+  }
+
+  /** The run with exactly this id, or null. */
+  find(id: string): RunRecord | null {
+    const row = this.db.prepare(`${SELECT_RUN} WHERE r.id = ?`).get(id) as RunRow | undefined;
+    return row ? this.reconcile(toRecord(row)) : null;
   }
 
   get(idOrPrefix: string): RunRecord {
@@ -249,6 +278,18 @@ export class RunStore {
     // Files go only once no row names them.
     for (const s of drop) rmSync(this.checkpointPath(id, s), { force: true });
     return path;
+  }
+
+  checkpoints(id: string): { step: number; path: string; size: number; createdAt: string }[] {
+    return this.db
+      .prepare('SELECT step, path, size, created_at AS createdAt FROM checkpoints WHERE run_id = ? ORDER BY step')
+      .all(id) as { step: number; path: string; size: number; createdAt: string }[];
+  }
+
+  deleteCheckpoint(id: string, step: number): boolean {
+    const gone = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, step).changes > 0;
+    if (gone) rmSync(this.checkpointPath(id, step), { force: true });
+    return gone;
   }
 
   /**

@@ -1,0 +1,129 @@
+/**
+ * The one contract between the studio's front ends (desktop UI, browser
+ * mode, CLI) and its Node side: every command with its input schema and
+ * result type, and every event. Inputs are parsed here before anything runs;
+ * nothing that crosses the boundary is trusted.
+ */
+import { z } from 'zod';
+import { TrainConfigSchema } from '../engine/config.js';
+import { METRICS } from '../db/series.js';
+import type { RunRecord } from '../runs/store.js';
+import type { StepMetrics } from '../engine/trainer.js';
+import type { SeriesPoint } from '../db/series.js';
+
+export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
+/** Names people type: no path separators, no "..", nothing invisible. */
+export const SafeName = z
+  .string()
+  .trim()
+  .min(1, 'is empty')
+  .max(100, 'is longer than 100 characters')
+  .regex(/^[^/\\\u0000-\u001f]+$/, 'may not contain / or \\ or control characters')
+  .refine((s) => !s.includes('..'), 'may not contain ".."');
+const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
+const Step = z.number().int().min(0).max(1e9);
+
+const ConfigChanges = TrainConfigSchema.omit({ dataset: true }).partial();
+
+export const COMMANDS = {
+  'datasets.list': z.object({}).strict(),
+  'datasets.show': z.object({ name: SafeName }).strict(),
+  'runs.create': z.object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true) }).strict(),
+  'runs.start': z.object({ id: RunId }).strict(),
+  'runs.pause': z.object({ id: RunId }).strict(),
+  'runs.resume': z.object({ id: RunId, steps: z.number().int().positive().max(1e7).optional() }).strict(),
+  'runs.stop': z.object({ id: RunId }).strict(),
+  'runs.fork': z.object({ id: RunId, name: SafeName.optional(), changes: ConfigChanges.default({}), start: z.boolean().default(false) }).strict(),
+  'runs.rename': z.object({ id: RunId, name: SafeName }).strict(),
+  'runs.tag': z.object({ id: RunId, add: z.array(Tag).max(20).default([]), remove: z.array(Tag).max(20).default([]) }).strict(),
+  'runs.note': z.object({ id: RunId, notes: z.string().max(10_000, 'is longer than 10,000 characters') }).strict(),
+  'runs.delete': z.object({ id: RunId }).strict(),
+  'runs.list': z
+    .object({ status: z.string().max(20).optional(), tag: Tag.optional(), dataset: SafeName.optional(), text: z.string().max(200).optional() })
+    .strict(),
+  'runs.show': z.object({ id: RunId }).strict(),
+  'runs.compare': z.object({ ids: z.array(RunId).min(2).max(10) }).strict(),
+  'metrics.series': z
+    .object({ id: RunId, metric: z.enum(METRICS), from: Step.optional(), to: Step.optional(), points: z.number().int().min(2).max(20_000).default(2000) })
+    .strict(),
+  'samples.generate': z
+    .object({
+      id: RunId,
+      count: z.number().int().min(1).max(256).default(16),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+      /** Explicit latents, one array of zDim numbers per image; overrides count and seed. */
+      latents: z.array(z.array(z.number().finite()).max(1024)).max(256).optional(),
+      classLabel: z.number().int().min(0).max(10_000).optional(),
+    })
+    .strict(),
+  'checkpoints.list': z.object({ id: RunId }).strict(),
+  'checkpoints.delete': z.object({ id: RunId, step: Step }).strict(),
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+export type CommandInput<C extends CommandName> = z.input<(typeof COMMANDS)[C]>;
+export type ParsedInput<C extends CommandName> = z.output<(typeof COMMANDS)[C]>;
+
+export interface DatasetInfo {
+  name: string;
+  source: string;
+  size: number;
+  channels: number;
+  classes: string[];
+  imageCount: number;
+}
+
+export interface CheckpointInfo {
+  step: number;
+  path: string;
+  size: number;
+  createdAt: string;
+}
+
+export interface RunDetail extends RunRecord {
+  checkpoints: CheckpointInfo[];
+  sampleSteps: number[];
+  lastMetrics: StepMetrics | null;
+  parentId: string | null;
+  parentKind: 'resume' | 'fork' | null;
+}
+
+export interface CommandResults {
+  'datasets.list': DatasetInfo[];
+  'datasets.show': DatasetInfo;
+  'runs.create': RunRecord;
+  'runs.start': RunRecord;
+  'runs.pause': RunRecord;
+  'runs.resume': RunRecord;
+  'runs.stop': RunRecord;
+  'runs.fork': RunRecord;
+  'runs.rename': RunRecord;
+  'runs.tag': RunRecord;
+  'runs.note': RunRecord;
+  'runs.delete': { deleted: string };
+  'runs.list': RunRecord[];
+  'runs.show': RunDetail;
+  'runs.compare': { differingSettings: string[]; runs: RunDetail[] };
+  'metrics.series': SeriesPoint[];
+  /** PNG images, base64, in the model's resolution; and the latents that made them. */
+  'samples.generate': { step: number; images: string[]; latents: number[][] };
+  'checkpoints.list': CheckpointInfo[];
+  'checkpoints.delete': { deleted: number };
+}
+
+export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'FAILED';
+
+export interface CommandError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type CommandResult<C extends CommandName> = { ok: true; value: CommandResults[C] } | { ok: false; error: CommandError };
+
+export interface StudioEvents {
+  'run.progress': { id: string; metrics: StepMetrics; target: number };
+  'run.sample': { id: string; step: number; file: string };
+  'run.status': { id: string; status: RunRecord['status']; error: string | null };
+}
+
+export type EventName = keyof StudioEvents;

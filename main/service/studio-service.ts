@@ -1,0 +1,254 @@
+/**
+ * The studio service: every command of the contract, validated, answered
+ * with a typed result or a typed error; training runs queued and executed
+ * in worker threads, their progress recorded and announced as events.
+ */
+import { ZodError } from 'zod';
+import { StudioError, messageOf } from '../errors.js';
+import { resolveConfig, formatZodError, type TrainConfig } from '../engine/config.js';
+import { BUILTIN_INFO, checkDatasetName } from '../datasets/index.js';
+import { RunStore, type RunRecord } from '../runs/store.js';
+import { TrainingSession } from '../training/session.js';
+import type { TrainJob, TrainingEvent } from '../training/protocol.js';
+import {
+  COMMANDS,
+  type CommandName,
+  type CommandResult,
+  type CommandResults,
+  type DatasetInfo,
+  type ErrorCode,
+  type EventName,
+  type ParsedInput,
+  type RunDetail,
+  type StudioEvents,
+} from './contract.js';
+import { generateSamples } from './samples.js';
+
+/** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
+const ARCHITECTURE = ['model', 'zDim', 'width'] as const;
+
+const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'FAILED'] satisfies ErrorCode[];
+
+const fail = (code: ErrorCode, message: string) => new StudioError(message, code);
+const notFound = (id: string) => fail('NOT_FOUND', `no run ${id}`);
+
+type Handlers = { [C in CommandName]: (input: ParsedInput<C>) => Promise<CommandResults[C]> | CommandResults[C] };
+
+export class StudioService {
+  readonly store: RunStore;
+  private readonly sessions = new Map<string, TrainingSession>();
+  private readonly queue: TrainJob[] = [];
+  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+
+  constructor(
+    readonly home: string,
+    private readonly opts: { concurrency?: number; previewEvery?: number } = {},
+  ) {
+    this.store = new RunStore(home);
+    this.store.markInterrupted();
+    const insert = this.store.db.prepare(
+      'INSERT OR IGNORE INTO datasets (id, name, source, size, channels, classes, image_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const d of BUILTIN_INFO) insert.run(d.name, d.name, d.source, d.size, d.channels, JSON.stringify(d.classes), d.imageCount, new Date().toISOString());
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  private emit<E extends EventName>(event: E, payload: StudioEvents[E]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (p: StudioEvents[E]) => void)(payload);
+  }
+
+  /** Runs a command from anywhere: the input is parsed against the contract first. */
+  async call<C extends CommandName>(name: C, input: unknown): Promise<CommandResult<C>> {
+    const schema = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : null;
+    if (!schema) return { ok: false, error: { code: 'INVALID_INPUT', message: `unknown command ${String(name).slice(0, 60)}` } };
+    const parsed = schema.safeParse(input ?? {});
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: `${name}: ${formatZodError(parsed.error)}` } };
+    try {
+      const handler = this.handlers[name] as (i: unknown) => Promise<CommandResults[C]> | CommandResults[C];
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      if (err instanceof ZodError) return { ok: false, error: { code: 'INVALID_INPUT', message: `${name}: ${formatZodError(err)}` } };
+      if (err instanceof StudioError) {
+        return { ok: false, error: { code: ERROR_CODES.includes(err.code) ? (err.code as ErrorCode) : 'FAILED', message: err.message } };
+      }
+      return { ok: false, error: { code: 'FAILED', message: `${name} failed: ${messageOf(err).split('\n')[0]}` } };
+    }
+  }
+
+  /** Stops every training run (each saves a checkpoint) and closes the database. */
+  async close(): Promise<void> {
+    this.queue.length = 0;
+    await Promise.allSettled([...this.sessions.values()].map((s) => s.stop()));
+    this.store.close();
+  }
+
+  private run(id: string): RunRecord {
+    const r = this.store.find(id);
+    if (!r) throw notFound(id);
+    return r;
+  }
+
+  private detail(r: RunRecord): RunDetail {
+    const last = this.store.db.prepare('SELECT max(step) AS s FROM metrics WHERE run_id = ?').get(r.id) as { s: number | null };
+    const lastMetrics = last.s == null ? null : this.store.readMetrics(r.id).find((m) => m.step === last.s) ?? null;
+    return { ...r, ...this.store.parentOf(r.id), checkpoints: this.store.checkpoints(r.id), sampleSteps: this.store.sampleSteps(r.id), lastMetrics };
+  }
+
+  private datasets(): DatasetInfo[] {
+    const rows = this.store.db.prepare('SELECT name, source, size, channels, classes, image_count AS imageCount FROM datasets ORDER BY name').all() as (Omit<DatasetInfo, 'classes'> & { classes: string })[];
+    return rows.map((r) => ({ ...r, classes: JSON.parse(r.classes) as string[] }));
+  }
+
+  // ---- the training queue ----
+
+  private enqueue(job: TrainJob): RunRecord {
+    if (this.sessions.has(job.runId) || this.queue.some((j) => j.runId === job.runId)) {
+      throw fail('CONFLICT', `run ${job.runId} is already training or queued`);
+    }
+    this.queue.push({ previewEvery: this.opts.previewEvery, ...job });
+    const r = this.store.update(job.runId, { status: 'queued', error: null });
+    this.emit('run.status', { id: r.id, status: 'queued', error: null });
+    this.pump();
+    return this.run(job.runId);
+  }
+
+  private pump(): void {
+    const limit = this.opts.concurrency ?? 1;
+    while (this.sessions.size < limit && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      const id = job.runId;
+      const session = TrainingSession.start(job, (e) => this.onTrainingEvent(id, e));
+      this.sessions.set(id, session);
+      const finish = () => {
+        this.sessions.delete(id);
+        const r = this.store.find(id);
+        if (r) this.emit('run.status', { id, status: r.status, error: r.error });
+        this.pump();
+      };
+      session.done.then(finish, finish);
+    }
+  }
+
+  private onTrainingEvent(id: string, e: TrainingEvent): void {
+    if (e.type === 'step') this.emit('run.progress', { id, metrics: e.metrics, target: e.target });
+    else if (e.type === 'preview') this.emit('run.sample', { id, step: e.step, file: e.path });
+    else if (e.type === 'started' || e.type === 'resumed') this.emit('run.status', { id, status: 'running', error: null });
+    else if (e.type === 'paused') this.emit('run.status', { id, status: 'paused', error: null });
+  }
+
+  // ---- commands ----
+
+  private readonly handlers: Handlers = {
+    'datasets.list': () => this.datasets(),
+    'datasets.show': ({ name }) => {
+      const d = this.datasets().find((x) => x.name === name);
+      if (!d) throw fail('NOT_FOUND', `no dataset "${name}"`);
+      return d;
+    },
+    'runs.create': ({ name, config, start }) => {
+      try {
+        checkDatasetName(config.dataset);
+      } catch (err) {
+        throw fail('NOT_FOUND', messageOf(err));
+      }
+      const r = this.store.create(resolveConfig(config), new Date(), name);
+      return start ? this.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
+    },
+    'runs.start': ({ id }) => {
+      const r = this.run(id);
+      if (r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is already ${r.status}`);
+      if (r.status === 'completed') throw fail('CONFLICT', `run ${id} is complete; resume it with more steps`);
+      return this.enqueue({ home: this.home, runId: id, resume: this.store.checkpointSteps(id).length > 0 });
+    },
+    'runs.pause': ({ id }) => {
+      const session = this.sessions.get(this.run(id).id);
+      if (!session) throw fail('CONFLICT', `run ${id} is not training`);
+      session.pause();
+      return this.run(id);
+    },
+    'runs.resume': ({ id, steps }) => {
+      const r = this.run(id);
+      const session = this.sessions.get(id);
+      if (session && r.status === 'paused') {
+        session.resume();
+        return this.run(id);
+      }
+      if (session || this.queue.some((j) => j.runId === id)) throw fail('CONFLICT', `run ${id} is already training or queued`);
+      if (r.status === 'completed' && steps == null) throw fail('CONFLICT', `run ${id} is complete; give the steps to train more`);
+      return this.enqueue({ home: this.home, runId: id, resume: true, addSteps: steps });
+    },
+    'runs.stop': async ({ id }) => {
+      this.run(id);
+      const queued = this.queue.findIndex((j) => j.runId === id);
+      if (queued >= 0) {
+        this.queue.splice(queued, 1);
+        this.store.update(id, { status: 'stopped' });
+        this.emit('run.status', { id, status: 'stopped', error: null });
+      }
+      await this.sessions.get(id)?.stop();
+      return this.run(id);
+    },
+    'runs.fork': ({ id, name, changes, start }) => {
+      const parent = this.run(id);
+      const config: TrainConfig = resolveConfig({ ...parent.config, ...changes, dataset: parent.config.dataset });
+      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]);
+      const child = this.store.create(config, new Date(), name ?? `${parent.name} (fork)`, { id: parent.id, kind: 'fork' });
+      // Same networks: the fork continues from the parent's newest checkpoint with its new settings.
+      const from = sameNetworks ? this.store.latestCheckpoint(parent.id) : null;
+      if (from) {
+        this.store.saveCheckpoint(child.id, { ...from, config });
+        this.store.appendMetrics(child.id, this.store.readMetrics(parent.id).filter((m) => m.step <= from.step));
+        // `steps` is a total: a fork of a finished run trains that many more.
+        this.store.update(child.id, { step: from.step, targetSteps: config.steps > from.step ? config.steps : from.step + config.steps, status: 'stopped' });
+      }
+      return start ? this.enqueue({ home: this.home, runId: child.id, resume: !!from }) : this.run(child.id);
+    },
+    'runs.rename': ({ id, name }) => (this.run(id), this.store.update(id, { name })),
+    'runs.tag': ({ id, add, remove }) => {
+      this.run(id);
+      this.store.setTags(id, add, remove);
+      return this.run(id);
+    },
+    'runs.note': ({ id, notes }) => (this.run(id), this.store.update(id, { notes })),
+    'runs.delete': ({ id }) => {
+      const r = this.run(id);
+      if (this.sessions.has(id) || r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is training; stop it first`);
+      const q = this.queue.findIndex((j) => j.runId === id);
+      if (q >= 0) this.queue.splice(q, 1);
+      this.store.delete(id);
+      return { deleted: id };
+    },
+    'runs.list': ({ status, tag, dataset, text }) =>
+      this.store
+        .list()
+        .filter((r) => (!status || r.status === status) && (!tag || r.tags.includes(tag)) && (!dataset || r.config.dataset === dataset))
+        .filter((r) => !text || `${r.name}\n${r.notes}`.toLowerCase().includes(text.toLowerCase())),
+    'runs.show': ({ id }) => this.detail(this.run(id)),
+    'runs.compare': ({ ids }) => {
+      const runs = ids.map((id) => this.detail(this.run(id)));
+      const keys = Object.keys(runs[0].config) as (keyof TrainConfig)[];
+      const differing = keys.filter((k) => runs.some((r) => JSON.stringify(r.config[k]) !== JSON.stringify(runs[0].config[k])));
+      return { differingSettings: differing, runs };
+    },
+    'metrics.series': ({ id, metric, from, to, points }) => (this.run(id), this.store.series(id, metric, { from, to, points })),
+    'samples.generate': async (input) => {
+      const r = this.run(input.id);
+      const ckpt = this.store.latestCheckpoint(r.id);
+      if (!ckpt) throw fail('CONFLICT', `run ${r.id} has no checkpoint yet`);
+      return generateSamples(ckpt, input);
+    },
+    'checkpoints.list': ({ id }) => (this.run(id), this.store.checkpoints(id)),
+    'checkpoints.delete': ({ id, step }) => {
+      this.run(id);
+      if (this.sessions.has(id)) throw fail('CONFLICT', `run ${id} is training; stop it before deleting its checkpoints`);
+      if (!this.store.deleteCheckpoint(id, step)) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}`);
+      return { deleted: step };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { StudioService } from '../main/service/studio-service.js';
+import type { CommandName, CommandResult, EventName, StudioEvents } from '../main/service/contract.js';
+import { tempDir } from './helpers.js';
+
+const TINY = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, backend: 'wasm', steps: 4, checkpointEvery: 2 };
+
+function service(): StudioService {
+  const s = new StudioService(tempDir(), { previewEvery: 2 });
+  after(() => s.close());
+  return s;
+}
+
+async function ok<C extends CommandName>(s: StudioService, name: C, input: unknown) {
+  const r: CommandResult<C> = await s.call(name, input);
+  if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message}`);
+  return r.value;
+}
+
+function until<E extends EventName>(s: StudioService, event: E, pred: (p: StudioEvents[E]) => boolean): Promise<StudioEvents[E]> {
+  return new Promise((resolve) => {
+    const off = s.on(event, (p) => {
+      if (pred(p)) {
+        off();
+        resolve(p);
+      }
+    });
+  });
+}
+
+/** Everything a refused command could have changed. */
+function snapshot(s: StudioService, home: string) {
+  const tables = ['runs', 'run_tags', 'metrics', 'checkpoints', 'samples', 'datasets'].map((t) => s.store.db.prepare(`SELECT * FROM ${t}`).all());
+  return JSON.stringify({ tables, files: readdirSync(home, { recursive: true }).filter((f) => !String(f).startsWith('studio.db')).sort() });
+}
+
+test('malformed commands are refused with clear errors and change nothing', async () => {
+  const s = service();
+  const run = await ok(s, 'runs.create', { config: TINY, start: false });
+  const before = snapshot(s, s.home);
+  const cases: [string, unknown, string, RegExp][] = [
+    ['runs.rename', { id: run.id, name: 42 }, 'INVALID_INPUT', /name: Expected string, received number/],
+    ['runs.rename', { id: run.id }, 'INVALID_INPUT', /name: Required/],
+    ['runs.rename', { id: run.id, name: 'x'.repeat(100_000) }, 'INVALID_INPUT', /longer than 100 characters/],
+    ['runs.rename', { id: run.id, name: '../../x' }, 'INVALID_INPUT', /may not contain/],
+    ['runs.rename', { id: run.id, name: 'ok', extra: true }, 'INVALID_INPUT', /Unrecognized key/],
+    ['runs.tag', { id: run.id, add: ['a/b'] }, 'INVALID_INPUT', /may not contain/],
+    ['runs.show', { id: '../../etc/passwd' }, 'INVALID_INPUT', /is not a run id/],
+    ['runs.show', { id: '20000101-000000-abcd' }, 'NOT_FOUND', /no run 20000101-000000-abcd/],
+    ['runs.delete', { id: '20000101-000000-abcd' }, 'NOT_FOUND', /no run/],
+    ['runs.create', { config: { ...TINY, steps: -5 } }, 'INVALID_INPUT', /config\.steps: Number must be greater than 0/],
+    ['runs.create', { config: { ...TINY, dataset: '../../x' } }, 'NOT_FOUND', /unknown dataset "..\/..\/x"/],
+    ['runs.create', null, 'INVALID_INPUT', /config: Required/],
+    ['datasets.show', { name: 'nope' }, 'NOT_FOUND', /no dataset "nope"/],
+    ['metrics.series', { id: run.id, metric: 'evil; DROP TABLE runs' }, 'INVALID_INPUT', /metric: Invalid enum value/],
+    ['samples.generate', { id: run.id, count: 10_000 }, 'INVALID_INPUT', /count: Number must be less than or equal to 256/],
+    ['checkpoints.delete', { id: run.id, step: 3 }, 'NOT_FOUND', /no checkpoint at step 3/],
+    ['runs.pause', { id: run.id }, 'CONFLICT', /is not training/],
+    ['no.such.command', {}, 'INVALID_INPUT', /unknown command/],
+  ];
+  for (const [name, input, code, message] of cases) {
+    const r = await s.call(name as CommandName, input);
+    assert.equal(r.ok, false, `${name} ${JSON.stringify(input).slice(0, 80)} was accepted`);
+    if (!r.ok) {
+      assert.equal(r.error.code, code, `${name}: ${r.error.message}`);
+      assert.match(r.error.message, message);
+      assert.ok(r.error.message.length < 300, 'the message echoes the whole input');
+    }
+  }
+  assert.equal(snapshot(s, s.home), before);
+});
+
+test('runs queue and train one at a time, announcing progress, samples and status', async () => {
+  const s = service();
+  const statuses: string[] = [];
+  s.on('run.status', (e) => statuses.push(`${e.id.slice(-4)}:${e.status}`));
+  let progress = 0;
+  s.on('run.progress', () => progress++);
+  const samples: number[] = [];
+  s.on('run.sample', (e) => samples.push(e.step));
+  const a = await ok(s, 'runs.create', { name: 'first', config: TINY });
+  const b = await ok(s, 'runs.create', { name: 'second', config: { ...TINY, loss: 'hinge' } });
+  assert.equal((await ok(s, 'runs.show', { id: b.id })).status, 'queued');
+  await until(s, 'run.status', (e) => e.id === b.id && e.status === 'completed');
+  const order = statuses.filter((x) => !x.endsWith('queued'));
+  assert.deepEqual(order, [`${a.id.slice(-4)}:running`, `${a.id.slice(-4)}:completed`, `${b.id.slice(-4)}:running`, `${b.id.slice(-4)}:completed`]);
+  assert.equal(progress, 8);
+  assert.ok(samples.includes(2) && samples.includes(4));
+
+  const shown = await ok(s, 'runs.show', { id: a.id });
+  assert.equal(shown.step, 4);
+  assert.deepEqual(shown.checkpoints.map((c) => c.step), [2, 4]);
+  assert.equal(shown.lastMetrics?.step, 4);
+  const series = await ok(s, 'metrics.series', { id: a.id, metric: 'd_loss' });
+  assert.deepEqual(series.map((p) => p.step), [1, 2, 3, 4]);
+  const cmp = await ok(s, 'runs.compare', { ids: [a.id, b.id] });
+  assert.deepEqual(cmp.differingSettings, ['loss']);
+  const gen = await ok(s, 'samples.generate', { id: a.id, count: 3, seed: 5 });
+  assert.equal(gen.images.length, 3);
+  assert.equal(Buffer.from(gen.images[0], 'base64').subarray(1, 4).toString(), 'PNG');
+  // The same latents give the same images.
+  const again = await ok(s, 'samples.generate', { id: a.id, latents: gen.latents.slice(0, 1) });
+  assert.equal(again.images[0], gen.images[0]);
+});
+
+test('rename, tag, note, filter, fork with changed settings, delete', async () => {
+  const s = service();
+  const a = await ok(s, 'runs.create', { config: TINY });
+  await until(s, 'run.status', (e) => e.id === a.id && e.status === 'completed');
+  await ok(s, 'runs.rename', { id: a.id, name: 'baseline' });
+  await ok(s, 'runs.tag', { id: a.id, add: ['mnist', 'keep'] });
+  await ok(s, 'runs.note', { id: a.id, notes: 'D wins early' });
+  const fork = await ok(s, 'runs.fork', { id: a.id, changes: { lrG: 1e-4, steps: 6 }, start: true });
+  await until(s, 'run.status', (e) => e.id === fork.id && e.status === 'completed');
+  const child = await ok(s, 'runs.show', { id: fork.id });
+  assert.equal(child.parentId, a.id);
+  assert.equal(child.parentKind, 'fork');
+  assert.equal(child.config.lrG, 1e-4);
+  // It continued from the parent's weights at step 4 rather than starting over.
+  assert.equal(child.step, 6);
+  assert.deepEqual((await ok(s, 'metrics.series', { id: fork.id, metric: 'g_loss' })).map((p) => p.step), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual((await ok(s, 'runs.list', { tag: 'keep' })).map((r) => r.id), [a.id]);
+  assert.deepEqual((await ok(s, 'runs.list', { text: 'wins' })).map((r) => r.name), ['baseline']);
+  await ok(s, 'runs.delete', { id: a.id });
+  assert.deepEqual((await ok(s, 'runs.list', {})).map((r) => r.id), [fork.id]);
+  // The fork keeps its history when its parent goes.
+  assert.equal((await ok(s, 'runs.show', { id: fork.id })).parentId, null);
+});
