@@ -67,6 +67,11 @@ test(`SIGKILL at ${TRIALS} random moments: database intact, run interrupted, no 
     }
   }
   assert.ok(newest > 0, 'no trial lived long enough to write a checkpoint');
+  const listed = spawnSync(process.execPath, [BIN, 'runs', 'list', '--json'], { env: { ...process.env, GAN_STUDIO_HOME: home }, encoding: 'utf8' });
+  assert.deepEqual(
+    (JSON.parse(listed.stdout) as { run: string; status: string }[]).map((r) => [r.run, r.status]),
+    [[run, 'interrupted']],
+  );
 
   const done = spawnSync(process.execPath, [BIN, 'resume', '--run', run!, '--steps', '4', '--json'], { env: { ...process.env, GAN_STUDIO_HOME: home }, encoding: 'utf8' });
   assert.equal(done.status, 0, done.stderr);

@@ -6,8 +6,9 @@ import { checkDatasetName } from '../datasets/index.js';
 import { StudioError } from '../errors.js';
 import { RunStore } from '../runs/store.js';
 import { studioHome } from '../runs/home.js';
-import { TrainingSession } from '../training/session.js';
-import type { RunSummary, TrainJob, TrainingEvent } from '../training/protocol.js';
+import { StudioService } from '../service/studio-service.js';
+import type { CommandResult, StudioEvents } from '../service/contract.js';
+import type { RunSummary } from '../training/protocol.js';
 import type { StepMetrics } from '../engine/trainer.js';
 import { backendChoice, explainConfigError, int, num, parseOptions } from './options.js';
 import { ProgressBar } from './progress.js';
@@ -102,10 +103,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   await checkBackend(config.backend);
   const home = studioHome();
-  const store = new RunStore(home);
-  const record = store.create(config);
-  store.close();
-  return runJob({ home, runId: record.id, resume: false }, !!o.json);
+  return runThroughService(home, !!o.json, (service) => service.call('runs.create', { config, start: true }));
 }
 
 export async function resumeCommand(args: string[]): Promise<number> {
@@ -113,68 +111,75 @@ export async function resumeCommand(args: string[]): Promise<number> {
   if (!o.run) throw new StudioError('resume: --run ID is required; `gan-studio runs` lists them');
   const home = studioHome();
   const store = new RunStore(home);
-  const record = store.get(o.run);
-  store.close();
-  return runJob({ home, runId: record.id, resume: true, addSteps: int('steps', o.steps) }, !!o.json);
+  let id: string;
+  try {
+    // The CLI takes unique prefixes; the service wants whole ids.
+    const r = store.get(o.run);
+    id = r.id;
+    if (r.status === 'completed' && o.steps === undefined) {
+      throw new StudioError(`run ${id} is already at step ${r.step} of ${r.targetSteps}; pass --steps N to train N more`);
+    }
+  } finally {
+    store.close();
+  }
+  const steps = int('steps', o.steps);
+  return runThroughService(home, !!o.json, (service) => service.call('runs.resume', { id, steps }));
 }
 
-async function runJob(job: TrainJob, json: boolean): Promise<number> {
+/** A training run driven through the studio service, shown as a progress bar or JSON lines. */
+async function runThroughService(home: string, json: boolean, begin: (service: StudioService) => Promise<CommandResult<'runs.create' | 'runs.resume'>>): Promise<number> {
   const tty = !json && process.stderr.isTTY;
   let bar: ProgressBar | null = null;
   let lastLogged = 0;
+  let runId: string | null = null;
   const say = (text: string) => (bar ? bar.interrupt(text) : console.error(text));
+  const mine = (id: string) => runId === null || id === runId;
+  const service = new StudioService(home);
 
-  const onEvent = (e: TrainingEvent) => {
+  service.on('run.started', (e) => {
+    if (!mine(e.id)) return;
     if (json) {
-      if (e.type === 'step') console.log(JSON.stringify({ type: 'step', ...metricsJson(e.metrics) }));
-      else if (e.type === 'started') {
-        console.log(JSON.stringify({ type: 'started', run: e.run, backend: e.backend.name, backend_detail: e.backend.detail, step: e.step, target: e.target }));
-      } else if (e.type === 'checkpoint' || e.type === 'warning') console.log(JSON.stringify(e));
+      console.log(JSON.stringify({ type: 'started', run: e.id, backend: e.backend, backend_detail: e.backendDetail, step: e.step, target: e.target }));
       return;
     }
-    switch (e.type) {
-      case 'started':
-        console.error(
-          `run ${e.run} on ${e.backend.name} (${e.backend.detail})` +
-            (e.resumedFrom != null ? `, resumed at step ${e.resumedFrom}` : '') +
-            ` → step ${e.target}`,
-        );
-        if (tty) bar = new ProgressBar(process.stderr, e.step, e.target);
-        break;
-      case 'step':
-        if (bar) bar.update(e.metrics);
-        else if (e.metrics.step - lastLogged >= Math.max(1, Math.floor(e.target / 20)) || e.metrics.step === e.target) {
-          lastLogged = e.metrics.step;
-          const m = e.metrics;
-          console.error(
-            `step ${m.step}/${e.target}  D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}  D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}  ${m.imagesPerSec.toFixed(0)} img/s`,
-          );
-        }
-        break;
-      case 'warning':
-        say(`warning: ${e.message}`);
-        break;
-      case 'paused':
-        say(`paused at step ${e.step}`);
-        break;
+    console.error(`run ${e.id} on ${e.backend} (${e.backendDetail})${e.resumedFrom != null ? `, resumed at step ${e.resumedFrom}` : ''} → step ${e.target}`);
+    if (tty) bar = new ProgressBar(process.stderr, e.step, e.target);
+  });
+  service.on('run.progress', ({ id, metrics: m, target }) => {
+    if (!mine(id)) return;
+    if (json) console.log(JSON.stringify({ type: 'step', ...metricsJson(m) }));
+    else if (bar) bar.update(m);
+    else if (m.step - lastLogged >= Math.max(1, Math.floor(target / 20)) || m.step === target) {
+      lastLogged = m.step;
+      console.error(
+        `step ${m.step}/${target}  D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}  D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}  ${m.imagesPerSec.toFixed(0)} img/s`,
+      );
     }
-  };
+  });
+  service.on('run.checkpoint', (e) => mine(e.id) && json && console.log(JSON.stringify({ type: 'checkpoint', step: e.step, path: e.path })));
+  service.on('run.warning', (e) => {
+    if (!mine(e.id)) return;
+    if (json) console.log(JSON.stringify({ type: 'warning', message: e.message }));
+    else say(`warning: ${e.message}`);
+  });
+  const finished = new Promise<StudioEvents['run.finished']>((resolve) => service.on('run.finished', (e) => mine(e.id) && resolve(e)));
 
-  const session = TrainingSession.start(job, onEvent);
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
-    if (interrupts === 1) {
-      say('stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)…');
-      void session.stop().catch(() => {});
-    } else {
-      void session.kill().then(() => process.exit(130));
-    }
+    if (interrupts > 1 || !runId) process.exit(130);
+    say('stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)…');
+    void service.call('runs.stop', { id: runId });
   };
   process.on('SIGINT', onSigint);
   try {
-    const summary = await session.done;
+    const started = await begin(service);
+    if (!started.ok) throw new StudioError(started.error.message);
+    runId = started.value.id;
+    const end = await finished;
     (bar as ProgressBar | null)?.end();
+    if (!end.summary) throw new StudioError(end.error ?? 'training failed');
+    const summary = end.summary;
     if (json) console.log(JSON.stringify(summaryJson(summary)));
     else {
       const f = summary.final;
@@ -190,10 +195,9 @@ async function runJob(job: TrainJob, json: boolean): Promise<number> {
       );
     }
     return summary.status === 'completed' ? 0 : 130;
-  } catch (err) {
-    (bar as ProgressBar | null)?.end();
-    throw err;
   } finally {
+    (bar as ProgressBar | null)?.end();
     process.off('SIGINT', onSigint);
+    await service.close();
   }
 }

@@ -10,6 +10,7 @@ import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
 import type { StepMetrics } from '../engine/trainer.js';
 import type { SeriesPoint } from '../db/series.js';
+import type { RunSummary } from '../training/protocol.js';
 
 export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
 /** Names people type: no path separators, no "..", nothing invisible. */
@@ -121,7 +122,12 @@ export interface CommandError {
 export type CommandResult<C extends CommandName> = { ok: true; value: CommandResults[C] } | { ok: false; error: CommandError };
 
 export interface StudioEvents {
+  'run.started': { id: string; backend: string; backendDetail: string; step: number; target: number; resumedFrom: number | null };
   'run.progress': { id: string; metrics: StepMetrics; target: number };
+  'run.checkpoint': { id: string; step: number; path: string };
+  'run.warning': { id: string; message: string };
+  /** The end of a training session: its summary, or why it failed. */
+  'run.finished': { id: string; summary: RunSummary | null; error: string | null };
   'run.sample': { id: string; step: number; file: string };
   'run.status': { id: string; status: RunRecord['status']; error: string | null };
 }

@@ -9,7 +9,7 @@ import { resolveConfig, formatZodError, type TrainConfig } from '../engine/confi
 import { BUILTIN_INFO, checkDatasetName } from '../datasets/index.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
 import { TrainingSession } from '../training/session.js';
-import type { TrainJob, TrainingEvent } from '../training/protocol.js';
+import type { RunSummary, TrainJob, TrainingEvent } from '../training/protocol.js';
 import {
   COMMANDS,
   type CommandName,
@@ -39,6 +39,8 @@ export class StudioService {
   private readonly sessions = new Map<string, TrainingSession>();
   private readonly queue: TrainJob[] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+  /** What a queued run goes back to if its session cannot start. */
+  private readonly statusBeforeQueue = new Map<string, RunRecord['status']>();
 
   constructor(
     readonly home: string,
@@ -112,6 +114,7 @@ export class StudioService {
       throw fail('CONFLICT', `run ${job.runId} is already training or queued`);
     }
     this.queue.push({ previewEvery: this.opts.previewEvery, ...job });
+    this.statusBeforeQueue.set(job.runId, this.run(job.runId).status);
     const r = this.store.update(job.runId, { status: 'queued', error: null });
     this.emit('run.status', { id: r.id, status: 'queued', error: null });
     this.pump();
@@ -125,21 +128,42 @@ export class StudioService {
       const id = job.runId;
       const session = TrainingSession.start(job, (e) => this.onTrainingEvent(id, e));
       this.sessions.set(id, session);
-      const finish = () => {
+      const finish = (summary: RunSummary | null, error: string | null) => {
         this.sessions.delete(id);
-        const r = this.store.find(id);
-        if (r) this.emit('run.status', { id, status: r.status, error: r.error });
+        const before = this.statusBeforeQueue.get(id);
+        this.statusBeforeQueue.delete(id);
+        let r = this.store.find(id);
+        // A session refused before it started leaves the run as it was.
+        if (r && r.status === 'queued' && before) r = this.store.update(id, { status: before });
+        if (r) this.emit('run.status', { id, status: r.status, error: r.error ?? error });
+        this.emit('run.finished', { id, summary, error });
         this.pump();
       };
-      session.done.then(finish, finish);
+      session.done.then(
+        (summary) => finish(summary, null),
+        (err) => finish(null, messageOf(err)),
+      );
     }
   }
 
   private onTrainingEvent(id: string, e: TrainingEvent): void {
-    if (e.type === 'step') this.emit('run.progress', { id, metrics: e.metrics, target: e.target });
-    else if (e.type === 'preview') this.emit('run.sample', { id, step: e.step, file: e.path });
-    else if (e.type === 'started' || e.type === 'resumed') this.emit('run.status', { id, status: 'running', error: null });
-    else if (e.type === 'paused') this.emit('run.status', { id, status: 'paused', error: null });
+    switch (e.type) {
+      case 'step':
+        return this.emit('run.progress', { id, metrics: e.metrics, target: e.target });
+      case 'preview':
+        return this.emit('run.sample', { id, step: e.step, file: e.path });
+      case 'checkpoint':
+        return this.emit('run.checkpoint', { id, step: e.step, path: e.path });
+      case 'warning':
+        return this.emit('run.warning', { id, message: e.message });
+      case 'started':
+        this.emit('run.started', { id, backend: e.backend.name, backendDetail: e.backend.detail, step: e.step, target: e.target, resumedFrom: e.resumedFrom });
+        return this.emit('run.status', { id, status: 'running', error: null });
+      case 'resumed':
+        return this.emit('run.status', { id, status: 'running', error: null });
+      case 'paused':
+        return this.emit('run.status', { id, status: 'paused', error: null });
+    }
   }
 
   // ---- commands ----
