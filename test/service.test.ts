@@ -54,6 +54,7 @@ test('malformed commands are refused with clear errors and change nothing', asyn
     ['runs.create', { config: { ...TINY, dataset: '../../x' } }, 'NOT_FOUND', /unknown dataset "..\/..\/x"/],
     ['runs.create', null, 'INVALID_INPUT', /config: Required/],
     ['datasets.show', { name: 'nope' }, 'NOT_FOUND', /no dataset "nope"/],
+    ['datasets.delete', { name: 'builtin:mnist' }, 'CONFLICT', /built in and cannot be deleted/],
     ['metrics.series', { id: run.id, metric: 'evil; DROP TABLE runs' }, 'INVALID_INPUT', /metric: Invalid enum value/],
     ['samples.generate', { id: run.id, count: 10_000 }, 'INVALID_INPUT', /count: Number must be less than or equal to 256/],
     ['checkpoints.delete', { id: run.id, step: 3 }, 'NOT_FOUND', /no checkpoint at step 3/],

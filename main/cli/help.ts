@@ -27,12 +27,13 @@ export const COMMAND_HELP: Record<string, string> = {
   --width N             network width (default 64)
   --ema DECAY           averaged generator for samples (default 0.999; 0 turns it off)
   --checkpoint-every N  steps between checkpoints (default 200)
+  --sample-every N      steps between preview grids of fixed latents (default 50)
   --seed S              random seed (default 1)
   --backend auto|tensorflow|wasm|cpu  (default auto: the fastest that works)
   --json                one JSON object per line; the last is a summary
 
 Ctrl-C stops after the current step and saves a checkpoint.`,
-  resume: `Usage: gan-studio resume --run ID [--steps N] [--json]
+  resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json]
 
   Continues a stopped or interrupted run from its newest checkpoint, up to its
   target step, or N steps more with --steps.`,

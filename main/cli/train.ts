@@ -28,12 +28,14 @@ const TRAIN_OPTIONS = {
   'checkpoint-every': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  'sample-every': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
 const RESUME_OPTIONS = {
   run: { type: 'string' },
   steps: { type: 'string' },
+  'sample-every': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -103,7 +105,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   await checkBackend(config.backend);
   const home = studioHome();
-  return runThroughService(home, !!o.json, (service) => service.call('runs.create', { config, start: true }));
+  return runThroughService(home, !!o.json, int('sample-every', o['sample-every']), (service) => service.call('runs.create', { config, start: true }));
 }
 
 export async function resumeCommand(args: string[]): Promise<number> {
@@ -123,18 +125,18 @@ export async function resumeCommand(args: string[]): Promise<number> {
     store.close();
   }
   const steps = int('steps', o.steps);
-  return runThroughService(home, !!o.json, (service) => service.call('runs.resume', { id, steps }));
+  return runThroughService(home, !!o.json, int('sample-every', o['sample-every']), (service) => service.call('runs.resume', { id, steps }));
 }
 
 /** A training run driven through the studio service, shown as a progress bar or JSON lines. */
-async function runThroughService(home: string, json: boolean, begin: (service: StudioService) => Promise<CommandResult<'runs.create' | 'runs.resume'>>): Promise<number> {
+async function runThroughService(home: string, json: boolean, previewEvery: number | undefined, begin: (service: StudioService) => Promise<CommandResult<'runs.create' | 'runs.resume'>>): Promise<number> {
   const tty = !json && process.stderr.isTTY;
   let bar: ProgressBar | null = null;
   let lastLogged = 0;
   let runId: string | null = null;
   const say = (text: string) => (bar ? bar.interrupt(text) : console.error(text));
   const mine = (id: string) => runId === null || id === runId;
-  const service = new StudioService(home);
+  const service = new StudioService(home, { previewEvery });
 
   service.on('run.started', (e) => {
     if (!mine(e.id)) return;

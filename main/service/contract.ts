@@ -29,6 +29,7 @@ const ConfigChanges = TrainConfigSchema.omit({ dataset: true }).partial();
 export const COMMANDS = {
   'datasets.list': z.object({}).strict(),
   'datasets.show': z.object({ name: SafeName }).strict(),
+  'datasets.delete': z.object({ name: SafeName }).strict(),
   'runs.create': z.object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true) }).strict(),
   'runs.start': z.object({ id: RunId }).strict(),
   'runs.pause': z.object({ id: RunId }).strict(),
@@ -92,6 +93,7 @@ export interface RunDetail extends RunRecord {
 export interface CommandResults {
   'datasets.list': DatasetInfo[];
   'datasets.show': DatasetInfo;
+  'datasets.delete': { deleted: string };
   'runs.create': RunRecord;
   'runs.start': RunRecord;
   'runs.pause': RunRecord;

@@ -175,6 +175,14 @@ export class StudioService {
       if (!d) throw fail('NOT_FOUND', `no dataset "${name}"`);
       return d;
     },
+    'datasets.delete': ({ name }) => {
+      if (!this.datasets().some((d) => d.name === name)) throw fail('NOT_FOUND', `no dataset "${name}"`);
+      if (BUILTIN_INFO.some((d) => d.name === name)) throw fail('CONFLICT', `${name} is built in and cannot be deleted`);
+      const users = this.store.list().filter((r) => r.config.dataset === name);
+      if (users.length) throw fail('CONFLICT', `${name} is used by ${users.length} run(s), e.g. ${users[0].id}; delete them first`);
+      this.store.db.prepare('DELETE FROM datasets WHERE name = ?').run(name);
+      return { deleted: name };
+    },
     'runs.create': ({ name, config, start }) => {
       try {
         checkDatasetName(config.dataset);
