@@ -87,6 +87,12 @@ test('the two newest checkpoints are kept, and a damaged newest falls back to th
   assert.equal(s.latestCheckpoint(r.id, (m) => skipped.push(m))?.step, 20);
   assert.equal(skipped.length, 1);
   assert.match(skipped[0], /damaged/);
+  // Resuming from step 20 sets the damaged one aside, so pruning never drops the good one for it.
+  s.discardCheckpointsAfter(r.id, 20);
+  assert.deepEqual(s.checkpointSteps(r.id), [20]);
+  assert.ok(existsSync(s.checkpointPath(r.id, 30) + '.damaged'));
+  s.saveCheckpoint(r.id, ckpt(25));
+  assert.deepEqual(s.checkpointSteps(r.id), [20, 25]);
   s.close();
 });
 

@@ -5,7 +5,7 @@
  * points at them, so a row never names a half-written file.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError, messageOf } from '../errors.js';
 import { openDatabase, type Db } from '../db/database.js';
@@ -284,6 +284,18 @@ export class RunStore {
     return this.db
       .prepare('SELECT step, path, size, created_at AS createdAt FROM checkpoints WHERE run_id = ? ORDER BY step')
       .all(id) as { step: number; path: string; size: number; createdAt: string }[];
+  }
+
+  /**
+   * Forgets checkpoints newer than the one a run resumes from (they failed to
+   * read back); their files stay beside the others as *.damaged for inspection.
+   */
+  discardCheckpointsAfter(id: string, step: number): void {
+    for (const s of this.checkpointSteps(id).filter((x) => x > step)) {
+      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, s);
+      const path = this.checkpointPath(id, s);
+      if (existsSync(path)) renameSync(path, `${path}.damaged`);
+    }
   }
 
   deleteCheckpoint(id: string, step: number): boolean {

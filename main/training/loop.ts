@@ -52,6 +52,7 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
     trainer = t;
     const start = t.step;
     store.truncateMetrics(id, start);
+    store.discardCheckpointsAfter(id, start);
     const target = job.resume && job.addSteps != null ? start + job.addSteps : job.resume ? record.targetSteps : config.steps;
     if (start >= target) {
       throw new StudioError(`run ${id} is already at step ${start} of ${target}; pass --steps N to train N more`);
