@@ -124,7 +124,7 @@ function phasePlan(
  * a common window of taps (zeros elsewhere). It wastes multiply-adds on the
  * zeros but beats s² thin convolutions when each phase has few channels.
  */
-function stackPhases(phases: Phase[], kh: number, kw: number, ci: number, co: number, n: [number, number], o: [number, number]): Phase {
+function stackPhases(phases: Phase[], ci: number, co: number, n: [number, number], o: [number, number]): Phase {
   const top = Math.max(...phases.map((p) => p.top));
   const left = Math.max(...phases.map((p) => p.left));
   const jh = Math.max(...phases.map((p) => top - p.top + p.jh));
@@ -179,7 +179,7 @@ export function conv2dBackpropInput(
   const nw = Math.ceil(w / s);
   if (!plan) {
     plan = phasePlan(kh, kw, ci, co, s, oh, ow, h, w, top, left);
-    if (s > 1 && ci < STACK_BELOW_CHANNELS) plan = [stackPhases(plan, kh, kw, ci, co, [nh, nw], [oh, ow])];
+    if (s > 1 && ci < STACK_BELOW_CHANNELS) plan = [stackPhases(plan, ci, co, [nh, nw], [oh, ow])];
     planCache.set(key, plan);
   }
   // Sub-kernels gathered in JavaScript: the backend's 6-D transposes cost 10× more.
