@@ -129,3 +129,27 @@ test('rename, tag, note, filter, fork with changed settings, delete', async () =
   // The fork keeps its history when its parent goes.
   assert.equal((await ok(s, 'runs.show', { id: fork.id })).parentId, null);
 });
+
+test('pause, resume and stop through the service; a stopped run resumes for more steps', async () => {
+  const s = service();
+  const run = await ok(s, 'runs.create', { config: { ...TINY, steps: 100_000, checkpointEvery: 100_000 } });
+  await until(s, 'run.progress', (e) => e.id === run.id && e.metrics.step >= 3);
+  await ok(s, 'runs.pause', { id: run.id });
+  await until(s, 'run.status', (e) => e.id === run.id && e.status === 'paused');
+  const paused = await ok(s, 'runs.show', { id: run.id });
+  assert.equal(paused.status, 'paused');
+  // Pausing saved a checkpoint at the step it paused on.
+  assert.equal(paused.checkpoints.at(-1)?.step, paused.step);
+  const conflict = await s.call('runs.start', { id: run.id });
+  assert.ok(!conflict.ok && conflict.error.code === 'CONFLICT');
+  await ok(s, 'runs.resume', { id: run.id });
+  await until(s, 'run.progress', (e) => e.id === run.id && e.metrics.step >= paused.step + 2);
+  const finished = until(s, 'run.finished', (e) => e.id === run.id);
+  const stopped = await ok(s, 'runs.stop', { id: run.id });
+  assert.equal(stopped.status, 'stopped');
+  assert.equal((await finished).summary?.status, 'stopped');
+  await ok(s, 'runs.resume', { id: run.id, steps: 2 });
+  const done = await until(s, 'run.finished', (e) => e.id === run.id);
+  assert.equal(done.summary?.status, 'completed');
+  assert.equal(done.summary?.steps, stopped.step + 2);
+});
