@@ -13,9 +13,8 @@ function table(head: string[], rows: string[][]): string {
 }
 
 function summary(store: RunStore, r: RunRecord) {
-  const last = store.db
-    .prepare('SELECT step, d_loss, g_loss, d_real, d_fake, images_per_s FROM metrics WHERE run_id = ? ORDER BY step DESC LIMIT 1')
-    .get(r.id) as Record<string, number> | undefined;
+  const m = store.lastMetrics(r.id);
+  const last = m && { step: m.step, d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec };
   return {
     run: r.id,
     name: r.name,

@@ -237,6 +237,17 @@ export class RunStore {
     return metricSeries(this.db, id, metric, opts);
   }
 
+  /** The newest step's metrics, without reading the series. */
+  lastMetrics(id: string): StepMetrics | null {
+    return (
+      (this.db
+        .prepare(
+          'SELECT step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, ms, images_per_s AS imagesPerSec FROM metrics WHERE run_id = ? ORDER BY step DESC LIMIT 1',
+        )
+        .get(id) as StepMetrics | undefined) ?? null
+    );
+  }
+
   readMetrics(id: string): StepMetrics[] {
     return this.db
       .prepare('SELECT step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, ms, images_per_s AS imagesPerSec FROM metrics WHERE run_id = ? ORDER BY step')

@@ -97,9 +97,8 @@ export class StudioService {
   }
 
   private detail(r: RunRecord): RunDetail {
-    const last = this.store.db.prepare('SELECT max(step) AS s FROM metrics WHERE run_id = ?').get(r.id) as { s: number | null };
-    const lastMetrics = last.s == null ? null : this.store.readMetrics(r.id).find((m) => m.step === last.s) ?? null;
-    return { ...r, ...this.store.parentOf(r.id), checkpoints: this.store.checkpoints(r.id), sampleSteps: this.store.sampleSteps(r.id), lastMetrics };
+    const { store } = this;
+    return { ...r, ...store.parentOf(r.id), checkpoints: store.checkpoints(r.id), sampleSteps: store.sampleSteps(r.id), lastMetrics: store.lastMetrics(r.id) };
   }
 
   private datasets(): DatasetInfo[] {
