@@ -104,6 +104,8 @@ test('runs queue and train one at a time, announcing progress, samples and statu
   // The same latents give the same images.
   const again = await ok(s, 'samples.generate', { id: a.id, latents: gen.latents.slice(0, 1) });
   assert.equal(again.images[0], gen.images[0]);
+  const noClass = await s.call('samples.generate', { id: a.id, classLabel: 3 });
+  assert.ok(!noClass.ok && noClass.error.code === 'INVALID_INPUT' && /not class-conditional/.test(noClass.error.message));
 });
 
 test('rename, tag, note, filter, fork with changed settings, delete', async () => {

@@ -1,6 +1,6 @@
 /** `gan-studio bench`: the reference step on each backend, and optionally PyTorch beside it. */
 import os from 'node:os';
-import { probeBackends, type BackendName } from '../engine/backends.js';
+import { probeBackends, requireBackend, type BackendName } from '../engine/backends.js';
 import { StudioError } from '../errors.js';
 import { kernelBreakdown, median, prepareEngine, timeSteps, type EngineRun } from '../bench/engine-bench.js';
 import { findTorchPython, TorchPeer } from '../bench/peer.js';
@@ -41,9 +41,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   const skipped: Record<string, string> = {};
   if (o.backend) {
     if (!(BACKENDS as readonly string[]).includes(o.backend)) throw new StudioError(`--backend must be one of ${BACKENDS.join(', ')}, got "${o.backend}"`);
-    const s = statuses.find((x) => x.name === o.backend)!;
-    if (!s.available) throw new StudioError(`backend "${o.backend}" is not available: ${s.reason}`);
-    chosen = [o.backend as BackendName];
+    chosen = [(await requireBackend(o.backend as BackendName)).name];
   } else {
     chosen = statuses.filter((s) => s.available && s.name !== 'cpu').map((s) => s.name);
     for (const s of statuses) {

@@ -7,7 +7,7 @@ import { gridPng, imagePng } from '../images/png.js';
 import { StudioError } from '../errors.js';
 import { RunStore } from '../runs/store.js';
 import { studioHome } from '../runs/home.js';
-import { generateBatch, sampleLatents } from '../training/preview.js';
+import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
 import { backendChoice, int, parseOptions } from './options.js';
 
 const OPTIONS = {
@@ -47,11 +47,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
     const { numClasses } = trainer.spec;
     let { z, labels } = sampleLatents(trainer, count, seed);
     const cls = int('class', o.class, 0);
-    if (cls !== undefined) {
-      if (numClasses === 0) throw new StudioError(`run ${record.id} is not class-conditional; --class needs a cdcgan run`);
-      if (cls >= numClasses) throw new StudioError(`--class must be below ${numClasses}, got ${cls}`);
-      labels = new Int32Array(count).fill(cls);
-    }
+    if (cls !== undefined) labels = classLabels(trainer, count, cls);
     const batch = generateBatch(trainer, z, labels);
     const out = resolve(o.out);
     mkdirSync(out, { recursive: true });

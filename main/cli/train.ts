@@ -1,7 +1,7 @@
 /** `gan-studio train` and `gan-studio resume`: a run in a worker, a progress bar or JSON lines. */
 import { ZodError } from 'zod';
-import { resolveConfig, type BackendChoice, type TrainConfig } from '../engine/config.js';
-import { probeBackends } from '../engine/backends.js';
+import { resolveConfig, type TrainConfig } from '../engine/config.js';
+import { requireBackend } from '../engine/backends.js';
 import { checkDatasetName } from '../datasets/index.js';
 import { StudioError } from '../errors.js';
 import { RunStore } from '../runs/store.js';
@@ -70,13 +70,6 @@ export function summaryJson(s: RunSummary) {
   };
 }
 
-/** Fails before a run is created when a backend asked for by name cannot run here. */
-async function checkBackend(choice: BackendChoice): Promise<void> {
-  if (choice === 'auto') return;
-  const status = (await probeBackends()).find((s) => s.name === choice)!;
-  if (!status.available) throw new StudioError(`backend "${choice}" is not available: ${status.reason}`);
-}
-
 export async function trainCommand(args: string[]): Promise<number> {
   const o = parseOptions('train', args, TRAIN_OPTIONS);
   const dataset = o.dataset ?? 'builtin:mnist';
@@ -103,7 +96,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     if (err instanceof ZodError) throw explainConfigError(err);
     throw err;
   }
-  await checkBackend(config.backend);
+  // Refused before a run is created.
+  if (config.backend !== 'auto') await requireBackend(config.backend);
   const home = studioHome();
   return runThroughService(home, !!o.json, int('sample-every', o['sample-every']), (service) => service.call('runs.create', { config, start: true }));
 }

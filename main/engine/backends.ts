@@ -92,16 +92,20 @@ export async function probeBackends(): Promise<BackendStatus[]> {
   return out;
 }
 
+/** The status of a backend asked for by name; refuses one that cannot run here, saying why. */
+export async function requireBackend(name: BackendName): Promise<BackendStatus> {
+  const status = (await probeBackends()).find((s) => s.name === name)!;
+  if (!status.available) throw new StudioError(`backend "${name}" is not available: ${status.reason}`);
+  return status;
+}
+
 /** Selects the backend for this process; 'auto' takes the fastest that works. */
 export async function useBackend(choice: BackendChoice): Promise<BackendStatus> {
   const order: BackendName[] = choice === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [choice];
-  const statuses = await probeBackends();
+  const statuses = choice === 'auto' ? await probeBackends() : [await requireBackend(choice)];
   for (const name of order) {
     const status = statuses.find((s) => s.name === name)!;
-    if (!status.available) {
-      if (choice !== 'auto') throw new StudioError(`backend "${name}" is not available: ${status.reason}`);
-      continue;
-    }
+    if (!status.available) continue;
     if (await activate(name)) {
       if (name === 'wasm') {
         const n = getThreadsCount();

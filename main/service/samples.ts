@@ -3,7 +3,7 @@ import type { CheckpointData } from '../engine/checkpoint.js';
 import { Trainer } from '../engine/trainer.js';
 import { StudioError } from '../errors.js';
 import { imagePng } from '../images/png.js';
-import { generateBatch, sampleLatents } from '../training/preview.js';
+import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
 import type { ParsedInput } from './contract.js';
 
 let backend: Promise<unknown> | null = null;
@@ -24,11 +24,7 @@ export async function generateSamples(ckpt: CheckpointData, input: ParsedInput<'
     } else {
       ({ z, labels } = sampleLatents(trainer, input.count, input.seed ?? 1));
     }
-    if (input.classLabel !== undefined) {
-      if (numClasses === 0) throw new StudioError('this run is not class-conditional', 'INVALID_INPUT');
-      if (input.classLabel >= numClasses) throw new StudioError(`class must be below ${numClasses}`, 'INVALID_INPUT');
-      labels = new Int32Array(z.length / zDim).fill(input.classLabel);
-    }
+    if (input.classLabel !== undefined) labels = classLabels(trainer, z.length / zDim, input.classLabel);
     const batch = generateBatch(trainer, z, labels);
     const images = await Promise.all(Array.from({ length: batch.count }, (_, i) => imagePng(batch, i).then((b) => b.toString('base64'))));
     const latents = Array.from({ length: batch.count }, (_, i) => Array.from(z.subarray(i * zDim, (i + 1) * zDim)));

@@ -1,6 +1,7 @@
 import { Rng } from '../engine/rng.js';
 import type { Trainer } from '../engine/trainer.js';
 import { gridPng, type ImageBatch } from '../images/png.js';
+import { StudioError } from '../errors.js';
 
 /**
  * Latents for samples: drawn from their own generator so that sampling never
@@ -14,6 +15,14 @@ export function sampleLatents(trainer: Trainer, count: number, seed: number): { 
   const labels = new Int32Array(count);
   for (let i = 0; i < count; i++) labels[i] = i % numClasses;
   return { z, labels };
+}
+
+/** Labels of one class for `count` images; refused for an unconditional model or a class it lacks. */
+export function classLabels(trainer: Trainer, count: number, cls: number): Int32Array {
+  const { numClasses } = trainer.spec;
+  if (numClasses === 0) throw new StudioError('this run is not class-conditional; a class needs a cdcgan run', 'INVALID_INPUT');
+  if (cls >= numClasses) throw new StudioError(`the class must be below ${numClasses}, got ${cls}`, 'INVALID_INPUT');
+  return new Int32Array(count).fill(cls);
 }
 
 export function generateBatch(trainer: Trainer, z: Float32Array, labels: Int32Array | null, chunk = 100): ImageBatch {

@@ -59,10 +59,6 @@ export class TrainingSession {
     return this.done;
   }
 
-  /** Ends the worker at once, without a final checkpoint. */
-  async kill(): Promise<void> {
-    await this.worker.terminate();
-  }
 
   private send(msg: ControlMessage): void {
     if (!this.finished) this.worker.postMessage(msg);
