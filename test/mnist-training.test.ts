@@ -40,8 +40,8 @@ test('a short run on builtin:mnist moves D(G(z)) and yields varied, MNIST-like s
   const per = 28 * 28;
   const before = stats(generateBatch(t, z, labels).data, count, per);
   let realMean = 0;
-  for (const v of data.images) realMean += v;
-  realMean /= data.images.length;
+  for (const v of data.pixels) realMean += v / 127.5 - 1;
+  realMean /= data.pixels.length;
 
   const dFake: number[] = [];
   for (let i = 0; i < 150; i++) dFake.push(t.trainStep().dFake);

@@ -1,6 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import sharp from 'sharp';
 import { StudioService } from '../main/service/studio-service.js';
 import type { CommandName, CommandResult, EventName, StudioEvents } from '../main/service/contract.js';
 import { tempDir } from './helpers.js';
@@ -154,4 +155,66 @@ test('pause, resume and stop through the service; a stopped run resumes for more
   const done = await until(s, 'run.finished', (e) => e.id === run.id);
   assert.equal(done.summary?.status, 'completed');
   assert.equal(done.summary?.steps, stopped.step + 2);
+});
+
+test('datasets through the service: import with progress events, gallery pages by class, cover, cancel, delete', async () => {
+  const { solid, write, RED, BLUE } = await import('./image-corpus.js');
+  const { join } = await import('node:path');
+  const s = service();
+  const src = tempDir('gan-src');
+  for (let i = 0; i < 30; i++) {
+    write(join(src, `red/${i}.png`), await solid(20 + i, 24, [200, i * 4, 20]).png().toBuffer());
+    write(join(src, `blue/${i}.jpg`), await solid(24, 20 + i, [20, i * 4, 200]).jpeg().toBuffer());
+  }
+  const progress: StudioEvents['dataset.import.progress'][] = [];
+  s.on('dataset.import.progress', (p) => progress.push(p));
+  const finished = until(s, 'dataset.import.finished', (e) => e.name === 'rb');
+  const relative = await s.call('datasets.import', { paths: ['relative/folder'], name: 'rb' });
+  assert.ok(!relative.ok && /must be an absolute path/.test(relative.error.message));
+  const report = await ok(s, 'datasets.import', { paths: [src], name: 'rb', size: 32 });
+  assert.equal(report.imported, 60);
+  assert.equal((await finished).report?.imported, 60);
+  assert.ok(progress.some((p) => p.phase === 'importing') && progress.at(-1)!.imported === 60, JSON.stringify(progress.at(-1)));
+
+  const shown = await ok(s, 'datasets.show', { name: 'rb' });
+  assert.deepEqual([shown.imageCount, shown.size, shown.channels, shown.classes, shown.classCounts], [60, 32, 3, ['blue', 'red'], [30, 30]]);
+  const cover = await sharp(Buffer.from(shown.cover!, 'base64')).metadata();
+  assert.equal(cover.width, 8 * 32 + 9 * 2);
+  const page = await ok(s, 'datasets.images', { name: 'rb', label: 1, offset: 5, limit: 10 });
+  assert.equal(page.total, 30);
+  assert.deepEqual(page.images.map((i) => i.label), Array(10).fill(1));
+  assert.equal(page.images[0].file, 'red/13.png'); // name order: 0, 1, 10, 11, …
+  const { data } = await sharp(Buffer.from(page.images[0].png, 'base64')).raw().toBuffer({ resolveWithObject: true });
+  assert.ok(data[0] > 150 && data[2] < 60, `a red image is ${[...data.subarray(0, 3)]}`);
+  const mnist = await ok(s, 'datasets.images', { name: 'builtin:mnist', label: 7, limit: 3 });
+  assert.ok(mnist.total > 900 && mnist.images.every((i) => i.label === 7));
+
+  // Class-conditional training needs classes; an unlabelled dataset says so up front.
+  write(join(src, 'flat/one.png'), await solid(30, 30, RED).png().toBuffer());
+  write(join(src, 'flat/two.png'), await solid(30, 30, BLUE).png().toBuffer());
+  await ok(s, 'datasets.import', { paths: [join(src, 'flat')], name: 'flat', size: 28 });
+  const refused = await s.call('runs.create', { config: { ...TINY, dataset: 'flat', model: 'cdcgan' }, start: false });
+  assert.ok(!refused.ok && refused.error.code === 'INVALID_INPUT' && /has no classes/.test(refused.error.message));
+  const run = await ok(s, 'runs.create', { config: { ...TINY, dataset: 'rb', model: 'cdcgan' }, start: false });
+  const inUse = await s.call('datasets.delete', { name: 'rb' });
+  assert.ok(!inUse.ok && inUse.error.code === 'CONFLICT');
+  await ok(s, 'runs.delete', { id: run.id });
+  const dirs = () => readdirSync(join(s.home, 'datasets'));
+  assert.equal(dirs().length, 2);
+  await ok(s, 'datasets.delete', { name: 'rb' });
+  assert.equal(dirs().length, 1);
+  assert.deepEqual((await ok(s, 'datasets.list', {})).map((d) => d.name), ['builtin:mnist', 'flat']);
+
+  // Cancelling: the import stops, nothing is published, no temporary folder stays.
+  const many = tempDir('gan-src');
+  const png = await solid(200, 200, RED).png().toBuffer();
+  for (let i = 0; i < 400; i++) write(join(many, `${i}.png`), Buffer.concat([png, Buffer.from(String(i))]));
+  const started = until(s, 'dataset.import.progress', (p) => p.name === 'big' && p.phase === 'importing');
+  const pending = s.call('datasets.import', { paths: [many], name: 'big' });
+  await started;
+  await ok(s, 'datasets.cancelImport', { name: 'big' });
+  const cancelled = await pending;
+  assert.ok(!cancelled.ok && cancelled.error.code === 'CANCELLED', JSON.stringify(cancelled));
+  assert.deepEqual(dirs().length, 1);
+  assert.deepEqual((await ok(s, 'datasets.list', {})).map((d) => d.name), ['builtin:mnist', 'flat']);
 });

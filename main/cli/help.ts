@@ -7,6 +7,8 @@ Commands:
   resume     continue a run from its newest checkpoint
   sample     write PNG images from a trained run
   runs       list, show, compare or delete runs
+  import     make a dataset from a folder, a .zip or image files
+  datasets   list, show or delete datasets
   backends   show which tensor backends work on this machine
   bench      time the reference training step (and PyTorch beside it with --peer)
 
@@ -16,7 +18,7 @@ Data lives in $GAN_STUDIO_HOME (default: the platform's application-data folder)
 export const COMMAND_HELP: Record<string, string> = {
   train: `Usage: gan-studio train [options]
 
-  --dataset NAME        dataset to learn (default builtin:mnist)
+  --dataset NAME        dataset to learn: builtin:mnist (default) or one you imported
   --model dcgan|cdcgan  unconditional, or class-conditional on the dataset's labels (default dcgan)
   --loss bce|hinge|lsgan|wgan-gp   (default bce, the non-saturating loss)
   --steps N             generator steps (default 1200)
@@ -64,4 +66,26 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   compare   the settings that differ and the last metrics side by side
   delete    a run with its checkpoints and samples (asks first; --yes to skip)`,
   backends: `Usage: gan-studio backends [--json]`,
+  import: `Usage: gan-studio import PATH… --name NAME [options]
+
+  PATH is a folder (read recursively), a .zip, or image files: PNG, JPEG, WebP,
+  GIF (first frame), TIFF, BMP, AVIF. In a folder or zip, each first-level
+  subfolder is a class (for --model cdcgan); a flat folder is unlabelled.
+  Exact duplicates are imported once; broken, unsafe or non-image files are
+  skipped and listed with the reason. Nothing is saved unless the import ends.
+
+  --name NAME           the dataset's name (train it with --dataset NAME)
+  --size 28|32|64|128   square side in pixels (default 64)
+  --channels 1|3|auto   grayscale or RGB (default auto: grayscale if every image is)
+  --fit crop|pad|stretch  non-square images: centre crop (default), pad, or stretch
+  --background #RRGGBB  colour under transparency and around padding (default #ffffff)
+  --max-pixels N        refuse images with more pixels (default 100000000)
+  --json                print the report as JSON
+
+Ctrl-C cancels; nothing is kept.`,
+  datasets: `Usage: gan-studio datasets [list|show NAME|delete NAME] [--json] [--yes]
+
+  list      every dataset: built in and imported
+  show      one dataset: classes, and its import report
+  delete    an imported dataset (asks first; --yes to skip). Source files are not touched.`,
 };

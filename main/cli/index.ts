@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   resume: async () => (await import('./train.js')).resumeCommand,
   sample: async () => (await import('./sample.js')).sampleCommand,
   runs: async () => (await import('./runs.js')).runsCommand,
+  import: async () => (await import('./import.js')).importCommand,
+  datasets: async () => (await import('./datasets.js')).datasetsCommand,
   backends: async () => (await import('./info.js')).backendsCommand,
   bench: async () => (await import('./bench.js')).benchCommand,
 };

@@ -10,9 +10,7 @@ function duration(seconds: number): string {
 
 /** One status line: bar, step, losses, the two probabilities users watch, speed and time left. */
 export function progressLine(m: StepMetrics, start: number, target: number, msPerStep: number, width = 24): string {
-  const frac = Math.min(1, Math.max(0, (m.step - start) / Math.max(1, target - start)));
-  const filled = Math.round(frac * width);
-  const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+  const bar = barOf((m.step - start) / Math.max(1, target - start), width);
   const eta = ((target - m.step) * msPerStep) / 1000;
   return (
     `${bar} ${m.step}/${target}  D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}  ` +
@@ -20,23 +18,21 @@ export function progressLine(m: StepMetrics, start: number, target: number, msPe
   );
 }
 
+export function barOf(fraction: number, width = 24): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
 /** Redraws one line on a terminal, at most ten times a second. */
-export class ProgressBar {
+export class StatusLine {
   private lastDraw = 0;
-  private smoothedMs = 0;
 
-  constructor(
-    private readonly out: NodeJS.WriteStream,
-    private readonly start: number,
-    private readonly target: number,
-  ) {}
+  constructor(protected readonly out: NodeJS.WriteStream) {}
 
-  update(m: StepMetrics): void {
-    this.smoothedMs = this.smoothedMs === 0 ? m.ms : 0.9 * this.smoothedMs + 0.1 * m.ms;
+  draw(line: string, force = false): void {
     const now = performance.now();
-    if (now - this.lastDraw < 100 && m.step < this.target) return;
+    if (now - this.lastDraw < 100 && !force) return;
     this.lastDraw = now;
-    const line = progressLine(m, this.start, this.target, this.smoothedMs, 24);
     this.out.write(`\r\x1b[2K${line.slice(0, (this.out.columns || 120) - 1)}`);
   }
 
@@ -48,5 +44,23 @@ export class ProgressBar {
 
   end(): void {
     this.out.write('\n');
+  }
+}
+
+/** The training progress bar. */
+export class ProgressBar extends StatusLine {
+  private smoothedMs = 0;
+
+  constructor(
+    out: NodeJS.WriteStream,
+    private readonly start: number,
+    private readonly target: number,
+  ) {
+    super(out);
+  }
+
+  update(m: StepMetrics): void {
+    this.smoothedMs = this.smoothedMs === 0 ? m.ms : 0.9 * this.smoothedMs + 0.1 * m.ms;
+    this.draw(progressLine(m, this.start, this.target, this.smoothedMs, 24), m.step >= this.target);
   }
 }

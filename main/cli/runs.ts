@@ -1,16 +1,12 @@
 /** `gan-studio runs list|show|compare|delete`. */
-import { createInterface } from 'node:readline/promises';
 import { StudioError } from '../errors.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
 import { studioHome } from '../runs/home.js';
 import { parseOptions } from './options.js';
+import { confirmOrRefuse, table } from './ask.js';
 
 const OPTIONS = { json: { type: 'boolean' }, yes: { type: 'boolean' } } as const;
 
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [head, ...rows].map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
-}
 
 function summary(store: RunStore, r: RunRecord) {
   const m = store.lastMetrics(r.id);
@@ -93,16 +89,8 @@ export async function runsCommand(args: string[]): Promise<number> {
         if (ids.length !== 1) throw new StudioError('runs delete: give one run id');
         const r = store.get(ids[0]);
         if (r.status === 'running' || r.status === 'paused') throw new StudioError(`run ${r.id} is ${r.status}; stop it before deleting it`);
-        if (!o.yes) {
-          if (!process.stdin.isTTY) throw new StudioError(`runs delete removes run ${r.id} and its files for good; add --yes to confirm`);
-          const rl = createInterface({ input: process.stdin, output: process.stderr });
-          const answer = await rl.question(`Delete run ${r.id} (${r.name}, step ${r.step}) and its checkpoints and samples? [y/N] `);
-          rl.close();
-          if (!/^y(es)?$/i.test(answer.trim())) {
-            console.error('kept');
-            return 1;
-          }
-        }
+        const sure = await confirmOrRefuse(o.yes, `Delete run ${r.id} (${r.name}, step ${r.step}) and its checkpoints and samples?`, `runs delete removes run ${r.id} and its files for good`);
+        if (!sure) return 1;
         store.delete(r.id);
         if (o.json) console.log(JSON.stringify({ deleted: r.id }));
         else console.error(`deleted run ${r.id}`);

@@ -2,7 +2,6 @@
 import { ZodError } from 'zod';
 import { resolveConfig, type TrainConfig } from '../engine/config.js';
 import { requireBackend } from '../engine/backends.js';
-import { checkDatasetName } from '../datasets/index.js';
 import { StudioError } from '../errors.js';
 import { RunStore } from '../runs/store.js';
 import { studioHome } from '../runs/home.js';
@@ -73,7 +72,6 @@ export function summaryJson(s: RunSummary) {
 export async function trainCommand(args: string[]): Promise<number> {
   const o = parseOptions('train', args, TRAIN_OPTIONS);
   const dataset = o.dataset ?? 'builtin:mnist';
-  checkDatasetName(dataset);
   let config: TrainConfig;
   try {
     config = resolveConfig({

@@ -1,12 +1,16 @@
 import type { ImageSize } from '../engine/networks.js';
 
-/** Images ready for training: NHWC float32 in [-1, 1]. */
+/**
+ * Images ready for training: NHWC bytes, 0–255, as stored on disk; the
+ * trainer scales each minibatch to [-1, 1] as it draws it, so a dataset costs
+ * a quarter of the memory float32 would.
+ */
 export interface Dataset {
   name: string;
   size: ImageSize;
   channels: 1 | 3;
   count: number;
-  images: Float32Array;
+  pixels: Uint8Array;
   /** One class index per image, or null for an unlabelled dataset. */
   labels: Int32Array | null;
   classNames: string[];

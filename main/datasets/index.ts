@@ -1,6 +1,8 @@
+import type { Db } from '../db/database.js';
 import { StudioError } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import { loadMnist } from './mnist.js';
+import { datasetExists, listDatasets, loadImported } from './store.js';
 
 export type { Dataset } from './dataset.js';
 
@@ -20,18 +22,18 @@ export const BUILTIN_INFO = [
   },
 ] as const;
 
-export function builtinDatasetNames(): string[] {
-  return Object.keys(BUILTIN);
-}
+export const isBuiltin = (name: string) => Object.hasOwn(BUILTIN, name);
 
 /** Refuses an unknown dataset name before any work starts. */
-export function checkDatasetName(name: string): void {
-  if (!Object.hasOwn(BUILTIN, name)) {
-    throw new StudioError(`unknown dataset "${name}"; available: ${builtinDatasetNames().join(', ')}`);
-  }
+export function checkDatasetName(db: Db, name: string): void {
+  if (isBuiltin(name) || datasetExists(db, name)) return;
+  const known = listDatasets(db).map((d) => d.name);
+  throw new StudioError(`unknown dataset "${name}"; available: ${known.join(', ')}`, 'NOT_FOUND');
 }
 
-export function loadDataset(name: string): Dataset {
-  checkDatasetName(name);
-  return BUILTIN[name]();
+export function loadDataset(db: Db, home: string, name: string): Dataset {
+  if (isBuiltin(name)) return BUILTIN[name]();
+  const d = loadImported(db, home, name);
+  if (!d) checkDatasetName(db, name);
+  return d!;
 }

@@ -18,7 +18,7 @@ export function loadMnist(): Dataset {
     perDigit.push((require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
   }
   const count = perDigit.reduce((n, raw) => n + Math.floor(raw.length / PIXELS), 0);
-  const images = new Float32Array(count * PIXELS);
+  const pixels = new Uint8Array(count * PIXELS);
   const labels = new Int32Array(count);
   let i = 0;
   for (let d = 0; d < 10; d++) {
@@ -28,8 +28,8 @@ export function loadMnist(): Dataset {
       labels[i] = d;
       const src = k * PIXELS;
       const dst = i * PIXELS;
-      // The package stores intensities in [0, 1]; the generator's tanh works in [-1, 1].
-      for (let p = 0; p < PIXELS; p++) images[dst + p] = raw[src + p] * 2 - 1;
+      // The package stores the original bytes divided by 255.
+      for (let p = 0; p < PIXELS; p++) pixels[dst + p] = Math.round(raw[src + p] * 255);
     }
   }
   cached = {
@@ -37,7 +37,7 @@ export function loadMnist(): Dataset {
     size: 28,
     channels: 1,
     count,
-    images,
+    pixels,
     labels,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   };

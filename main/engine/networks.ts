@@ -1,5 +1,5 @@
 /**
- * DCGAN generator and discriminator for 28, 32 and 64 px images, with an
+ * DCGAN generator and discriminator for 28, 32, 64 and 128 px images, with an
  * optional class-conditional variant: the generator sees a one-hot label next
  * to its noise, the discriminator adds a projection of the label embedding
  * onto its features (Miyato & Koyama 2018).
@@ -9,7 +9,7 @@ import { ParamSet } from './params.js';
 import type { Rng } from './rng.js';
 import { addBatchNorm, batchNorm, conv, convTranspose, dense, leaky, type Mode } from './layers.js';
 
-export const SIZES = [28, 32, 64] as const;
+export const SIZES = [28, 32, 64, 128] as const;
 export type ImageSize = (typeof SIZES)[number];
 
 export interface NetSpec {
@@ -25,7 +25,7 @@ export interface NetSpec {
 
 const KERNEL = 5;
 
-/** Upsampling stages: 7→14→28, or 4→8→16→32(→64). */
+/** Upsampling stages: 7→14→28, or 4→8→16→32(→64→128). */
 export function layout(size: ImageSize): { base: number; stages: number } {
   switch (size) {
     case 28:
@@ -34,6 +34,8 @@ export function layout(size: ImageSize): { base: number; stages: number } {
       return { base: 4, stages: 3 };
     case 64:
       return { base: 4, stages: 4 };
+    case 128:
+      return { base: 4, stages: 5 };
   }
 }
 

@@ -95,13 +95,15 @@ export class Trainer {
 
   private realBatch(n: number): { images: tf.Tensor4D; labels: tf.Tensor1D | null } {
     if (!this.data) throw new Error('this trainer was restored for sampling only');
-    const { size, channels, count, images, labels } = this.data;
+    const { size, channels, count, pixels, labels } = this.data;
     const per = size * size * channels;
     const out = new Float32Array(n * per);
     const lab = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const k = this.rng.int(count);
-      out.set(images.subarray(k * per, (k + 1) * per), i * per);
+      const src = k * per;
+      const dst = i * per;
+      for (let p = 0; p < per; p++) out[dst + p] = pixels[src + p] / 127.5 - 1;
       if (labels) lab[i] = labels[k];
     }
     return {

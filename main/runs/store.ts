@@ -54,6 +54,9 @@ interface RunRow {
 /** Checkpoints kept per run: the newest, and the one before in case the newest is damaged. */
 const KEEP_CHECKPOINTS = 2;
 
+/** The studio database of a home folder. */
+export const databasePath = (home: string) => join(home, 'studio.db');
+
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 function newRunId(now: Date): string {
@@ -111,7 +114,7 @@ export class RunStore {
 
   constructor(readonly home: string) {
     this.root = join(home, 'runs');
-    this.db = openDatabase(join(home, 'studio.db'));
+    this.db = openDatabase(databasePath(home));
   }
 
   close(): void {

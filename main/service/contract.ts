@@ -4,23 +4,23 @@
  * result type, and every event. Inputs are parsed here before anything runs;
  * nothing that crosses the boundary is trusted.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { TrainConfigSchema } from '../engine/config.js';
+import { SafeName } from './names.js';
 import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
+import type { DatasetDetail, DatasetInfo } from '../datasets/store.js';
+import type { GalleryPage } from '../datasets/gallery.js';
+import { ImportOptionsSchema } from '../datasets/import/options.js';
+import type { ImportProgress, ImportReport } from '../datasets/import/report.js';
+
+export type { DatasetDetail, DatasetInfo, GalleryPage, ImportProgress, ImportReport };
 import type { StepMetrics } from '../engine/trainer.js';
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
 
 export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
-/** Names people type: no path separators, no "..", nothing invisible. */
-export const SafeName = z
-  .string()
-  .trim()
-  .min(1, 'is empty')
-  .max(100, 'is longer than 100 characters')
-  .regex(/^[^/\\\u0000-\u001f]+$/, 'may not contain / or \\ or control characters')
-  .refine((s) => !s.includes('..'), 'may not contain ".."');
 const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
 const Step = z.number().int().min(0).max(1e9);
 
@@ -30,6 +30,15 @@ export const COMMANDS = {
   'datasets.list': z.object({}).strict(),
   'datasets.show': z.object({ name: SafeName }).strict(),
   'datasets.delete': z.object({ name: SafeName }).strict(),
+  /** Resolves with the report when the import ends; progress comes as dataset.import events. */
+  'datasets.import': ImportOptionsSchema.extend({
+    paths: z.array(z.string().min(1).max(4096).refine(isAbsolute, 'must be an absolute path')).min(1, 'name at least one folder, zip or image').max(100_000),
+  }),
+  'datasets.cancelImport': z.object({ name: SafeName }).strict(),
+  /** A page of a dataset's images as PNGs, optionally of one class. */
+  'datasets.images': z
+    .object({ name: SafeName, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(64), label: z.number().int().min(0).optional() })
+    .strict(),
   'runs.create': z.object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true) }).strict(),
   'runs.start': z.object({ id: RunId }).strict(),
   'runs.pause': z.object({ id: RunId }).strict(),
@@ -66,14 +75,6 @@ export type CommandName = keyof typeof COMMANDS;
 export type CommandInput<C extends CommandName> = z.input<(typeof COMMANDS)[C]>;
 export type ParsedInput<C extends CommandName> = z.output<(typeof COMMANDS)[C]>;
 
-export interface DatasetInfo {
-  name: string;
-  source: string;
-  size: number;
-  channels: number;
-  classes: string[];
-  imageCount: number;
-}
 
 export interface CheckpointInfo {
   step: number;
@@ -92,8 +93,12 @@ export interface RunDetail extends RunRecord {
 
 export interface CommandResults {
   'datasets.list': DatasetInfo[];
-  'datasets.show': DatasetInfo;
+  /** With the cover grid as base64 PNG. */
+  'datasets.show': DatasetDetail & { cover: string | null };
   'datasets.delete': { deleted: string };
+  'datasets.import': ImportReport;
+  'datasets.cancelImport': { cancelled: string };
+  'datasets.images': GalleryPage;
   'runs.create': RunRecord;
   'runs.start': RunRecord;
   'runs.pause': RunRecord;
@@ -114,7 +119,7 @@ export interface CommandResults {
   'checkpoints.delete': { deleted: number };
 }
 
-export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'FAILED';
+export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'CANCELLED' | 'FAILED';
 
 export interface CommandError {
   code: ErrorCode;
@@ -124,6 +129,9 @@ export interface CommandError {
 export type CommandResult<C extends CommandName> = { ok: true; value: CommandResults[C] } | { ok: false; error: CommandError };
 
 export interface StudioEvents {
+  'dataset.import.progress': ImportProgress;
+  /** The end of an import: its report, or why it failed (nothing is saved then). */
+  'dataset.import.finished': { name: string; report: ImportReport | null; error: string | null };
   'run.started': { id: string; backend: string; backendDetail: string; step: number; target: number; resumedFrom: number | null };
   'run.progress': { id: string; metrics: StepMetrics; target: number };
   'run.checkpoint': { id: string; step: number; path: string };

@@ -6,7 +6,10 @@
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
 import { resolveConfig, formatZodError, type TrainConfig } from '../engine/config.js';
-import { BUILTIN_INFO, checkDatasetName } from '../datasets/index.js';
+import { BUILTIN_INFO, checkDatasetName, isBuiltin } from '../datasets/index.js';
+import { datasetCover, galleryPage } from '../datasets/gallery.js';
+import { ImportSession } from '../datasets/import/session.js';
+import { deleteDataset, listDatasets, showDataset, sweepDatasetFolders } from '../datasets/store.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
 import { TrainingSession } from '../training/session.js';
 import type { RunSummary, TrainJob, TrainingEvent } from '../training/protocol.js';
@@ -15,7 +18,6 @@ import {
   type CommandName,
   type CommandResult,
   type CommandResults,
-  type DatasetInfo,
   type ErrorCode,
   type EventName,
   type ParsedInput,
@@ -27,7 +29,7 @@ import { generateSamples } from './samples.js';
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
 const ARCHITECTURE = ['model', 'zDim', 'width'] as const;
 
-const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'FAILED'] satisfies ErrorCode[];
+const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'CANCELLED', 'FAILED'] satisfies ErrorCode[];
 
 const fail = (code: ErrorCode, message: string) => new StudioError(message, code);
 const notFound = (id: string) => fail('NOT_FOUND', `no run ${id}`);
@@ -37,6 +39,7 @@ type Handlers = { [C in CommandName]: (input: ParsedInput<C>) => Promise<Command
 export class StudioService {
   readonly store: RunStore;
   private readonly sessions = new Map<string, TrainingSession>();
+  private readonly imports = new Map<string, ImportSession>();
   private readonly queue: TrainJob[] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   /** What a queued run goes back to if its session cannot start. */
@@ -52,6 +55,7 @@ export class StudioService {
       'INSERT OR IGNORE INTO datasets (id, name, source, size, channels, classes, image_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const d of BUILTIN_INFO) insert.run(d.name, d.name, d.source, d.size, d.channels, JSON.stringify(d.classes), d.imageCount, new Date().toISOString());
+    sweepDatasetFolders(this.store.db, home);
   }
 
   on<E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void): () => void {
@@ -86,6 +90,7 @@ export class StudioService {
   /** Stops every training run (each saves a checkpoint) and closes the database. */
   async close(): Promise<void> {
     this.queue.length = 0;
+    await Promise.allSettled([...this.imports.values()].map((s) => s.cancel()));
     await Promise.allSettled([...this.sessions.values()].map((s) => s.stop()));
     this.store.close();
   }
@@ -101,9 +106,10 @@ export class StudioService {
     return { ...r, ...store.parentOf(r.id), checkpoints: store.checkpoints(r.id), sampleSteps: store.sampleSteps(r.id), lastMetrics: store.lastMetrics(r.id) };
   }
 
-  private datasets(): DatasetInfo[] {
-    const rows = this.store.db.prepare('SELECT name, source, size, channels, classes, image_count AS imageCount FROM datasets ORDER BY name').all() as (Omit<DatasetInfo, 'classes'> & { classes: string })[];
-    return rows.map((r) => ({ ...r, classes: JSON.parse(r.classes) as string[] }));
+  private dataset(name: string) {
+    const d = showDataset(this.store.db, name);
+    if (!d) throw fail('NOT_FOUND', `no dataset "${name}"`);
+    return d;
   }
 
   // ---- the training queue ----
@@ -168,25 +174,42 @@ export class StudioService {
   // ---- commands ----
 
   private readonly handlers: Handlers = {
-    'datasets.list': () => this.datasets(),
-    'datasets.show': ({ name }) => {
-      const d = this.datasets().find((x) => x.name === name);
-      if (!d) throw fail('NOT_FOUND', `no dataset "${name}"`);
-      return d;
-    },
+    'datasets.list': () => listDatasets(this.store.db),
+    'datasets.show': async ({ name }) => ({ ...this.dataset(name), cover: await datasetCover(this.store.db, this.home, name) }),
     'datasets.delete': ({ name }) => {
-      if (!this.datasets().some((d) => d.name === name)) throw fail('NOT_FOUND', `no dataset "${name}"`);
-      if (BUILTIN_INFO.some((d) => d.name === name)) throw fail('CONFLICT', `${name} is built in and cannot be deleted`);
+      this.dataset(name);
+      if (isBuiltin(name)) throw fail('CONFLICT', `${name} is built in and cannot be deleted`);
       const users = this.store.list().filter((r) => r.config.dataset === name);
       if (users.length) throw fail('CONFLICT', `${name} is used by ${users.length} run(s), e.g. ${users[0].id}; delete them first`);
-      this.store.db.prepare('DELETE FROM datasets WHERE name = ?').run(name);
+      deleteDataset(this.store.db, this.home, name);
       return { deleted: name };
     },
-    'runs.create': ({ name, config, start }) => {
+    'datasets.import': async (options) => {
+      if (this.imports.has(options.name)) throw fail('CONFLICT', `"${options.name}" is already being imported`);
+      const session = new ImportSession(this.home, options, (p) => this.emit('dataset.import.progress', p));
+      this.imports.set(options.name, session);
       try {
-        checkDatasetName(config.dataset);
+        const report = await session.done;
+        this.emit('dataset.import.finished', { name: options.name, report, error: null });
+        return report;
       } catch (err) {
-        throw fail('NOT_FOUND', messageOf(err));
+        this.emit('dataset.import.finished', { name: options.name, report: null, error: messageOf(err) });
+        throw err;
+      } finally {
+        this.imports.delete(options.name);
+      }
+    },
+    'datasets.cancelImport': async ({ name }) => {
+      const session = this.imports.get(name);
+      if (!session) throw fail('NOT_FOUND', `no import of "${name}" is running`);
+      await session.cancel();
+      return { cancelled: name };
+    },
+    'datasets.images': ({ name, offset, limit, label }) => galleryPage(this.store.db, this.home, name, { offset, limit, label }),
+    'runs.create': ({ name, config, start }) => {
+      checkDatasetName(this.store.db, config.dataset);
+      if (config.model === 'cdcgan' && this.dataset(config.dataset).classes.length < 2) {
+        throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); train it with model dcgan`);
       }
       const r = this.store.create(resolveConfig(config), new Date(), name);
       return start ? this.enqueue({ home: this.home, runId: r.id, resume: false }) : r;

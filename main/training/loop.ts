@@ -42,7 +42,7 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
   let started = false;
   try {
     const backend = await useBackend(config.backend);
-    const data = loadDataset(config.dataset);
+    const data = loadDataset(store.db, job.home, config.dataset);
     let from = null;
     if (job.resume) {
       from = store.latestCheckpoint(id, (m) => emit({ type: 'warning', message: `skipped a damaged checkpoint: ${m}` }));

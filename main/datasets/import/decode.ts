@@ -1,0 +1,104 @@
+/**
+ * One file's bytes → the training pixels: format sniffed from the content,
+ * EXIF orientation applied, transparency flattened, fitted to a square and
+ * converted to the dataset's channels, all by sharp (libvips).
+ */
+import sharp from 'sharp';
+import { messageOf } from '../../errors.js';
+import { decodeBmp, isBmp } from './bmp.js';
+import type { ImportOptions } from './options.js';
+import { SkipFile } from './report.js';
+
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'avif' | 'heif';
+
+export interface Decoded {
+  pixels: Buffer;
+  /** Every pixel has r = g = b (always true for one channel). */
+  gray: boolean;
+  format: ImageFormat;
+}
+
+const EXTENSIONS: Record<ImageFormat, string[]> = {
+  png: ['png'],
+  jpeg: ['jpg', 'jpeg', 'jpe', 'jfif'],
+  gif: ['gif'],
+  webp: ['webp'],
+  tiff: ['tif', 'tiff'],
+  bmp: ['bmp', 'dib'],
+  avif: ['avif'],
+  heif: ['heic', 'heif'],
+};
+
+/** The format the bytes say, whatever the file is called. */
+export function sniffFormat(b: Buffer): ImageFormat | null {
+  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 6 && (b.toString('latin1', 0, 6) === 'GIF87a' || b.toString('latin1', 0, 6) === 'GIF89a')) return 'gif';
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (b.length >= 4 && (b.toString('latin1', 0, 4) === 'II*\0' || b.toString('latin1', 0, 4) === 'MM\0*')) return 'tiff';
+  if (isBmp(b)) return 'bmp';
+  if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp') {
+    const brand = b.toString('latin1', 8, 12);
+    if (brand === 'avif' || brand === 'avis') return 'avif';
+    if (['heic', 'heix', 'mif1', 'msf1', 'hevc'].includes(brand)) return 'heif';
+  }
+  return null;
+}
+
+/** A note when the extension names another format than the content: the content wins. */
+export function extensionNote(file: string, format: ImageFormat): string | null {
+  const ext = /\.([a-z0-9]+)$/i.exec(file)?.[1]?.toLowerCase();
+  if (!ext || EXTENSIONS[format].includes(ext)) return null;
+  const known = Object.values(EXTENSIONS).some((list) => list.includes(ext));
+  return known ? `${file}: named .${ext} but holds a ${format.toUpperCase()} image; imported as ${format.toUpperCase()}` : null;
+}
+
+function parseColour(hex: string): { r: number; g: number; b: number } {
+  const v = Number.parseInt(hex.slice(1), 16);
+  return { r: (v >> 16) & 255, g: (v >> 8) & 255, b: v & 255 };
+}
+
+const FIT = { crop: 'cover', pad: 'contain', stretch: 'fill' } as const;
+
+export async function decodeImage(buf: Buffer, opts: Pick<ImportOptions, 'size' | 'channels' | 'fit' | 'background' | 'maxPixels'>): Promise<Decoded> {
+  if (buf.length === 0) throw new SkipFile('empty');
+  const format = sniffFormat(buf);
+  if (!format) throw new SkipFile('not-image', 'the content is not PNG, JPEG, GIF, WebP, TIFF, BMP or AVIF');
+  const background = parseColour(opts.background);
+  const outChannels = opts.channels === 1 ? 1 : 3;
+  let img: sharp.Sharp;
+  if (format === 'bmp') {
+    const raw = decodeBmp(buf, opts.maxPixels);
+    img = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+  } else {
+    // failOn 'error': truncation and real errors refuse the image; a harmless warning (odd EXIF) does not.
+    img = sharp(buf, { limitInputPixels: opts.maxPixels, failOn: 'error', pages: 1, sequentialRead: true }).rotate();
+  }
+  img = img
+    .flatten({ background })
+    .resize(opts.size, opts.size, { fit: FIT[opts.fit], position: 'centre', background })
+    .toColourspace(outChannels === 1 ? 'b-w' : 'srgb');
+  let data: Buffer;
+  let info: sharp.OutputInfo;
+  try {
+    ({ data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
+  } catch (err) {
+    throw classify(messageOf(err), format);
+  }
+  if (info.channels !== outChannels || info.width !== opts.size || info.height !== opts.size) {
+    throw new SkipFile('unsupported', `decoded to ${info.width}×${info.height}×${info.channels}, expected ${opts.size}×${opts.size}×${outChannels}`);
+  }
+  return { pixels: data, gray: outChannels === 1 || isGray(data), format };
+}
+
+function isGray(rgb: Buffer): boolean {
+  for (let i = 0; i < rgb.length; i += 3) if (rgb[i] !== rgb[i + 1] || rgb[i] !== rgb[i + 2]) return false;
+  return true;
+}
+
+function classify(message: string, format: ImageFormat): SkipFile {
+  const first = message.split('\n')[0];
+  if (/pixel limit/i.test(first)) return new SkipFile('too-many-pixels', first);
+  if (/unsupported image format|no decoder|not a known file format|codec/i.test(first)) return new SkipFile('unsupported', `${format}: ${first}`);
+  return new SkipFile('corrupt', first);
+}

@@ -1,0 +1,236 @@
+/**
+ * An import from start to publish: scan the sources, decode images a few at
+ * a time (sharp works on libuv's threads), append them in source order to a
+ * temporary pixels file, drop exact duplicates, settle classes and channels,
+ * then publish the folder with a rename and record it in the database.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Db } from '../../db/database.js';
+import { StudioError, messageOf } from '../../errors.js';
+import { coverPicks, coverPng } from '../gallery.js';
+import { COVER, datasetExists, datasetsRoot, insertImported, newDatasetId, pixelsFile, sweepDatasetFolders, tempDatasetDir, type ImportedImage } from '../store.js';
+import { decodeImage, extensionNote, type Decoded } from './decode.js';
+import type { ImportOptions } from './options.js';
+import { countByReason, SkipFile, type ImportProgress, type ImportReport, type SkippedFile } from './report.js';
+import { scanSources, type Candidate } from './sources.js';
+
+export interface ImportControl {
+  readonly cancelled: boolean;
+}
+
+const PROGRESS_MS = 100;
+
+/** decoded is null for a duplicate of a file already accepted. */
+type Outcome = { ok: true; decoded: Decoded | null; sha256: string } | { ok: false; skip: SkippedFile };
+
+export async function importDataset(db: Db, home: string, opts: ImportOptions, control: ImportControl, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
+  const t0 = performance.now();
+  if (datasetExists(db, opts.name)) throw new StudioError(`a dataset named "${opts.name}" already exists; choose another name or delete it first`, 'CONFLICT');
+  sweepDatasetFolders(db, home);
+
+  const progress: ImportProgress = { name: opts.name, phase: 'scanning', seen: 0, processed: 0, imported: 0, skipped: 0, duplicates: 0, imagesPerSec: 0 };
+  let lastReport = 0;
+  const report = (force = false) => {
+    const now = performance.now();
+    if (!force && now - lastReport < PROGRESS_MS) return;
+    lastReport = now;
+    progress.imagesPerSec = progress.imported / Math.max(1e-3, (now - t0) / 1000);
+    onProgress({ ...progress });
+  };
+
+  const scan = await scanSources(opts.paths, opts, (seen) => {
+    progress.seen = seen;
+    report();
+  });
+  const id = newDatasetId();
+  const tmp = tempDatasetDir(home, id);
+  try {
+    return await build();
+  } finally {
+    scan.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  async function build(): Promise<ImportReport> {
+    const skipped = [...scan.skipped];
+    // Classes: the first-level folders, when there are at least two of them.
+    const folders = [...new Set(scan.candidates.map((c) => c.folder).filter((f): f is string => f !== null))].sort();
+    const labelled = folders.length >= 2;
+    let candidates: Candidate[] = scan.candidates;
+    if (labelled) {
+      candidates = [];
+      for (const c of scan.candidates) {
+        if (c.folder === null) skipped.push({ file: c.file, reason: 'no-class', detail: `the import has class folders (${folders.slice(0, 3).join(', ')}…) and this file is in none` });
+        else candidates.push(c);
+      }
+    }
+    const classIndex = new Map(folders.map((f, i) => [f, i]));
+
+    mkdirSync(datasetsRoot(home), { recursive: true });
+    mkdirSync(tmp, { recursive: true });
+    const fd = openSync(pixelsFile(tmp), 'w');
+    const images: ImportedImage[] = [];
+    const firstBySha = new Map<string, string>();
+    const duplicateFiles: { file: string; sameAs: string }[] = [];
+    const notes: string[] = [];
+    let allGray = true;
+    progress.phase = 'importing';
+    progress.seen = scan.candidates.length + scan.skipped.length;
+    progress.skipped = skipped.length;
+    report(true);
+
+    const work = async (c: Candidate): Promise<Outcome> => {
+      try {
+        const bytes = await c.read();
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        // A duplicate of an earlier file is not decoded again; source order decides which one is kept.
+        if (firstBySha.has(sha256)) return { ok: true, decoded: null, sha256 };
+        return { ok: true, decoded: await decodeImage(bytes, opts), sha256 };
+      } catch (err) {
+        if (err instanceof SkipFile) return { ok: false, skip: { file: c.file, reason: err.reason, detail: err.detail } };
+        return { ok: false, skip: { file: c.file, reason: 'unreadable', detail: messageOf(err).split('\n')[0] } };
+      }
+    };
+
+    try {
+      // A window of decodes in flight, written out strictly in source order so the dataset does not depend on timing.
+      const window = Math.max(4, availableParallelism() * 3);
+      const pending: Promise<Outcome>[] = [];
+      let next = 0;
+      const fill = () => {
+        while (pending.length < window && next < candidates.length && !control.cancelled) pending.push(work(candidates[next++]));
+      };
+      fill();
+      for (let i = 0; i < candidates.length; i++) {
+        if (control.cancelled) throw new StudioError('import cancelled; nothing was saved', 'CANCELLED');
+        const c = candidates[i];
+        const outcome = await pending.shift()!;
+        fill();
+        progress.processed = i + 1;
+        if (!outcome.ok) {
+          skipped.push(outcome.skip);
+          progress.skipped++;
+        } else if (outcome.decoded === null || firstBySha.has(outcome.sha256)) {
+          duplicateFiles.push({ file: c.file, sameAs: firstBySha.get(outcome.sha256)! });
+          progress.duplicates++;
+        } else {
+          accept(c, outcome.decoded, outcome.sha256);
+        }
+        report();
+      }
+      if (control.cancelled) throw new StudioError('import cancelled; nothing was saved', 'CANCELLED');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+
+    function accept(c: Candidate, d: Decoded, sha256: string) {
+      firstBySha.set(sha256, c.file);
+      writeAll(fd, d.pixels);
+      allGray &&= d.gray;
+      const note = extensionNote(c.file, d.format);
+      if (note && notes.length < 100) notes.push(note);
+      images.push({ file: c.file, sha256, label: labelled ? classIndex.get(c.folder!)! : null });
+      progress.imported++;
+    }
+
+    if (images.length === 0) {
+      const why = Object.entries(countByReason(skipped)).map(([r, n]) => `${n} ${r}`).join(', ');
+      throw new StudioError(
+        scan.candidates.length + scan.skipped.length === 0
+          ? 'no files found in what was given to import'
+          : `no usable image: ${why || 'every file was a duplicate'}; nothing was saved`,
+        'INVALID_INPUT',
+      );
+    }
+    progress.phase = 'publishing';
+    report(true);
+
+    let channels: 1 | 3 = opts.channels === 1 ? 1 : 3;
+    if (opts.channels === 'auto' && allGray) {
+      toGrayscale(pixelsFile(tmp), images.length, opts.size * opts.size);
+      channels = 1;
+      notes.push('every image is grayscale, so the dataset has one channel');
+    }
+    const usedClasses = labelled ? folders : [];
+    const classCounts = usedClasses.map(() => 0);
+    for (const img of images) if (img.label !== null) classCounts[img.label]++;
+    const seconds = (performance.now() - t0) / 1000;
+    const result: ImportReport = {
+      name: opts.name,
+      size: opts.size,
+      channels,
+      fit: opts.fit,
+      imported: images.length,
+      duplicates: duplicateFiles.length,
+      duplicateFiles: duplicateFiles.slice(0, 1000),
+      skipped,
+      skippedByReason: countByReason(skipped),
+      classes: usedClasses.map((name, i) => ({ name, count: classCounts[i] })),
+      notes,
+      seconds,
+      imagesPerSec: images.length / seconds,
+    };
+    await writeCover(tmp, opts.size, channels, images.length, labelled ? images.map((i) => i.label!) : null);
+
+    const dir = join(datasetsRoot(home), id);
+    renameSync(tmp, dir);
+    try {
+      insertImported(db, { id, dir: `datasets/${id}`, options: opts, report: result, source: describeSources(opts.paths), classes: usedClasses, images });
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      if (/UNIQUE constraint failed: datasets.name/.test(messageOf(err))) throw new StudioError(`a dataset named "${opts.name}" was created meanwhile; nothing was saved`, 'CONFLICT');
+      throw err;
+    }
+    progress.processed = candidates.length;
+    report(true);
+    return result;
+  }
+}
+
+function writeAll(fd: number, b: Uint8Array): void {
+  let off = 0;
+  while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+}
+
+/** RGB pixels whose channels are equal everywhere → one channel, rewritten in place of the file. */
+function toGrayscale(path: string, count: number, pixelsPerImage: number): void {
+  const src = openSync(path, 'r');
+  const tmp = `${path}.gray`;
+  const dst = openSync(tmp, 'w');
+  try {
+    const rgb = Buffer.alloc(pixelsPerImage * 3);
+    const gray = Buffer.alloc(pixelsPerImage);
+    for (let i = 0; i < count; i++) {
+      readSync(src, rgb, 0, rgb.length, i * rgb.length);
+      for (let p = 0; p < pixelsPerImage; p++) gray[p] = rgb[p * 3];
+      writeAll(dst, gray);
+    }
+    fsyncSync(dst);
+  } finally {
+    closeSync(src);
+    closeSync(dst);
+  }
+  renameSync(tmp, path);
+}
+
+async function writeCover(dir: string, size: number, channels: 1 | 3, count: number, labels: number[] | null): Promise<void> {
+  const per = size * size * channels;
+  const picks = coverPicks(count, labels);
+  // Only the chosen images are read: the pixels file may be large.
+  const chosen = Buffer.alloc(picks.length * per);
+  const fd = openSync(pixelsFile(dir), 'r');
+  try {
+    picks.forEach((idx, k) => readSync(fd, chosen, k * per, per, idx * per));
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(join(dir, COVER), await coverPng(chosen, size, channels, picks.map((_, k) => k)));
+}
+
+function describeSources(paths: string[]): string {
+  return paths.length === 1 ? paths[0] : `${paths[0]} and ${paths.length - 1} more`;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { SafeName } from '../../service/names.js';
+
+export const IMPORT_SIZES = [28, 32, 64, 128] as const;
+export const FITS = ['crop', 'pad', 'stretch'] as const;
+
+export const ImportOptionsSchema = z
+  .object({
+    /** Folders, .zip files and image files; a folder's (or zip's) first-level subfolders become classes. */
+    paths: z.array(z.string().min(1).max(4096)).min(1, 'name at least one folder, zip or image').max(100_000),
+    name: SafeName.refine((s) => !s.startsWith('builtin:'), 'may not start with "builtin:"'),
+    size: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(64),
+    /** auto: grayscale when every imported image is, else RGB. */
+    channels: z.union([z.literal('auto'), z.literal(1), z.literal(3)]).default('auto'),
+    fit: z.enum(FITS).default('crop'),
+    /** Transparency is flattened onto this colour; `pad` fills with it too. */
+    background: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'is not a colour like #ffffff').default('#ffffff'),
+    /** Images with more pixels are refused before decoding (decompression bombs). */
+    maxPixels: z.number().int().min(1).max(1e9).default(100_000_000),
+    /** Files (or zip entries, unpacked) larger than this are refused unread. */
+    maxFileBytes: z.number().int().min(1).max(2 ** 31 - 1).default(256 * 2 ** 20),
+  })
+  .strict();
+
+export type ImportOptionsInput = z.input<typeof ImportOptionsSchema>;
+export type ImportOptions = z.output<typeof ImportOptionsSchema>;
