@@ -314,3 +314,20 @@ test('training runs on an imported RGB 32×32 dataset, unconditional and class-c
   }
   s.db.close();
 });
+
+test('one folder wrapping everything (an uploaded or zipped folder) is unwrapped: its subfolders are the classes', async () => {
+  const src = tempDir('gan-src');
+  write(join(src, 'upload/flowers/roses/1.png'), await solid(20, 20, RED).png().toBuffer());
+  write(join(src, 'upload/flowers/tulips/1.png'), await solid(20, 20, GREEN).png().toBuffer());
+  write(join(src, 'upload/flowers/tulips/2.png'), await solid(20, 20, BLUE).png().toBuffer());
+  const s = studio();
+  const r = await runImport(s, { paths: [join(src, 'upload')], name: 'flowers', size: 28 });
+  assert.deepEqual(r.classes, [
+    { name: 'roses', count: 1 },
+    { name: 'tulips', count: 2 },
+  ]);
+  // A lone class folder is no classes at all: unlabelled.
+  const one = await runImport(s, { paths: [join(src, 'upload/flowers/tulips')], name: 'tulips', size: 28 });
+  assert.deepEqual(one.classes, []);
+  s.db.close();
+});

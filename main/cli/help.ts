@@ -9,6 +9,7 @@ Commands:
   runs       list, show, compare or delete runs
   import     make a dataset from a folder, a .zip or image files
   datasets   list, show or delete datasets
+  serve      open the studio in a web browser (browser mode)
   backends   show which tensor backends work on this machine
   bench      time the reference training step (and PyTorch beside it with --peer)
 
@@ -83,6 +84,10 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --json                print the report as JSON
 
 Ctrl-C cancels; nothing is kept.`,
+  serve: `Usage: gan-studio serve [--port P] [--host H]
+
+  Serves the studio's interface and API (default http://127.0.0.1:7860).
+  Bound to anything but loopback, access needs the token printed in the URL.`,
   datasets: `Usage: gan-studio datasets [list|show NAME|delete NAME] [--json] [--yes]
 
   list      every dataset: built in and imported

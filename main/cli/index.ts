@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   runs: async () => (await import('./runs.js')).runsCommand,
   import: async () => (await import('./import.js')).importCommand,
   datasets: async () => (await import('./datasets.js')).datasetsCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
   backends: async () => (await import('./info.js')).backendsCommand,
   bench: async () => (await import('./bench.js')).benchCommand,
 };

@@ -10,6 +10,7 @@ import { TrainConfigSchema } from '../engine/config.js';
 import { SafeName } from './names.js';
 import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
+import type { BackendStatus } from '../engine/backends.js';
 import type { DatasetDetail, DatasetInfo } from '../datasets/store.js';
 import type { GalleryPage } from '../datasets/gallery.js';
 import { ImportOptionsSchema } from '../datasets/import/options.js';
@@ -27,6 +28,8 @@ const Step = z.number().int().min(0).max(1e9);
 const ConfigChanges = TrainConfigSchema.omit({ dataset: true }).partial();
 
 export const COMMANDS = {
+  /** Which tensor backends can train here, and why the others cannot. */
+  'system.backends': z.object({}).strict(),
   'datasets.list': z.object({}).strict(),
   'datasets.show': z.object({ name: SafeName }).strict(),
   'datasets.delete': z.object({ name: SafeName }).strict(),
@@ -67,6 +70,8 @@ export const COMMANDS = {
       classLabel: z.number().int().min(0).max(10_000).optional(),
     })
     .strict(),
+  /** The fixed-latent preview grid a run drew at a step (see runs.show sampleSteps). */
+  'samples.snapshot': z.object({ id: RunId, step: Step }).strict(),
   'checkpoints.list': z.object({ id: RunId }).strict(),
   'checkpoints.delete': z.object({ id: RunId, step: Step }).strict(),
 } as const;
@@ -92,6 +97,7 @@ export interface RunDetail extends RunRecord {
 }
 
 export interface CommandResults {
+  'system.backends': BackendStatus[];
   'datasets.list': DatasetInfo[];
   /** With the cover grid as base64 PNG. */
   'datasets.show': DatasetDetail & { cover: string | null };
@@ -115,6 +121,8 @@ export interface CommandResults {
   'metrics.series': SeriesPoint[];
   /** PNG images, base64, in the model's resolution; and the latents that made them. */
   'samples.generate': { step: number; images: string[]; latents: number[][] };
+  /** Base64 PNG. */
+  'samples.snapshot': { step: number; png: string };
   'checkpoints.list': CheckpointInfo[];
   'checkpoints.delete': { deleted: number };
 }
@@ -143,3 +151,19 @@ export interface StudioEvents {
 }
 
 export type EventName = keyof StudioEvents;
+
+/** Every event, for transports that forward them all. */
+export const EVENT_NAMES = [
+  'dataset.import.progress',
+  'dataset.import.finished',
+  'run.started',
+  'run.progress',
+  'run.checkpoint',
+  'run.warning',
+  'run.finished',
+  'run.sample',
+  'run.status',
+] as const satisfies readonly EventName[];
+// A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.
+const _allEvents: Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;
+void _allEvents;

@@ -3,6 +3,8 @@
  * with a typed result or a typed error; training runs queued and executed
  * in worker threads, their progress recorded and announced as events.
  */
+import { readFileSync } from 'node:fs';
+import { probeBackends } from '../engine/backends.js';
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
 import { resolveConfig, formatZodError, type TrainConfig } from '../engine/config.js';
@@ -174,6 +176,7 @@ export class StudioService {
   // ---- commands ----
 
   private readonly handlers: Handlers = {
+    'system.backends': () => probeBackends(),
     'datasets.list': () => listDatasets(this.store.db),
     'datasets.show': async ({ name }) => ({ ...this.dataset(name), cover: await datasetCover(this.store.db, this.home, name) }),
     'datasets.delete': ({ name }) => {
@@ -296,6 +299,15 @@ export class StudioService {
       const ckpt = this.store.latestCheckpoint(r.id);
       if (!ckpt) throw fail('CONFLICT', `run ${r.id} has no checkpoint yet`);
       return generateSamples(ckpt, input);
+    },
+    'samples.snapshot': ({ id, step }) => {
+      this.run(id);
+      if (!this.store.sampleSteps(id).includes(step)) throw fail('NOT_FOUND', `run ${id} has no snapshot at step ${step}`);
+      try {
+        return { step, png: readFileSync(this.store.samplePath(id, step)).toString('base64') };
+      } catch (err) {
+        throw fail('NOT_FOUND', `the snapshot of run ${id} at step ${step} cannot be read: ${messageOf(err)}`);
+      }
     },
     'checkpoints.list': ({ id }) => (this.run(id), this.store.checkpoints(id)),
     'checkpoints.delete': ({ id, step }) => {

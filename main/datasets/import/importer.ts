@@ -56,14 +56,15 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
 
   async function build(): Promise<ImportReport> {
     const skipped = [...scan.skipped];
+    const folderOf = classFolders(scan.candidates);
     // Classes: the first-level folders, when there are at least two of them.
-    const folders = [...new Set(scan.candidates.map((c) => c.folder).filter((f): f is string => f !== null))].sort();
+    const folders = [...new Set(scan.candidates.map(folderOf).filter((f): f is string => f !== null))].sort();
     const labelled = folders.length >= 2;
     let candidates: Candidate[] = scan.candidates;
     if (labelled) {
       candidates = [];
       for (const c of scan.candidates) {
-        if (c.folder === null) skipped.push({ file: c.file, reason: 'no-class', detail: `the import has class folders (${folders.slice(0, 3).join(', ')}…) and this file is in none` });
+        if (folderOf(c) === null) skipped.push({ file: c.file, reason: 'no-class', detail: `the import has class folders (${folders.slice(0, 3).join(', ')}…) and this file is in none` });
         else candidates.push(c);
       }
     }
@@ -133,7 +134,7 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       allGray &&= d.gray;
       const note = extensionNote(c.file, d.format);
       if (note && notes.length < 100) notes.push(note);
-      images.push({ file: c.file, sha256, label: labelled ? classIndex.get(c.folder!)! : null });
+      images.push({ file: c.file, sha256, label: labelled ? classIndex.get(folderOf(c)!)! : null });
       progress.imported++;
     }
 
@@ -189,6 +190,25 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     report(true);
     return result;
   }
+}
+
+/**
+ * Each candidate's class folder: the first folder below the path it came
+ * from, after unwrapping a single folder that holds everything of that path
+ * (a zip of "flowers/roses/…", or an upload of one dropped folder).
+ */
+function classFolders(candidates: Candidate[]): (c: Candidate) => string | null {
+  const top = new Map<number, string | null>();
+  const wrapped = new Map<number, boolean>();
+  for (const c of candidates) {
+    if (!top.has(c.source)) top.set(c.source, c.dirs[0] ?? null);
+    const same = c.dirs.length > 0 && c.dirs[0] === top.get(c.source);
+    wrapped.set(c.source, (wrapped.get(c.source) ?? true) && same);
+  }
+  return (c) => {
+    const dirs = wrapped.get(c.source) ? c.dirs.slice(1) : c.dirs;
+    return dirs.length > 0 ? dirs[0] : null;
+  };
 }
 
 function writeAll(fd: number, b: Uint8Array): void {

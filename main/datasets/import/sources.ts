@@ -13,8 +13,10 @@ import { SkipFile, type SkippedFile, type SkipReason } from './report.js';
 export interface Candidate {
   /** What the report calls it: a path relative to the folder given, or zip:entry. */
   file: string;
-  /** The class folder it sits in, before class labels are settled. */
-  folder: string | null;
+  /** Which of the paths given it came from. */
+  source: number;
+  /** The folders it sits in below that path (or inside that zip); the first may become its class. */
+  dirs: string[];
   bytes: number;
   read(): Promise<Buffer>;
 }
@@ -65,7 +67,7 @@ export async function scanSources(paths: string[], limits: Limits, onSeen: (n: n
     onSeen(candidates.length + skipped.length);
   };
 
-  for (const path of paths) {
+  for (const [source, path] of paths.entries()) {
     let st;
     try {
       st = await stat(path);
@@ -74,15 +76,15 @@ export async function scanSources(paths: string[], limits: Limits, onSeen: (n: n
       continue;
     }
     if (st.isDirectory()) {
-      await walkFolder(path, limits, add, skip);
+      await walkFolder(path, source, limits, add, skip);
     } else if (isZipName(path) || (await startsWithZipMagic(path))) {
       const zip = await openZip(path, skip);
       if (zip) {
         archives.push(zip);
-        await readZip(zip, basename(path), limits, add, skip);
+        await readZip(zip, basename(path), source, limits, add, skip);
       }
     } else if (st.isFile()) {
-      add(fileCandidate(path, basename(path), null, st.size, limits));
+      add(fileCandidate(path, basename(path), source, [], st.size, limits));
     } else {
       skip(path, 'unreadable', 'not a file or folder');
     }
@@ -96,10 +98,11 @@ export async function scanSources(paths: string[], limits: Limits, onSeen: (n: n
   };
 }
 
-function fileCandidate(path: string, file: string, folder: string | null, bytes: number, limits: Limits): Candidate {
+function fileCandidate(path: string, file: string, source: number, dirs: string[], bytes: number, limits: Limits): Candidate {
   return {
     file,
-    folder,
+    source,
+    dirs,
     bytes,
     read: async () => {
       if (bytes > limits.maxFileBytes) throw new SkipFile('too-large', `${bytes} bytes; the limit is ${limits.maxFileBytes}`);
@@ -139,12 +142,10 @@ async function startsWithZipMagic(path: string): Promise<boolean> {
   }
 }
 
-/**
- * Walks a folder in name order. A file's class is the first-level subfolder
- * it is in. Folders reached twice (through symlinks) are walked once.
- */
+/** Walks a folder in name order. Folders reached twice (through symlinks) are walked once. */
 async function walkFolder(
   root: string,
+  source: number,
   limits: Limits,
   add: (c: Candidate) => void,
   skip: (file: string, reason: SkipReason, detail?: string) => void,
@@ -210,7 +211,7 @@ async function walkFolder(
       } else if (isZipName(name)) {
         skip(shown, 'nested-archive', 'a zip inside a folder; import it on its own');
       } else {
-        add(fileCandidate(path, shown, rel.length > 0 ? rel[0] : null, size, limits));
+        add(fileCandidate(path, shown, source, rel, size, limits));
       }
     }
   };
@@ -236,13 +237,11 @@ interface ZipItem {
   parts: string[];
 }
 
-/**
- * Lists a zip's entries, refusing unsafe names and suspicious sizes before
- * anything is unpacked. A single folder wrapping everything is not a class.
- */
+/** Lists a zip's entries, refusing unsafe names and suspicious sizes before anything is unpacked. */
 async function readZip(
   zip: yauzl.ZipFile,
   zipName: string,
+  source: number,
   limits: Limits,
   add: (c: Candidate) => void,
   skip: (file: string, reason: SkipReason, detail?: string) => void,
@@ -294,13 +293,12 @@ async function readZip(
     });
     zip.readEntry();
   });
-  const wrapped = items.length > 0 && items.every((i) => i.parts.length > 1 && i.parts[0] === items[0].parts[0]);
   items.sort((a, b) => (a.parts.join('/') < b.parts.join('/') ? -1 : 1));
   for (const { entry, parts } of items) {
-    const inner = wrapped ? parts.slice(1) : parts;
     add({
       file: `${zipName}:${parts.join('/')}`,
-      folder: inner.length > 1 ? inner[0] : null,
+      source,
+      dirs: parts.slice(0, -1),
       bytes: entry.uncompressedSize,
       read: () => readEntry(zip, entry),
     });

@@ -1,0 +1,123 @@
+/**
+ * GAN Studio's Electron main process: one window onto the studio service,
+ * which lives here (training and decoding already run in worker threads, so
+ * this process stays responsive) and speaks to the page only through the
+ * guarded IPC of ipc.ts.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, session } from 'electron';
+import { RENDERER_DIR } from '../main/server/server.js';
+import type { StudioService } from '../main/service/studio-service.js';
+import { messageOf } from '../main/errors.js';
+import { MENU_CHANNEL, type MenuAction } from './channels.js';
+import { connectIpc } from './ipc.js';
+import { menuTemplate } from './menu.js';
+import { RunProgress } from './progress.js';
+import { registerStudioScheme, serveRenderer } from './protocol.js';
+import { createStudioWindow } from './window.js';
+
+const APP_NAME = 'GAN Studio';
+const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+/** Stopping runs saves their checkpoints; past this the app quits anyway rather than hang. */
+const CLOSE_TIMEOUT_MS = 60_000;
+
+app.setName(APP_NAME);
+// The package is named gan-studio; the CLI's default home (main/runs/home.ts) is "<appData>/GAN Studio",
+// so userData is set to match, and to GAN_STUDIO_HOME when given (tests, portable installs);
+// absolute, as setPath demands and as the CLI resolves it.
+const home = process.env.GAN_STUDIO_HOME ? resolve(process.env.GAN_STUDIO_HOME) : join(app.getPath('appData'), APP_NAME);
+app.setPath('userData', home);
+process.env.GAN_STUDIO_HOME = home;
+
+registerStudioScheme();
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else start();
+
+function start(): void {
+  let win: BrowserWindow | null = null;
+  let service: StudioService | null = null;
+  let closing: 'no' | 'closing' | 'closed' = 'no';
+  const progress = new RunProgress();
+
+  const openWindow = () => {
+    const w = createStudioWindow(PRELOAD);
+    w.on('closed', () => {
+      if (win === w) win = null;
+    });
+    return w;
+  };
+  const focusWindow = () => {
+    if (!service) return; // still starting: the window comes when the service is up
+    if (!win) win = openWindow();
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+  const setProgress = (value: number | null) => {
+    if (value !== null && win && !win.isDestroyed()) win.setProgressBar(value);
+  };
+  const importDataset = () => {
+    focusWindow();
+    const wc = win?.webContents;
+    if (!wc) return;
+    const action: MenuAction = 'import-dataset';
+    // A page may open a file picker only with a user activation, which a menu
+    // click in the main process does not give it; a no-op run as a user gesture does.
+    void wc
+      .executeJavaScript('undefined', true)
+      .catch(() => undefined)
+      .then(() => wc.isDestroyed() || wc.send(MENU_CHANNEL, action));
+  };
+
+  app.on('second-instance', focusWindow);
+  app.on('activate', focusWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', (event) => {
+    if (!service || closing === 'closed') return;
+    event.preventDefault();
+    if (closing === 'closing') return;
+    closing = 'closing';
+    const timeout = new Promise<void>((done) => setTimeout(done, CLOSE_TIMEOUT_MS).unref());
+    Promise.race([service.close(), timeout])
+      .catch((err) => console.error(`gan-studio: closing the studio failed: ${messageOf(err)}`))
+      .finally(() => {
+        closing = 'closed';
+        app.quit();
+      });
+  });
+
+  app.whenReady().then(async () => {
+    nativeTheme.themeSource = 'system';
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    serveRenderer(RENDERER_DIR);
+    try {
+      // Loaded only now, so the native modules it pulls in fail into the dialog below, not into a bare crash.
+      const { StudioService } = await import('../main/service/studio-service.js');
+      service = new StudioService(home);
+    } catch (err) {
+      throw new Error(
+        `${messageOf(err)}\n\nData folder: ${home}\n` +
+          'If this mentions NODE_MODULE_VERSION, the native modules were built for Node rather than Electron: run npx @electron/rebuild.',
+      );
+    }
+    connectIpc(service, () => win?.webContents ?? null);
+    service.on('run.progress', (e) => setProgress(progress.progress(e)));
+    service.on('run.finished', (e) => setProgress(progress.finished(e.id)));
+
+    app.setAboutPanelOptions({
+      applicationName: APP_NAME,
+      applicationVersion: app.getVersion(),
+      credits: 'Train, watch and explore generative adversarial networks.',
+    });
+    const template = menuTemplate({ appName: APP_NAME, isMac: process.platform === 'darwin', isDev: !app.isPackaged, onImportDataset: importDataset });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+    win = openWindow();
+  }).catch((err) => {
+    dialog.showErrorBox(`${APP_NAME} cannot start`, messageOf(err));
+    app.exit(1);
+  });
+}

@@ -1,0 +1,10 @@
+import type { SeriesPoint } from '../../../main/db/series';
+
+export interface Series {
+  label: string;
+  color: string;
+  points: { x: number; y: number }[];
+  dashed?: boolean;
+}
+
+export const toXY = (points: SeriesPoint[]) => points.map((p) => ({ x: p.step, y: p.value }));

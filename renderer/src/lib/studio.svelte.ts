@@ -1,0 +1,116 @@
+/**
+ * The page's state that outlives any one view: datasets, runs, imports in
+ * progress and live training numbers, kept current from the studio's events.
+ */
+import type { StudioBridge } from '../../../main/service/bridge';
+import type { CommandInput, CommandName, DatasetInfo, ImportProgress, ImportReport } from '../../../main/service/contract';
+import type { RunRecord } from '../../../main/runs/store';
+import type { StepMetrics } from '../../../main/engine/trainer';
+
+export type View = { name: 'datasets' } | { name: 'new-run'; dataset?: string } | { name: 'runs' } | { name: 'run'; id: string };
+
+export interface LiveRun {
+  step: number;
+  target: number;
+  metrics: StepMetrics;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export class Studio {
+  view = $state<View>({ name: 'datasets' });
+  datasets = $state<DatasetInfo[]>([]);
+  runs = $state<RunRecord[]>([]);
+  imports = $state<Record<string, ImportProgress>>({});
+  lastReport = $state<ImportReport | null>(null);
+  live = $state<Record<string, LiveRun>>({});
+  /** Newest preview snapshot step per run, as announced. */
+  snapshots = $state<Record<string, number>>({});
+  toasts = $state<Toast[]>([]);
+  private toastId = 0;
+  /** Listeners for each metrics point of a run (the run view's charts). */
+  private readonly progressListeners = new Set<(id: string, m: StepMetrics) => void>();
+
+  constructor(readonly api: StudioBridge) {
+    api.subscribe((name, payload) => {
+      switch (name) {
+        case 'dataset.import.progress': {
+          const p = payload as ImportProgress;
+          this.imports = { ...this.imports, [p.name]: p };
+          break;
+        }
+        case 'dataset.import.finished': {
+          const { name: ds } = payload as { name: string };
+          const { [ds]: _done, ...rest } = this.imports;
+          this.imports = rest;
+          void this.refreshDatasets();
+          break;
+        }
+        case 'run.progress': {
+          const { id, metrics, target } = payload as { id: string; metrics: StepMetrics; target: number };
+          this.live[id] = { step: metrics.step, target, metrics };
+          for (const l of this.progressListeners) l(id, metrics);
+          break;
+        }
+        case 'run.sample': {
+          const { id, step } = payload as { id: string; step: number };
+          this.snapshots[id] = step;
+          break;
+        }
+        case 'run.status':
+        case 'run.finished':
+        case 'run.started':
+          void this.refreshRuns();
+          break;
+        case 'run.warning':
+          this.notify('info', (payload as { message: string }).message);
+          break;
+      }
+    });
+    void this.refreshDatasets();
+    void this.refreshRuns();
+  }
+
+  /** A command whose failure is shown to the person, not thrown. */
+  async run<C extends CommandName>(name: C, input: CommandInput<C>) {
+    const r = await this.api.call(name, input);
+    if (!r.ok) {
+      this.notify('error', r.error.message);
+      return null;
+    }
+    return r.value;
+  }
+
+  notify(kind: Toast['kind'], text: string): void {
+    const id = ++this.toastId;
+    this.toasts = [...this.toasts, { id, kind, text }];
+    setTimeout(() => this.dismiss(id), kind === 'error' ? 10_000 : 5_000);
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  onProgress(listener: (id: string, m: StepMetrics) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  async refreshDatasets(): Promise<void> {
+    const d = await this.run('datasets.list', {});
+    if (d) this.datasets = d;
+  }
+
+  async refreshRuns(): Promise<void> {
+    const r = await this.run('runs.list', {});
+    if (r) this.runs = r;
+  }
+
+  go(view: View): void {
+    this.view = view;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The studio's interface in browser mode, driven by Playwright in Debian's
+ * Chromium: import by file picker and by drop, train, watch, pause, resume,
+ * fork, delete. Screenshots of every view go to artifacts/screenshots/.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { serveStudio, type StudioServer } from '../main/server/server.js';
+import { StudioService } from '../main/service/studio-service.js';
+import { tempDir } from './helpers.js';
+
+// The page's document, for functions Playwright runs in the page (this file compiles without the DOM's types).
+declare const document: { querySelector(sel: string): { getAttribute(a: string): string | null; textContent: string | null } | null; querySelectorAll(sel: string): { length: number } };
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM} (.ci/run installs Debian's chromium; set CHROMIUM_PATH elsewhere)`;
+
+// Made here, not in before(): an after() registered inside a hook runs when the hook ends.
+const home = tempDir('gan-ui');
+let service: StudioService;
+let server: StudioServer;
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  mkdirSync(SHOTS, { recursive: true });
+  service = new StudioService(home, { previewEvery: 2 });
+  server = await serveStudio(service, { port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Playwright gives every launch a fresh, empty --user-data-dir of its own.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await service?.close();
+});
+
+async function openStudio(opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.dark ? 'dark' : 'light' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  after(() => assert.deepEqual(errors, [], `the page logged errors:\n${errors.join('\n')}`));
+  await page.goto(server.url);
+  return page;
+}
+
+/** Runs a test's steps; on failure the page is saved next to the screenshots, to see what went wrong. */
+async function steps(page: Page, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    await page.screenshot({ path: join(SHOTS, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
+    throw err;
+  }
+}
+
+async function pngFile(colour: string, size = 24): Promise<Buffer> {
+  return sharp({ create: { width: size, height: size, channels: 3, background: colour } }).png().toBuffer();
+}
+
+test('import by file selection and by drop, see the report and the gallery with its class filter', { skip, timeout: 120_000 }, async () => {
+  const page = await openStudio();
+  await steps(page, 'import', async () => {
+  await page.getByRole('heading', { name: 'Datasets', exact: true }).waitFor();
+  await page.getByTestId('dataset-card').filter({ hasText: 'builtin:mnist' }).waitFor();
+
+  // File picker: three images, one of them twice.
+  const red = await pngFile('#d22');
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'red.png', mimeType: 'image/png', buffer: red },
+    { name: 'red-again.png', mimeType: 'image/png', buffer: red },
+    { name: 'blue.png', mimeType: 'image/png', buffer: await pngFile('#22d') },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
+  ]);
+  await page.getByTestId('dataset-name').fill('picked');
+  await page.getByTestId('import-button').click();
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  await assert.doesNotReject(report.getByText('Imported “picked”').waitFor());
+  assert.match(await report.innerText(), /2\s*images/);
+  assert.match(await report.innerText(), /1 exact duplicate/);
+  assert.match(await report.innerText(), /notes\.txt/);
+  await page.getByTestId('dataset-gallery').locator('img').first().waitFor();
+  assert.equal(await page.getByTestId('dataset-gallery').locator('img').count(), 2);
+
+  // A drop, as the page receives it from the system.
+  const green = (await pngFile('#2a2', 40)).toString('base64');
+  // In-page code is a string: this file is compiled for Node, without the DOM's types.
+  await page.evaluate(`(() => {
+    const bytes = Uint8Array.from(atob('${green}'), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    for (let i = 0; i < 6; i++) dt.items.add(new File([bytes, new Uint8Array([i])], 'green-' + i + '.png', { type: 'image/png' }));
+    const zone = document.querySelector('[data-testid="drop-zone"]');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })()`);
+  await page.getByText('6 file(s) ready').waitFor();
+  await page.getByTestId('dataset-name').fill('dropped');
+  await page.getByLabel('Size').selectOption('32');
+  await page.getByTestId('import-button').click();
+  await page.getByText('Imported “dropped”').waitFor();
+  await page.getByTestId('dataset-card').filter({ hasText: 'dropped' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'datasets-1280x800-light.png'), fullPage: true });
+
+  // The built-in digits, filtered to one class.
+  await page.getByRole('button', { name: 'Show builtin:mnist' }).click();
+  const gallery = page.getByTestId('dataset-gallery');
+  await gallery.getByText(/10,000 images/).waitFor();
+  await gallery.getByTestId('class-filter').selectOption({ label: '3' });
+  await gallery.getByText(/^1,0\d\d images$/).waitFor();
+  const titles = await gallery.locator('figure').evaluateAll((els) => els.slice(0, 5).map((e) => e.getAttribute('title')));
+  assert.ok(titles.every((t) => t?.endsWith('· 3')), titles.join(', '));
+  await page.screenshot({ path: join(SHOTS, 'dataset-gallery-1280x800-light.png'), fullPage: true });
+  });
+});
+
+test('start a short run, watch its charts and samples update, pause and resume it, fork it, delete the fork', { skip, timeout: 240_000 }, async () => {
+  const page = await openStudio({ width: 1920, height: 1080, dark: true });
+  await steps(page, 'run', async () => {
+  await page.getByRole('button', { name: 'New run' }).first().click();
+  await page.getByTestId('run-dataset').selectOption('dropped');
+  await page.getByTestId('run-steps').fill('24');
+  await page.getByLabel('Batch size').fill('8');
+  await page.getByTestId('run-backend').selectOption('wasm');
+  await page.screenshot({ path: join(SHOTS, 'new-run-1920x1080-dark.png'), fullPage: true });
+  await page.getByTestId('start-run').click();
+
+  // The run's own view, live.
+  await page.getByTestId('run-status').filter({ hasText: 'running' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByTestId('run-status').filter({ hasText: 'paused' }).waitFor();
+  const pausedAt = await page.getByTestId('run-step').innerText();
+  await page.waitForTimeout(1500);
+  assert.equal(await page.getByTestId('run-step').innerText(), pausedAt, 'a paused run kept stepping');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByTestId('run-status').filter({ hasText: /running|completed/ }).waitFor();
+
+  // Charts fill with points and the sample timeline moves on as snapshots arrive.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"] figure')?.getAttribute('data-points')) >= 8);
+  const firstSnapshot = await page.getByTestId('snapshot-step').innerText();
+  await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 180_000 });
+  await page.waitForFunction((first) => document.querySelector('[data-testid="snapshot-step"]')?.textContent !== first, firstSnapshot);
+  const points = Number(await page.locator('[data-testid="prob-chart"] figure').getAttribute('data-points'));
+  assert.ok(points >= 2 * 20, `the D(x)/D(G(z)) chart has ${points} points`);
+  await page.getByTestId('sample-gallery').locator('img').waitFor();
+  // Scrubbing back shows an earlier snapshot.
+  await page.getByTestId('timeline').fill('0');
+  await page.getByTestId('snapshot-step').filter({ hasText: /^step 0$/ }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'run-detail-1920x1080-dark.png'), fullPage: true });
+
+  // Fork: a new run from this one's checkpoint, not started.
+  await page.getByRole('button', { name: 'Fork' }).click();
+  await page.getByRole('heading', { name: /\(fork\)$/ }).waitFor();
+  await page.getByRole('button', { name: 'Back to runs' }).click();
+  const rows = page.getByTestId('run-row');
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.count(), 2);
+  await page.screenshot({ path: join(SHOTS, 'runs-1920x1080-dark.png'), fullPage: true });
+
+  // Delete the fork, after confirming.
+  const fork = rows.filter({ hasText: '(fork)' });
+  await fork.getByTestId('delete').click();
+  await page.getByTestId('confirm').getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await rows.count(), 2, 'cancel deleted the run');
+  await fork.getByTestId('delete').click();
+  await page.getByTestId('confirm').getByRole('button', { name: 'Delete' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length === 1);
+  assert.match(await rows.first().innerText(), /completed/);
+  });
+
+  const light = await openStudio({ width: 1280, height: 800 });
+  await light.getByRole('button', { name: 'Runs' }).click();
+  await light.getByTestId('run-row').first().waitFor();
+  await light.screenshot({ path: join(SHOTS, 'runs-1280x800-light.png'), fullPage: true });
+});
