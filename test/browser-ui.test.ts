@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { serveStudio, type StudioServer } from '../main/server/server.js';
 import { StudioService } from '../main/service/studio-service.js';
@@ -66,8 +67,11 @@ async function steps(page: Page, name: string, fn: () => Promise<void>): Promise
   }
 }
 
-async function pngFile(colour: string, size = 24): Promise<Buffer> {
-  return sharp({ create: { width: size, height: size, channels: 3, background: colour } }).png().toBuffer();
+/** Real data: digit `k` of class `digit` from the mnist package, as a PNG the way people keep images. */
+async function digitPng(digit: number, k: number, size = 28): Promise<Buffer> {
+  const { data } = createRequire(import.meta.url)(`mnist/src/digits/${digit}.json`) as { data: number[] };
+  const px = Buffer.from(data.slice(k * 784, (k + 1) * 784).map((v) => Math.round(v * 255)));
+  return sharp(px, { raw: { width: 28, height: 28, channels: 1 } }).resize(size, size).png().toBuffer();
 }
 
 test('import by file selection and by drop, see the report and the gallery with its class filter', { skip, timeout: 120_000 }, async () => {
@@ -76,12 +80,12 @@ test('import by file selection and by drop, see the report and the gallery with 
   await page.getByRole('heading', { name: 'Datasets', exact: true }).waitFor();
   await page.getByTestId('dataset-card').filter({ hasText: 'builtin:mnist' }).waitFor();
 
-  // File picker: three images, one of them twice.
-  const red = await pngFile('#d22');
+  // File picker: two digits, one of them twice, and a stray text file.
+  const seven = await digitPng(7, 0);
   await page.getByTestId('file-input').setInputFiles([
-    { name: 'red.png', mimeType: 'image/png', buffer: red },
-    { name: 'red-again.png', mimeType: 'image/png', buffer: red },
-    { name: 'blue.png', mimeType: 'image/png', buffer: await pngFile('#22d') },
+    { name: 'seven.png', mimeType: 'image/png', buffer: seven },
+    { name: 'seven-again.png', mimeType: 'image/png', buffer: seven },
+    { name: 'two.png', mimeType: 'image/png', buffer: await digitPng(2, 0) },
     { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
   ]);
   await page.getByTestId('dataset-name').fill('picked');
@@ -95,20 +99,22 @@ test('import by file selection and by drop, see the report and the gallery with 
   await page.getByTestId('dataset-gallery').locator('img').first().waitFor();
   assert.equal(await page.getByTestId('dataset-gallery').locator('img').count(), 2);
 
-  // A drop, as the page receives it from the system.
-  const green = (await pngFile('#2a2', 40)).toString('base64');
+  // A drop, as the page receives it from the system: 60 digits of every class, at 56 px.
+  const dropped = await Promise.all(Array.from({ length: 60 }, (_, i) => digitPng(i % 10, Math.floor(i / 10) + 1, 56).then((b) => b.toString('base64'))));
   // In-page code is a string: this file is compiled for Node, without the DOM's types.
   await page.evaluate(`(() => {
-    const bytes = Uint8Array.from(atob('${green}'), (c) => c.charCodeAt(0));
     const dt = new DataTransfer();
-    for (let i = 0; i < 6; i++) dt.items.add(new File([bytes, new Uint8Array([i])], 'green-' + i + '.png', { type: 'image/png' }));
+    ${JSON.stringify(dropped)}.forEach((b64, i) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], 'digit-' + i + '.png', { type: 'image/png' }));
+    });
     const zone = document.querySelector('[data-testid="drop-zone"]');
     zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   })()`);
-  await page.getByText('6 file(s) ready').waitFor();
+  await page.getByText('60 file(s) ready').waitFor();
   await page.getByTestId('dataset-name').fill('dropped');
-  await page.getByLabel('Size').selectOption('32');
+  await page.getByLabel('Size').selectOption('28');
   await page.getByTestId('import-button').click();
   await page.getByText('Imported “dropped”').waitFor();
   await page.getByTestId('dataset-card').filter({ hasText: 'dropped' }).waitFor();
@@ -126,7 +132,7 @@ test('import by file selection and by drop, see the report and the gallery with 
   });
 });
 
-test('start a short run, watch its charts and samples update, pause and resume it, fork it, delete the fork', { skip, timeout: 240_000 }, async () => {
+test('start a short run, watch its charts and samples update, pause and resume it, fork, rename and tag it, delete the fork', { skip, timeout: 240_000 }, async () => {
   const page = await openStudio({ width: 1920, height: 1080, dark: true });
   await steps(page, 'run', async () => {
   await page.getByRole('button', { name: 'New run' }).first().click();
@@ -169,8 +175,17 @@ test('start a short run, watch its charts and samples update, pause and resume i
   assert.equal(await rows.count(), 2);
   await page.screenshot({ path: join(SHOTS, 'runs-1920x1080-dark.png'), fullPage: true });
 
+  // Rename and tag the fork from the table.
+  await rows.filter({ hasText: '(fork)' }).getByTestId('edit').click();
+  const edit = page.getByTestId('edit-run');
+  await edit.getByLabel('Name').fill('lr experiment');
+  await edit.getByLabel('Tags, separated by commas').fill('sweep, digits');
+  await edit.getByLabel('Notes').fill('same as the parent, trained further');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await rows.filter({ hasText: 'lr experiment' }).filter({ hasText: 'sweep' }).waitFor();
+
   // Delete the fork, after confirming.
-  const fork = rows.filter({ hasText: '(fork)' });
+  const fork = rows.filter({ hasText: 'lr experiment' });
   await fork.getByTestId('delete').click();
   await page.getByTestId('confirm').getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await rows.count(), 2, 'cancel deleted the run');
