@@ -162,3 +162,33 @@ test('import a folder, list and show it, train on it class-conditionally and sam
   assert.equal(cli(['datasets', 'delete', 'temps', '--yes'], home).code, 0);
   assert.deepEqual(readdirSync(join(home, 'datasets')), []);
 });
+
+test('interpolate writes a GIF walk through keyframe seeds; export writes images per class and a tfjs model', async () => {
+  const home = tempDir();
+  const r = cli(['train', '--model', 'cdcgan', '--steps', '2', '--width', '8', '--batch', '8', '--z-dim', '16', '--backend', 'wasm', '--json'], home);
+  assert.equal(r.code, 0, r.stderr);
+  const run = JSON.parse(r.stdout.trim().split('\n').at(-1)!).run as string;
+  const out = tempDir();
+
+  const walkFile = join(out, 'walk.gif');
+  const w = cli(['interpolate', '--run', run, '--keyframes', '1,7,42', '--frames', '7', '--slerp', '--scale', '3', '--class', '4', '--out', walkFile, '--json'], home);
+  assert.equal(w.code, 0, w.stderr);
+  assert.deepEqual(JSON.parse(w.stdout).keyframes, [1, 7, 42]);
+  const gif = await sharp(walkFile, { pages: -1 }).metadata();
+  assert.deepEqual([gif.format, gif.width, gif.pageHeight, gif.pages], ['gif', 84, 84, 7]);
+  // First and last frames are the first and last keyframes: different seeds, different images.
+  const frame = (page: number) => sharp(walkFile, { page }).raw().toBuffer();
+  assert.notDeepEqual(await frame(0), await frame(6));
+  assert.match(cli(['interpolate', '--run', run, '--keyframes', '1', '--out', walkFile], home).stderr, /two or more seeds/);
+
+  const imgs = join(out, 'imgs');
+  const e = cli(['export', '--run', run, '--format', 'images', '--count', '3', '--per-class', '--out', imgs, '--json'], home);
+  assert.equal(e.code, 0, e.stderr);
+  assert.deepEqual(readdirSync(imgs).sort(), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.deepEqual(readdirSync(join(imgs, '7')).sort(), ['0001.png', '0002.png', '0003.png']);
+
+  const model = join(out, 'model');
+  assert.equal(cli(['export', '--run', run, '--format', 'tfjs', '--out', model], home).code, 0);
+  assert.deepEqual(readdirSync(model).sort(), ['model.json', 'weights.bin']);
+  assert.match(cli(['export', '--run', run, '--format', 'onnx', '--out', model], home).stderr, /--format must be images or tfjs/);
+});

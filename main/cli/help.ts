@@ -10,6 +10,8 @@ Commands:
   import     make a dataset from a folder, a .zip or image files
   datasets   list, show or delete datasets
   serve      open the studio in a web browser (browser mode)
+  interpolate  an animated GIF walking the latent space through keyframe seeds
+  export     a folder of generated images, or the generator as a TensorFlow.js model
   backends   show which tensor backends work on this machine
   bench      time the reference training step (and PyTorch beside it with --peer)
 
@@ -84,6 +86,23 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --json                print the report as JSON
 
 Ctrl-C cancels; nothing is kept.`,
+  interpolate: `Usage: gan-studio interpolate --run ID --keyframes SEED,SEED[,…] --out walk.gif [options]
+
+  --frames N    frames in the walk (default 48)
+  --slerp       spherical interpolation (keeps latents at the prior's typical norm)
+  --fps F       frames per second (default 12)
+  --scale S     enlarge each frame S× with hard pixel edges (default 4)
+  --class K     class-conditional runs: the class to draw (default 0)
+  --json        print a JSON summary`,
+  export: `Usage: gan-studio export --run ID --format images|tfjs --out DIR [options]
+
+  images: N generated PNGs from the run's averaged generator, for data augmentation
+    --count N      images (default 1000), per class with --per-class
+    --per-class    class-conditional runs: one subfolder of N images per class
+    --seed S       latent seed (default 1)
+  tfjs: the generator as a TensorFlow.js LayersModel (model.json + weights.bin);
+    inputs z (and label_onehot for cdcgan), output images in [-1, 1]
+  --json         print a JSON summary`,
   serve: `Usage: gan-studio serve [--port P] [--host H]
 
   Serves the studio's interface and API (default http://127.0.0.1:7860).

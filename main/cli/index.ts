@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./import.js')).importCommand,
   datasets: async () => (await import('./datasets.js')).datasetsCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
+  interpolate: async () => (await import('./interpolate.js')).interpolateCommand,
+  export: async () => (await import('./export.js')).exportCommand,
   backends: async () => (await import('./info.js')).backendsCommand,
   bench: async () => (await import('./bench.js')).benchCommand,
 };

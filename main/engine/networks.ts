@@ -23,7 +23,7 @@ export interface NetSpec {
   dropout: number;
 }
 
-const KERNEL = 5;
+export const KERNEL = 5;
 
 /** Upsampling stages: 7→14→28, or 4→8→16→32(→64→128). */
 export function layout(size: ImageSize): { base: number; stages: number } {

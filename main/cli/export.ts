@@ -1,0 +1,71 @@
+/** `gan-studio export`: a folder of generated images (for augmentation), or the generator as a tfjs model. */
+import { join, resolve } from 'node:path';
+import { StudioError } from '../errors.js';
+import { writePngs } from '../export/images.js';
+import { generatorModel, saveLayersModel } from '../export/tfjs-model.js';
+import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
+import { backendChoice, int, parseOptions } from './options.js';
+import { barOf, StatusLine } from './progress.js';
+import { openRunGenerator } from './run-generator.js';
+
+const OPTIONS = {
+  run: { type: 'string' },
+  format: { type: 'string' },
+  count: { type: 'string' },
+  'per-class': { type: 'boolean' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** A class name as a folder name on every platform. */
+const folderName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+$/, '_');
+
+export async function exportCommand(args: string[]): Promise<number> {
+  const o = parseOptions('export', args, OPTIONS);
+  if (!o.out) throw new StudioError('export: --out DIR is required');
+  if (o.format !== 'images' && o.format !== 'tfjs') throw new StudioError('export: --format must be images or tfjs');
+  const out = resolve(o.out);
+  const { record, step, trainer, classNames } = await openRunGenerator(o.run, 'export', backendChoice(o.backend) ?? 'auto');
+  try {
+    if (o.format === 'tfjs') {
+      const model = generatorModel(trainer.ema ?? trainer.G, trainer.spec);
+      const { zDim, numClasses, size, channels } = trainer.spec;
+      const files = await saveLayersModel(model, out, { run: record.id, step, zDim, numClasses, size, channels, dataset: record.config.dataset, classNames, inputs: numClasses ? ['z', 'label_onehot'] : ['z'], output: 'images in [-1, 1], NHWC' });
+      model.dispose();
+      if (o.json) console.log(JSON.stringify({ type: 'export', format: 'tfjs', run: record.id, step, files }));
+      else console.error(`wrote ${files.join(' and ')}: load with tf.loadLayersModel('…/model.json'); input z of ${zDim} normal numbers${numClasses ? ` and a one-hot class of ${numClasses}` : ''}`);
+      return 0;
+    }
+    const count = int('count', o.count) ?? 1000;
+    if (count > 1_000_000) throw new StudioError('--count must be at most 1000000');
+    const seed = int('seed', o.seed, 0) ?? 1;
+    const { numClasses } = trainer.spec;
+    if (o['per-class'] && numClasses === 0) throw new StudioError('--per-class needs a class-conditional (cdcgan) run');
+    const groups = o['per-class'] ? Array.from({ length: numClasses }, (_, c) => c) : [null];
+    const line = !o.json && process.stderr.isTTY ? new StatusLine(process.stderr) : null;
+    const total = count * groups.length;
+    let done = 0;
+    const dirs: string[] = [];
+    for (const cls of groups) {
+      // Generated and written in slices, so a large export needs no more memory than a slice.
+      const dir = cls === null ? out : join(out, folderName(classNames[cls] ?? String(cls)));
+      for (let i = 0; i < count; i += 500) {
+        const n = Math.min(500, count - i);
+        const { z, labels } = sampleLatents(trainer, n, seed + i * 7919 + (cls ?? 0) * 104729);
+        const batch = generateBatch(trainer, z, cls === null ? labels : classLabels(trainer, n, cls));
+        await writePngs(batch, dir, { first: i, total: count });
+        done += n;
+        line?.draw(`${barOf(done / total)} ${done}/${total} images`);
+      }
+      dirs.push(dir);
+    }
+    line?.end();
+    if (o.json) console.log(JSON.stringify({ type: 'export', format: 'images', run: record.id, step, count: total, dirs }));
+    else console.error(`wrote ${total} images from run ${record.id} (step ${step}) to ${out}${groups.length > 1 ? `, ${count} per class` : ''}`);
+    return 0;
+  } finally {
+    trainer.dispose();
+  }
+}
