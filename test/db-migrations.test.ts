@@ -17,7 +17,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['checkpoints', 'dataset_images', 'datasets', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
+  assert.deepEqual(tables(db), ['checkpoints', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
@@ -58,6 +58,21 @@ test('migration 003 keeps datasets of schema 2 and gives imported ones per-image
   assert.throws(() => img.run('nope', 0, 'c.png', 'ef', 1), /FOREIGN KEY constraint failed/);
   db.prepare("DELETE FROM datasets WHERE id = 'd1'").run();
   assert.equal((db.prepare('SELECT count(*) AS n FROM dataset_images').get() as { n: number }).n, 0, 'image rows outlived their dataset');
+  db.close();
+});
+
+test('migration 004 keeps favourite latents per run and removes them with it', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 4));
+  assert.equal(schemaVersion(db), 4);
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  const fav = db.prepare("INSERT INTO favorites (run_id, name, latent, class_label, created_at) VALUES (?, ?, ?, ?, 'now')");
+  fav.run('r', 'round seven', '[0.5,-1]', 7);
+  assert.throws(() => fav.run('nope', 'x', '[]', null), /FOREIGN KEY constraint failed/);
+  assert.throws(() => fav.run('r', 'x', '[]', 'seven'), /cannot store TEXT value in INTEGER column/);
+  db.prepare("DELETE FROM runs WHERE id = 'r'").run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM favorites').get() as { n: number }).n, 0);
   db.close();
 });
 

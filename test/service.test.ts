@@ -218,3 +218,54 @@ test('datasets through the service: import with progress events, gallery pages b
   assert.deepEqual(dirs().length, 1);
   assert.deepEqual((await ok(s, 'datasets.list', {})).map((d) => d.name), ['builtin:mnist', 'flat']);
 });
+
+test('the explorer through the service: any checkpoint, truncation, PCA directions, a GIF walk, favourites, exports', async () => {
+  const { readdirSync: ls, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const s = service();
+  const run = await ok(s, 'runs.create', { config: { ...TINY, model: 'cdcgan' } });
+  await until(s, 'run.status', (e) => e.id === run.id && e.status === 'completed');
+  const zDim = TINY.zDim;
+
+  // An older checkpoint draws differently from the newest for the same latent.
+  const z = [Array.from({ length: zDim }, (_, i) => Math.sin(i))];
+  const newest = await ok(s, 'samples.generate', { id: run.id, latents: z, classLabel: 2 });
+  const older = await ok(s, 'samples.generate', { id: run.id, step: 2, latents: z, classLabel: 2 });
+  assert.deepEqual([newest.step, older.step], [4, 2]);
+  assert.notEqual(newest.images[0], older.images[0]);
+  const missing = await s.call('samples.generate', { id: run.id, step: 3 });
+  assert.ok(!missing.ok && /no checkpoint at step 3; it has 2, 4/.test(missing.error.message));
+  // Truncation 0 pulls every latent onto the mean: one image, whatever the seed.
+  const flat = await ok(s, 'samples.generate', { id: run.id, count: 3, seed: 9, classLabel: 1, truncation: 0 });
+  assert.ok(flat.images.every((im) => im === flat.images[0]));
+  assert.ok(flat.latents.flat().every((v) => v === 0));
+  const wrong = await s.call('samples.generate', { id: run.id, latents: [[1, 2, 3]] });
+  assert.ok(!wrong.ok && /each latent needs 16 numbers/.test(wrong.error.message));
+
+  const dirs = await ok(s, 'latent.directions', { id: run.id, k: 3, samples: 64 });
+  assert.equal(dirs.directions.length, 3);
+  for (const d of dirs.directions) assert.ok(d.length === zDim && Math.abs(Math.hypot(...d) - 1) < 1e-4);
+  assert.ok(dirs.explained[0] >= dirs.explained[1] && dirs.explained[1] >= dirs.explained[2] && dirs.explained[0] > 0);
+
+  const keyframes = [1, 2, 3].map((seed) => Array.from({ length: zDim }, (_, i) => Math.cos(seed * i)));
+  const walk = await ok(s, 'latent.walk', { id: run.id, keyframes, frames: 7, scale: 2, classLabel: 5 });
+  const gif = await sharp(Buffer.from(walk.gif, 'base64'), { pages: -1 }).metadata();
+  assert.deepEqual([gif.format, gif.pages, gif.width], ['gif', 7, 56]);
+
+  const fav = await ok(s, 'favorites.save', { id: run.id, name: 'a round one', latent: z[0], classLabel: 2 });
+  await ok(s, 'favorites.save', { id: run.id, name: 'another', latent: keyframes[0] });
+  const short = await s.call('favorites.save', { id: run.id, name: 'bad', latent: [1] });
+  assert.ok(!short.ok && /has 16 numbers/.test(short.error.message));
+  assert.deepEqual((await ok(s, 'favorites.list', { id: run.id })).map((f) => f.name), ['a round one', 'another']);
+  assert.deepEqual((await ok(s, 'favorites.list', { id: run.id }))[0].latent, z[0]);
+  await ok(s, 'favorites.delete', { id: run.id, favoriteId: fav.id });
+  assert.deepEqual((await ok(s, 'favorites.list', { id: run.id })).map((f) => f.name), ['another']);
+
+  const images = await ok(s, 'export.images', { id: run.id, count: 2, perClass: true });
+  assert.equal(images.count, 20);
+  assert.deepEqual(ls(images.dir).sort(), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.ok(images.dir.startsWith(join(s.home, 'exports')));
+  const model = await ok(s, 'export.model', { id: run.id });
+  assert.deepEqual(ls(model.dir).sort(), ['model.json', 'weights.bin']);
+  assert.ok(existsSync(join(model.dir, 'model.json')));
+});

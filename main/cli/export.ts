@@ -1,9 +1,8 @@
 /** `gan-studio export`: a folder of generated images (for augmentation), or the generator as a tfjs model. */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { StudioError } from '../errors.js';
-import { writePngs } from '../export/images.js';
+import { exportImages } from '../export/images.js';
 import { generatorModel, saveLayersModel } from '../export/tfjs-model.js';
-import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
 import { backendChoice, int, parseOptions } from './options.js';
 import { barOf, StatusLine } from './progress.js';
 import { openRunGenerator } from './run-generator.js';
@@ -18,9 +17,6 @@ const OPTIONS = {
   backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
-
-/** A class name as a folder name on every platform. */
-const folderName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+$/, '_');
 
 export async function exportCommand(args: string[]): Promise<number> {
   const o = parseOptions('export', args, OPTIONS);
@@ -40,30 +36,15 @@ export async function exportCommand(args: string[]): Promise<number> {
     }
     const count = int('count', o.count) ?? 1000;
     if (count > 1_000_000) throw new StudioError('--count must be at most 1000000');
-    const seed = int('seed', o.seed, 0) ?? 1;
-    const { numClasses } = trainer.spec;
-    if (o['per-class'] && numClasses === 0) throw new StudioError('--per-class needs a class-conditional (cdcgan) run');
-    const groups = o['per-class'] ? Array.from({ length: numClasses }, (_, c) => c) : [null];
+    const perClass = !!o['per-class'];
+    if (perClass && trainer.spec.numClasses === 0) throw new StudioError('--per-class needs a class-conditional (cdcgan) run');
     const line = !o.json && process.stderr.isTTY ? new StatusLine(process.stderr) : null;
-    const total = count * groups.length;
-    let done = 0;
-    const dirs: string[] = [];
-    for (const cls of groups) {
-      // Generated and written in slices, so a large export needs no more memory than a slice.
-      const dir = cls === null ? out : join(out, folderName(classNames[cls] ?? String(cls)));
-      for (let i = 0; i < count; i += 500) {
-        const n = Math.min(500, count - i);
-        const { z, labels } = sampleLatents(trainer, n, seed + i * 7919 + (cls ?? 0) * 104729);
-        const batch = generateBatch(trainer, z, cls === null ? labels : classLabels(trainer, n, cls));
-        await writePngs(batch, dir, { first: i, total: count });
-        done += n;
-        line?.draw(`${barOf(done / total)} ${done}/${total} images`);
-      }
-      dirs.push(dir);
-    }
+    const { dirs, count: total } = await exportImages(trainer, { dir: out, count, perClass, classNames, seed: int('seed', o.seed, 0) ?? 1 }, (done, all) =>
+      line?.draw(`${barOf(done / all)} ${done}/${all} images`),
+    );
     line?.end();
     if (o.json) console.log(JSON.stringify({ type: 'export', format: 'images', run: record.id, step, count: total, dirs }));
-    else console.error(`wrote ${total} images from run ${record.id} (step ${step}) to ${out}${groups.length > 1 ? `, ${count} per class` : ''}`);
+    else console.error(`wrote ${total} images from run ${record.id} (step ${step}) to ${out}${perClass ? `, ${count} per class` : ''}`);
     return 0;
   } finally {
     trainer.dispose();

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Trainer } from '../engine/trainer.js';
 import { imagePng, type ImageBatch } from '../images/png.js';
+import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
 
 /**
  * Writes images of a batch as numbered PNGs (0001.png …) into `dir`; returns
@@ -22,4 +24,39 @@ export async function writePngs(batch: ImageBatch, dir: string, slice: { first: 
     });
   }
   return files;
+}
+
+/** A class name as a folder name on every platform. */
+export const folderName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+$/, '_');
+
+export interface ImageExport {
+  dir: string;
+  count: number;
+  /** One subfolder of `count` images per class (conditional models). */
+  perClass: boolean;
+  classNames: string[];
+  seed: number;
+}
+
+/**
+ * Generated images for data augmentation, drawn and written in slices so a
+ * large export needs no more memory than a slice.
+ */
+export async function exportImages(t: Trainer, e: ImageExport, onProgress: (done: number, total: number) => void = () => {}): Promise<{ dirs: string[]; count: number }> {
+  const groups = e.perClass ? Array.from({ length: t.spec.numClasses }, (_, c) => c) : [null];
+  const total = e.count * groups.length;
+  const dirs: string[] = [];
+  let done = 0;
+  for (const cls of groups) {
+    const dir = cls === null ? e.dir : join(e.dir, folderName(e.classNames[cls] ?? String(cls)));
+    for (let i = 0; i < e.count; i += 500) {
+      const n = Math.min(500, e.count - i);
+      const { z, labels } = sampleLatents(t, n, e.seed + i * 7919 + (cls ?? 0) * 104729);
+      await writePngs(generateBatch(t, z, cls === null ? labels : classLabels(t, n, cls)), dir, { first: i, total: e.count });
+      done += n;
+      onProgress(done, total);
+    }
+    dirs.push(dir);
+  }
+  return { dirs, count: total };
 }

@@ -11,12 +11,13 @@ import { SafeName } from './names.js';
 import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
 import type { BackendStatus } from '../engine/backends.js';
+import type { Favorite } from '../runs/favorites.js';
 import type { DatasetDetail, DatasetInfo } from '../datasets/store.js';
 import type { GalleryPage } from '../datasets/gallery.js';
 import { ImportOptionsSchema } from '../datasets/import/options.js';
 import type { ImportProgress, ImportReport } from '../datasets/import/report.js';
 
-export type { DatasetDetail, DatasetInfo, GalleryPage, ImportProgress, ImportReport };
+export type { DatasetDetail, DatasetInfo, Favorite, GalleryPage, ImportProgress, ImportReport };
 import type { StepMetrics } from '../engine/trainer.js';
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
@@ -24,6 +25,10 @@ import type { RunSummary } from '../training/protocol.js';
 export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
 const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
 const Step = z.number().int().min(0).max(1e9);
+const Seed = z.number().int().min(0).max(2 ** 32 - 1);
+const ClassLabel = z.number().int().min(0).max(10_000);
+/** A latent vector; its length is checked against the run's zDim when it is used. */
+const Latent = z.array(z.number().finite().min(-1e3).max(1e3)).min(1).max(1024);
 
 const ConfigChanges = TrainConfigSchema.omit({ dataset: true }).partial();
 
@@ -63,13 +68,44 @@ export const COMMANDS = {
   'samples.generate': z
     .object({
       id: RunId,
+      /** The checkpoint to draw from; the newest when absent. */
+      step: Step.optional(),
       count: z.number().int().min(1).max(256).default(16),
       seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
       /** Explicit latents, one array of zDim numbers per image; overrides count and seed. */
-      latents: z.array(z.array(z.number().finite()).max(1024)).max(256).optional(),
-      classLabel: z.number().int().min(0).max(10_000).optional(),
+      latents: z.array(Latent).max(256).optional(),
+      classLabel: ClassLabel.optional(),
+      /** 1 leaves latents as they are; towards 0 pulls them to the prior's mean. */
+      truncation: z.number().min(0).max(1).default(1),
     })
     .strict(),
+  /** Principal directions of what the generator draws, as latent directions (GANSpace). */
+  'latent.directions': z
+    .object({ id: RunId, step: Step.optional(), k: z.number().int().min(1).max(16).default(6), samples: z.number().int().min(32).max(2000).default(400), seed: Seed.default(1) })
+    .strict(),
+  /** An animated GIF walking through two or more keyframe latents. */
+  'latent.walk': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      keyframes: z.array(Latent).min(2, 'needs at least two keyframes').max(32),
+      frames: z.number().int().min(2).max(600).default(48),
+      spherical: z.boolean().default(true),
+      fps: z.number().min(1).max(50).default(12),
+      scale: z.number().int().min(1).max(16).default(4),
+      classLabel: ClassLabel.optional(),
+      truncation: z.number().min(0).max(1).default(1),
+    })
+    .strict(),
+  'favorites.list': z.object({ id: RunId }).strict(),
+  'favorites.save': z.object({ id: RunId, name: SafeName, latent: Latent, classLabel: ClassLabel.optional() }).strict(),
+  'favorites.delete': z.object({ id: RunId, favoriteId: z.number().int().min(1) }).strict(),
+  /** N generated PNGs (per class for conditional runs) into a new folder under <home>/exports. */
+  'export.images': z
+    .object({ id: RunId, step: Step.optional(), count: z.number().int().min(1).max(100_000).default(1000), perClass: z.boolean().default(false), seed: Seed.default(1) })
+    .strict(),
+  /** The generator as a TensorFlow.js LayersModel into a new folder under <home>/exports. */
+  'export.model': z.object({ id: RunId, step: Step.optional() }).strict(),
   /** The fixed-latent preview grid a run drew at a step (see runs.show sampleSteps). */
   'samples.snapshot': z.object({ id: RunId, step: Step }).strict(),
   'checkpoints.list': z.object({ id: RunId }).strict(),
@@ -121,6 +157,14 @@ export interface CommandResults {
   'metrics.series': SeriesPoint[];
   /** PNG images, base64, in the model's resolution; and the latents that made them. */
   'samples.generate': { step: number; images: string[]; latents: number[][] };
+  'latent.directions': { step: number; directions: number[][]; explained: number[] };
+  /** Base64 GIF. */
+  'latent.walk': { step: number; gif: string; frames: number };
+  'favorites.list': Favorite[];
+  'favorites.save': Favorite;
+  'favorites.delete': { deleted: number };
+  'export.images': { step: number; dir: string; dirs: string[]; count: number };
+  'export.model': { step: number; dir: string; files: string[] };
   /** Base64 PNG. */
   'samples.snapshot': { step: number; png: string };
   'checkpoints.list': CheckpointInfo[];

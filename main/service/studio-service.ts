@@ -4,6 +4,11 @@
  * in worker threads, their progress recorded and announced as events.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../engine/rng.js';
+import { GenerationHost } from '../generation/host.js';
+import type { CheckpointRef } from '../generation/protocol.js';
+import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
 import { probeBackends } from '../engine/backends.js';
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
@@ -26,7 +31,6 @@ import {
   type RunDetail,
   type StudioEvents,
 } from './contract.js';
-import { generateSamples } from './samples.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
 const ARCHITECTURE = ['model', 'zDim', 'width'] as const;
@@ -42,6 +46,7 @@ export class StudioService {
   readonly store: RunStore;
   private readonly sessions = new Map<string, TrainingSession>();
   private readonly imports = new Map<string, ImportSession>();
+  private readonly generation = new GenerationHost();
   private readonly queue: TrainJob[] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   /** What a queued run goes back to if its session cannot start. */
@@ -93,6 +98,7 @@ export class StudioService {
   async close(): Promise<void> {
     this.queue.length = 0;
     await Promise.allSettled([...this.imports.values()].map((s) => s.cancel()));
+    await this.generation.close();
     await Promise.allSettled([...this.sessions.values()].map((s) => s.stop()));
     this.store.close();
   }
@@ -106,6 +112,21 @@ export class StudioService {
   private detail(r: RunRecord): RunDetail {
     const { store } = this;
     return { ...r, ...store.parentOf(r.id), checkpoints: store.checkpoints(r.id), sampleSteps: store.sampleSteps(r.id), lastMetrics: store.lastMetrics(r.id) };
+  }
+
+  /** A run's checkpoint at `step` (the newest when absent), for the generation worker to read. */
+  private checkpointRef(id: string, step?: number): CheckpointRef {
+    this.run(id);
+    const all = this.store.checkpoints(id);
+    if (all.length === 0) throw fail('CONFLICT', `run ${id} has no checkpoint yet`);
+    const c = step === undefined ? all[all.length - 1] : all.find((x) => x.step === step);
+    if (!c) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}; it has ${all.map((x) => x.step).join(', ')}`);
+    return { path: c.path, step: c.step };
+  }
+
+  private exportDir(id: string, kind: string): string {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    return join(this.home, 'exports', `${id}-${stamp}-${kind}`);
   }
 
   private dataset(name: string) {
@@ -294,11 +315,56 @@ export class StudioService {
       return { differingSettings: differing, runs };
     },
     'metrics.series': ({ id, metric, from, to, points }) => (this.run(id), this.store.series(id, metric, { from, to, points })),
-    'samples.generate': async (input) => {
-      const r = this.run(input.id);
-      const ckpt = this.store.latestCheckpoint(r.id);
-      if (!ckpt) throw fail('CONFLICT', `run ${r.id} has no checkpoint yet`);
-      return generateSamples(ckpt, input);
+    'samples.generate': async ({ id, step, count, seed, latents, classLabel, truncation }) => {
+      const ckpt = this.checkpointRef(id, step);
+      const zDim = this.run(id).config.zDim;
+      if (latents?.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each latent needs ${zDim} numbers`);
+      const n = latents ? latents.length : count;
+      // The same seed gives the same latents as the CLI's `sample --seed`.
+      const z = latents ? Float32Array.from(latents.flat()) : Rng.fromSeed(seed ?? 1).normal(n * zDim);
+      const r = await this.generation.request({ kind: 'images', ckpt, z, classLabel: classLabel ?? null, psi: truncation });
+      return { step: ckpt.step, images: r.pngs, latents: Array.from({ length: n }, (_, i) => Array.from(r.z.subarray(i * zDim, (i + 1) * zDim))) };
+    },
+    'latent.directions': async ({ id, step, k, samples, seed }) => {
+      const ckpt = this.checkpointRef(id, step);
+      const r = await this.generation.request({ kind: 'directions', ckpt, k, samples, seed });
+      return { step: ckpt.step, directions: r.directions.map((d) => Array.from(d)), explained: r.explained };
+    },
+    'latent.walk': async ({ id, step, keyframes, frames, spherical, fps, scale, classLabel, truncation }) => {
+      const ckpt = this.checkpointRef(id, step);
+      const zDim = this.run(id).config.zDim;
+      if (keyframes.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each keyframe needs ${zDim} numbers`);
+      if (frames < keyframes.length) throw fail('INVALID_INPUT', `${keyframes.length} keyframes need at least ${keyframes.length} frames`);
+      const r = await this.generation.request({ kind: 'walk', ckpt, keyframes: keyframes.map((k) => Float32Array.from(k)), classLabel: classLabel ?? null, frames, spherical, fps, scale, psi: truncation });
+      return { step: ckpt.step, gif: Buffer.from(r.gif).toString('base64'), frames };
+    },
+    'favorites.list': ({ id }) => (this.run(id), listFavorites(this.store.db, id)),
+    'favorites.save': ({ id, name, latent, classLabel }) => {
+      const r = this.run(id);
+      if (latent.length !== r.config.zDim) throw fail('INVALID_INPUT', `a latent of this run has ${r.config.zDim} numbers, got ${latent.length}`);
+      return saveFavorite(this.store.db, id, { name, latent, classLabel });
+    },
+    'favorites.delete': ({ id, favoriteId }) => {
+      this.run(id);
+      if (!deleteFavorite(this.store.db, id, favoriteId)) throw fail('NOT_FOUND', `run ${id} has no favourite ${favoriteId}`);
+      return { deleted: favoriteId };
+    },
+    'export.images': async ({ id, step, count, perClass, seed }) => {
+      const r = this.run(id);
+      const ckpt = this.checkpointRef(id, step);
+      if (perClass && r.config.model !== 'cdcgan') throw fail('INVALID_INPUT', 'images per class need a class-conditional (cdcgan) run');
+      const dir = this.exportDir(id, 'images');
+      const classNames = showDataset(this.store.db, r.config.dataset)?.classes ?? [];
+      const out = await this.generation.request({ kind: 'export-images', ckpt, dir, count, perClass, classNames, seed });
+      return { step: ckpt.step, dir, ...out };
+    },
+    'export.model': async ({ id, step }) => {
+      const r = this.run(id);
+      const ckpt = this.checkpointRef(id, step);
+      const dir = this.exportDir(id, 'tfjs-model');
+      const meta = { run: id, name: r.name, step: ckpt.step, dataset: r.config.dataset, classNames: showDataset(this.store.db, r.config.dataset)?.classes ?? [] };
+      const { files } = await this.generation.request({ kind: 'export-model', ckpt, dir, meta });
+      return { step: ckpt.step, dir, files };
     },
     'samples.snapshot': ({ id, step }) => {
       this.run(id);

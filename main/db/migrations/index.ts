@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-metric-rollups.js';
 import * as m003 from './003-imported-datasets.js';
+import * as m004 from './004-favorite-latents.js';
 
 export interface Migration {
   version: number;
@@ -14,6 +15,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1, name: '001-initial', up: m001.up },
   { version: 2, name: '002-metric-rollups', up: m002.up },
   { version: 3, name: '003-imported-datasets', up: m003.up },
+  { version: 4, name: '004-favorite-latents', up: m004.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
