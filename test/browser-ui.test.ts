@@ -200,3 +200,58 @@ test('start a short run, watch its charts and samples update, pause and resume i
   await light.getByTestId('run-row').first().waitFor();
   await light.screenshot({ path: join(SHOTS, 'runs-1280x800-light.png'), fullPage: true });
 });
+
+test('explore a trained run: a slider changes the sample, directions, a favourite, a three-keyframe GIF; compare two runs', { skip, timeout: 240_000 }, async () => {
+  // A second run to compare with the one the previous test trained.
+  const second = await service.call('runs.create', { name: 'short lr', config: { dataset: 'dropped', steps: 6, batch: 8, lrG: 0.001, backend: 'wasm' } });
+  assert.ok(second.ok);
+  await new Promise<void>((resolve) => {
+    const off = service.on('run.status', (e) => e.id === second.value.id && e.status === 'completed' && (off(), resolve()));
+  });
+
+  const page = await openStudio({ width: 1920, height: 1080 });
+  await steps(page, 'explore', async () => {
+    await page.getByRole('button', { name: 'Runs' }).click();
+    await page.getByRole('button', { name: 'dropped dcgan/bce' }).click();
+    await page.getByTestId('explore').click();
+    const sample = page.getByTestId('explore-sample');
+    await sample.waitFor();
+    const before = await sample.getAttribute('src');
+    await page.getByTestId('z-0').fill('2.9');
+    await page.getByTestId('z-1').fill('-2.9');
+    await page.waitForFunction((src) => document.querySelector('[data-testid="explore-sample"]')?.getAttribute('src') !== src, before);
+
+    await page.getByTestId('find-directions').click();
+    await page.getByTestId('pc-0').waitFor();
+
+    await page.getByTestId('favorite-name').fill('a nice one');
+    await page.getByTestId('save-favorite').click();
+    await page.getByTestId('favorites').getByText('a nice one').waitFor();
+
+    for (let i = 0; i < 3; i++) {
+      await page.getByTestId('add-keyframe').click();
+      await page.getByTestId('randomise').click();
+    }
+    assert.equal(await page.getByTestId('keyframes').locator('li').count(), 3);
+    await page.getByTestId('frame').fill('24');
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('export-gif').click();
+    const file = join(SHOTS, 'walk.gif');
+    await (await downloading).saveAs(file);
+    const gif = await sharp(file, { pages: -1 }).metadata();
+    assert.deepEqual([gif.format, gif.pages], ['gif', 48]);
+    await page.screenshot({ path: join(SHOTS, 'explorer-1920x1080-light.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Runs' }).click();
+    const choose = page.getByTestId('choose');
+    await choose.nth(1).waitFor();
+    await choose.nth(0).check();
+    await choose.nth(1).check();
+    await page.getByTestId('compare').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="compare-d_loss"] figure')?.getAttribute('data-points')) >= 24 + 6);
+    const differs = await page.getByTestId('compare-settings').locator('tr[data-differs="true"] th').allInnerTexts();
+    assert.deepEqual(differs.sort(), ['lrG', 'steps']);
+    await page.getByTestId('compare-step').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'compare-1920x1080-light.png'), fullPage: true });
+  });
+});

@@ -7,7 +7,13 @@ import type { CommandInput, CommandName, DatasetInfo, ImportProgress, ImportRepo
 import type { RunRecord } from '../../../main/runs/store';
 import type { StepMetrics } from '../../../main/engine/trainer';
 
-export type View = { name: 'datasets' } | { name: 'new-run'; dataset?: string } | { name: 'runs' } | { name: 'run'; id: string };
+export type View =
+  | { name: 'datasets' }
+  | { name: 'new-run'; dataset?: string }
+  | { name: 'runs' }
+  | { name: 'run'; id: string }
+  | { name: 'explore'; id: string }
+  | { name: 'compare'; ids: string[] };
 
 export interface LiveRun {
   step: number;
