@@ -17,7 +17,7 @@ try {
   let t = performance.now();
   const batch: StepMetrics[] = [];
   for (let step = 1; step <= ROWS; step++) {
-    batch.push({ step, dLoss: Math.sin(step / 1000) + Math.random(), gLoss: Math.random(), dReal: 0.5, dFake: 0.5, ms: 10, imagesPerSec: 100 });
+    batch.push({ step, dLoss: Math.sin(step / 1000) + Math.random(), gLoss: Math.random(), dReal: 0.5, dFake: 0.5, accReal: 0.5, accFake: 0.5, ms: 10, imagesPerSec: 100 });
     if (batch.length === 10_000) store.appendMetrics(run.id, batch.splice(0));
   }
   const insertSeconds = (performance.now() - t) / 1000;

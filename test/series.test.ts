@@ -14,7 +14,7 @@ function rowsOf(n: number, seed: number): StepMetrics[] {
   for (let step = 1; step <= n; step++) {
     // Noise with rare spikes: what downsampling must not hide.
     const spike = rng.uniform() < 0.001 ? (rng.uniform() < 0.5 ? -50 : 50) : 0;
-    rows.push({ step, dLoss: Math.sin(step / 500) + rng.uniform() + spike, gLoss: rng.uniform(), dReal: 0.5, dFake: 0.5, ms: 10, imagesPerSec: 100 });
+    rows.push({ step, dLoss: Math.sin(step / 500) + rng.uniform() + spike, gLoss: rng.uniform(), dReal: 0.5, dFake: 0.5, accReal: 0.5, accFake: 0.5, ms: 10, imagesPerSec: 100 });
   }
   return rows;
 }

@@ -7,7 +7,7 @@ import type { CheckpointData } from '../main/engine/checkpoint.js';
 import type { StepMetrics } from '../main/engine/trainer.js';
 import { tempDir, tinyConfig } from './helpers.js';
 
-const metric = (step: number): StepMetrics => ({ step, dLoss: 1, gLoss: 1, dReal: 0.5, dFake: 0.5, ms: 1, imagesPerSec: 1 });
+const metric = (step: number): StepMetrics => ({ step, dLoss: 1, gLoss: 1, dReal: 0.5, dFake: 0.5, accReal: 0.5, accFake: 0.5, ms: 1, imagesPerSec: 1 });
 const ckpt = (step: number): CheckpointData => ({
   step,
   config: tinyConfig(),

@@ -5,7 +5,10 @@
  */
 import type { Db } from './database.js';
 
-export const METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per_s', 'ms'] as const;
+export const STEP_METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per_s', 'ms', 'd_acc_real', 'd_acc_fake'] as const;
+/** Measured by the judges every few hundred steps, not every step. */
+export const EVALUATION_METRICS = ['fid', 'kid', 'diversity', 'near_duplicates', 'classes_covered', 'class_accuracy'] as const;
+export const METRICS = [...STEP_METRICS, ...EVALUATION_METRICS] as const;
 export type MetricName = (typeof METRICS)[number];
 
 /** Bucket sizes of metric_rollups, finest first. */
@@ -17,7 +20,7 @@ export interface SeriesPoint {
 }
 
 /** Folds new metric rows into the rollups; call inside the transaction that inserts them. */
-export function rollUp(db: Db, runId: string, rows: { step: number; values: Record<MetricName, number | null> }[]): void {
+export function rollUp(db: Db, runId: string, rows: { step: number; values: Partial<Record<MetricName, number | null>> }[]): void {
   const upsert = db.prepare(`
     INSERT INTO metric_rollups (run_id, metric, size, bucket, lo_step, lo, hi_step, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (run_id, metric, size, bucket) DO UPDATE SET

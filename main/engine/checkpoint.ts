@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { writeFileAtomic } from '../fsx.js';
 import { StudioError } from '../errors.js';
-import type { TrainConfig } from './config.js';
+import { upgradeStoredConfig, type TrainConfig } from './config.js';
 import type { RngState } from './rng.js';
 import type { NetSpec } from './networks.js';
 
@@ -100,7 +100,7 @@ export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): Checkpoint
   }
   return {
     step: header.step,
-    config: header.config,
+    config: upgradeStoredConfig(header.config),
     spec: header.spec,
     rng: header.rng,
     iterations: header.iterations,

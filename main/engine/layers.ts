@@ -1,6 +1,7 @@
 /** Small pure layer functions over tensors; callers own the tidy scope. */
 import { tf } from './tf.js';
 import type { ParamSet } from './params.js';
+import type { SpectralVectors } from './spectral.js';
 
 export const BN_MOMENTUM = 0.99;
 export const BN_EPSILON = 1e-3;
@@ -11,6 +12,8 @@ export interface Mode {
   training: boolean;
   /** Dropout keep-masks, already scaled by 1/keep, one per dropout layer in order. */
   dropoutMasks?: tf.Tensor[];
+  /** Power-iteration vectors by weight name, for a spectrally normalised discriminator. */
+  spectral?: Map<string, SpectralVectors>;
 }
 
 export function dense(x: tf.Tensor2D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor2D {

@@ -7,15 +7,22 @@
 import { tf } from './tf.js';
 import type { Loss } from './config.js';
 
-export function discriminatorLoss(loss: Loss, real: tf.Tensor1D, fake: tf.Tensor1D): tf.Scalar {
+/**
+ * `smoothing` > 0 is one-sided label smoothing (Salimans et al. 2016): real
+ * images are aimed at 1 − smoothing rather than 1, so D is never rewarded for
+ * unbounded confidence; generated ones stay at 0.
+ */
+export function discriminatorLoss(loss: Loss, real: tf.Tensor1D, fake: tf.Tensor1D, smoothing = 0): tf.Scalar {
   switch (loss) {
-    case 'bce':
-      // −log σ(r) − log(1 − σ(f)) written with softplus to stay finite.
-      return tf.add(tf.mean(tf.softplus(tf.neg(real))), tf.mean(tf.softplus(fake)));
+    case 'bce': {
+      // −t·log σ(r) − (1−t)·log(1 − σ(r)) − log(1 − σ(f)), written with softplus to stay finite.
+      const onReal = smoothing > 0 ? tf.add(tf.mul(1 - smoothing, tf.softplus(tf.neg(real))), tf.mul(smoothing, tf.softplus(real))) : tf.softplus(tf.neg(real));
+      return tf.add(tf.mean(onReal), tf.mean(tf.softplus(fake)));
+    }
     case 'hinge':
       return tf.add(tf.mean(tf.relu(tf.sub(1, real))), tf.mean(tf.relu(tf.add(1, fake))));
     case 'lsgan':
-      return tf.mul(0.5, tf.add(tf.mean(tf.square(tf.sub(real, 1))), tf.mean(tf.square(fake))));
+      return tf.mul(0.5, tf.add(tf.mean(tf.square(tf.sub(real, 1 - smoothing))), tf.mean(tf.square(fake))));
     case 'wgan-gp':
       return tf.sub(tf.mean(fake), tf.mean(real));
   }
@@ -54,4 +61,19 @@ export function gradientPenalty(
   const g = tf.grad((x: tf.Tensor) => tf.sum(critic(x as tf.Tensor4D)))(mixed);
   const norms = tf.sqrt(tf.add(tf.sum(tf.square(g), [1, 2, 3]), 1e-12));
   return tf.mul(weight, tf.mean(tf.square(tf.sub(norms, 1))));
+}
+
+/**
+ * R1 (Mescheder et al. 2018): γ/2 · E[‖∇x D(x)‖²] on real images only. It
+ * pushes D towards a flat surface around the data, where the GAN game has
+ * a stable equilibrium, without touching what D says about fakes.
+ */
+export function r1Penalty(critic: (x: tf.Tensor4D) => tf.Tensor1D, real: tf.Tensor4D, gamma: number): tf.Scalar {
+  const g = tf.grad((x: tf.Tensor) => tf.sum(critic(x as tf.Tensor4D)))(real);
+  return tf.mul(gamma / 2, tf.mean(tf.sum(tf.square(g), [1, 2, 3])));
+}
+
+/** The share of logits D judges real (verdict ≥ ½), for its accuracy on real and on generated images. */
+export function judgedReal(loss: Loss, logits: tf.Tensor1D): tf.Scalar {
+  return tf.mean(tf.cast(tf.greaterEqual(verdict(loss, logits), 0.5), 'float32'));
 }

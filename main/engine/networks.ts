@@ -8,6 +8,7 @@ import { tf } from './tf.js';
 import { ParamSet } from './params.js';
 import type { Rng } from './rng.js';
 import { addBatchNorm, batchNorm, conv, convTranspose, dense, leaky, type Mode } from './layers.js';
+import { addSpectralState, spectralWeight } from './spectral.js';
 
 export const SIZES = [28, 32, 64, 128] as const;
 export type ImageSize = (typeof SIZES)[number];
@@ -21,6 +22,8 @@ export interface NetSpec {
   /** 0 for an unconditional model. */
   numClasses: number;
   dropout: number;
+  /** Spectral normalisation of D's weights; absent in checkpoints made before it existed. */
+  spectralNorm?: boolean;
 }
 
 export const KERNEL = 5;
@@ -78,7 +81,14 @@ export function createDiscriminator(spec: NetSpec, rng: Rng): ParamSet {
   p.normal('out/W', [feat, 1], rng);
   p.constant('out/b', [1], 0);
   if (spec.numClasses > 0) p.normal('embed', [spec.numClasses, feat], rng);
+  if (spec.spectralNorm) for (const name of spectralLayers(spec)) addSpectralState(p, name, p.get(name).shape.at(-1)!, rng);
   return p;
+}
+
+/** The discriminator weights that spectral normalisation divides (the projection embedding is left as in the paper's code). */
+export function spectralLayers(spec: NetSpec): string[] {
+  if (!spec.spectralNorm) return [];
+  return [...dWidths(spec).map((_, i) => `conv${i}/W`), 'out/W'];
 }
 
 /** Shape of the features before the last dense layer, without the batch axis. */
@@ -124,15 +134,20 @@ export function generate(p: ParamSet, spec: NetSpec, z: tf.Tensor2D, labels: tf.
 /** images [n, size, size, channels] → logits [n]. */
 export function discriminate(p: ParamSet, spec: NetSpec, images: tf.Tensor4D, labels: tf.Tensor1D | null, mode: Mode): tf.Tensor1D {
   const n = images.shape[0];
+  if (spec.spectralNorm && !mode.spectral) throw new Error('a spectrally normalised discriminator needs its power-iteration vectors');
+  const weight = (name: string) => {
+    const uv = mode.spectral?.get(name);
+    return uv ? spectralWeight(p.get(name), uv) : p.get(name);
+  };
   let x = images;
   const convs = dWidths(spec).length;
   for (let i = 0; i < convs; i++) {
-    x = leaky(conv(x, p.get(`conv${i}/W`), p.get(`conv${i}/b`), 2));
+    x = leaky(conv(x, weight(`conv${i}/W`), p.get(`conv${i}/b`), 2));
     const mask = mode.training ? mode.dropoutMasks?.[i] : undefined;
     if (mask) x = tf.mul(x, mask);
   }
   const feat = tf.reshape(x, [n, -1]) as tf.Tensor2D;
-  let logit = tf.reshape(dense(feat, p.get('out/W'), p.get('out/b')), [n]) as tf.Tensor1D;
+  let logit = tf.reshape(dense(feat, weight('out/W'), p.get('out/b')), [n]) as tf.Tensor1D;
   if (spec.numClasses > 0) {
     if (!labels) throw new Error('a conditional discriminator needs labels');
     const e = tf.matMul(oneHot(labels, spec.numClasses), p.get('embed') as tf.Tensor2D);

@@ -36,6 +36,10 @@ export class ParamSet {
     return this.add(this.state, name, tf.fill(shape, value), false);
   }
 
+  stateValue(name: string, shape: number[], values: Float32Array): tf.Variable {
+    return this.add(this.state, name, tf.tensor(values, shape), false);
+  }
+
   get(name: string): tf.Variable {
     const full = `${this.prefix}/${name}`;
     const v = this.trainable.get(full) ?? this.state.get(full);

@@ -7,13 +7,16 @@ import { tf } from './tf.js';
 import { Adam } from './adam.js';
 import type { CheckpointData, TensorData } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
-import { discriminatorLoss, generatorLoss, gradientPenalty, verdict } from './losses.js';
+import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalty, verdict } from './losses.js';
+import { applyAugment, planAugment, SMALL_DATASET } from './augment.js';
+import { powerIterate } from './spectral.js';
 import {
   createDiscriminator,
   createGenerator,
   discriminate,
   dropoutShapes,
   generate,
+  spectralLayers,
   SIZES,
   type ImageSize,
   type NetSpec,
@@ -32,6 +35,9 @@ export interface StepMetrics {
   dReal: number;
   /** Mean D(G(z)) on the generated batch, as a probability. */
   dFake: number;
+  /** D's accuracy: the share of real images it judges real, and of generated ones it judges generated. */
+  accReal: number;
+  accFake: number;
   ms: number;
   imagesPerSec: number;
 }
@@ -51,8 +57,12 @@ export function specFor(config: TrainConfig, data: Dataset): NetSpec {
     width: config.width,
     numClasses: conditional ? data.classNames.length : 0,
     dropout: config.dropout,
+    spectralNorm: config.spectralNorm,
   };
 }
+
+/** R1 is applied every few D updates at a proportionally larger weight (StyleGAN2's lazy regularisation): the penalty moves slowly. */
+export const R1_INTERVAL = 4;
 
 export class Trainer {
   readonly G: ParamSet;
@@ -62,6 +72,8 @@ export class Trainer {
   readonly optD: Adam;
   step = 0;
   private rng: Rng;
+  /** DiffAugment on: chosen once from the setting and the dataset's size. */
+  private readonly augment: boolean;
 
   private constructor(
     readonly config: TrainConfig,
@@ -77,6 +89,7 @@ export class Trainer {
     this.optG = new Adam('adamG', this.G.trainable, { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G });
     this.optD = new Adam('adamD', this.D.trainable, { lr: config.lrD, beta1: config.beta1D, beta2: config.beta2D });
     this.rng = init;
+    this.augment = config.augment === 'on' || (config.augment === 'auto' && data !== null && data.count < SMALL_DATASET);
     if (from) this.restore(from);
   }
 
@@ -137,34 +150,56 @@ export class Trainer {
     return { training: true, dropoutMasks: masks };
   }
 
+  /** D's mode for one pass of n images: dropout masks, and this update's spectral vectors. */
+  private dMode(n: number, spectral: Mode['spectral']): Mode {
+    return { ...this.dropout(n), spectral };
+  }
+
+  /** The images as D sees them: augmented when DiffAugment is on, with fresh random draws each call. */
+  private augmented(images: tf.Tensor4D): tf.Tensor4D {
+    if (!this.augment) return images;
+    const [n, size, , channels] = images.shape;
+    return applyAugment(images, planAugment(this.rng, n, size, channels));
+  }
+
   /**
    * One discriminator update on a real batch and the given generated batch.
    * Real and generated images go through D as one batch of 2n. Returns the
    * loss and D's logits on both halves, kept for the caller to release.
    */
-  private discriminatorStep(fake: tf.Tensor4D, fakeLabels: tf.Tensor1D | null) {
-    const { loss, batch: n, gpWeight } = this.config;
+  private discriminatorStep(fake: tf.Tensor4D, fakeLabels: tf.Tensor1D | null, spectral: Mode['spectral']) {
+    const { loss, batch: n, gpWeight, labelSmoothing, r1 } = this.config;
     const spec = this.spec;
     const real = this.realBatch(n);
-    const mode = this.dropout(2 * n);
+    const mode = this.dMode(2 * n, spectral);
     const eps = loss === 'wgan-gp' ? tf.tensor4d(this.rng.fillUniform(new Float32Array(n)), [n, 1, 1, 1]) : null;
-    const images = tf.concat([real.images, fake]);
+    const images = this.augmented(tf.concat([real.images, fake]));
     const labels = real.labels && fakeLabels ? tf.concat([real.labels, fakeLabels]) : null;
+    // Lazy R1: counted by D updates so that k D-steps per G step keep the interval.
+    const withR1 = r1 > 0 && this.optD.iterations % R1_INTERVAL === 0;
     let logits: tf.Tensor1D | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const both = discriminate(this.D, spec, images, labels, mode);
       logits = tf.keep(both);
       const [r, f] = tf.split(both, 2) as [tf.Tensor1D, tf.Tensor1D];
-      let l = discriminatorLoss(loss, r, f);
-      if (eps) {
+      let l = discriminatorLoss(loss, r, f, labelSmoothing);
+      if (eps || withR1) {
+        const [realSeen, fakeSeen] = tf.split(images, 2) as [tf.Tensor4D, tf.Tensor4D];
         const critic = (x: tf.Tensor4D) =>
-          discriminate(this.D, spec, x, real.labels, { training: true, dropoutMasks: mode.dropoutMasks?.map((m) => tf.slice(m, 0, n)) });
-        l = tf.add(l, gradientPenalty(critic, real.images, fake, eps, gpWeight));
+          discriminate(this.D, spec, x, real.labels, { training: true, spectral, dropoutMasks: mode.dropoutMasks?.map((m) => tf.slice(m, 0, n)) });
+        if (eps) l = tf.add(l, gradientPenalty(critic, realSeen, fakeSeen, eps, gpWeight));
+        if (withR1) l = tf.add(l, r1Penalty(critic, realSeen, r1 * R1_INTERVAL));
       }
       return l;
     }, this.D.trainableList());
     this.optD.apply(grads);
     return { value: tf.keep(value), logits: logits! as tf.Tensor1D };
+  }
+
+  /** One power iteration of every normalised D weight, before a D update. */
+  private spectralVectors(): Mode['spectral'] {
+    const names = spectralLayers(this.spec);
+    return names.length ? powerIterate(this.D, names) : undefined;
   }
 
   /**
@@ -186,20 +221,30 @@ export class Trainer {
       for (let k = 0; k < dSteps - 1; k++) {
         const { z, labels } = this.noise(n);
         // Outside any gradient scope: these D updates do not train G.
-        keepLast(this.discriminatorStep(generate(this.G, spec, z, labels, { training: true }), labels));
+        keepLast(this.discriminatorStep(generate(this.G, spec, z, labels, { training: true }), labels, this.spectralVectors()));
       }
       const { z, labels } = this.noise(n);
+      const spectral = this.spectralVectors();
       const { value: gLoss, grads } = tf.variableGrads(() => {
         const fake = generate(this.G, spec, z, labels, { training: true });
         // The D update's own gradients are taken with respect to D only, so
         // nothing of it flows back into G; G's loss sees the updated D.
-        keepLast(this.discriminatorStep(fake, labels));
-        return generatorLoss(loss, discriminate(this.D, spec, fake, labels, this.dropout(n)));
+        keepLast(this.discriminatorStep(fake, labels, spectral));
+        return generatorLoss(loss, discriminate(this.D, spec, this.augmented(fake), labels, this.dMode(n, spectral)));
       }, this.G.trainableList());
       this.optG.apply(grads);
       const last = d!;
       const [realLogits, fakeLogits] = tf.split(last.logits, 2) as [tf.Tensor1D, tf.Tensor1D];
-      const out = tf.stack([last.value, gLoss, tf.mean(verdict(loss, realLogits)), tf.mean(verdict(loss, fakeLogits))]).dataSync();
+      const out = tf
+        .stack([
+          last.value,
+          gLoss,
+          tf.mean(verdict(loss, realLogits)),
+          tf.mean(verdict(loss, fakeLogits)),
+          judgedReal(loss, realLogits),
+          tf.sub(1, judgedReal(loss, fakeLogits)),
+        ])
+        .dataSync();
       tf.dispose([last.value, last.logits]);
       return Array.from(out);
     });
@@ -212,6 +257,8 @@ export class Trainer {
       gLoss: metrics[1],
       dReal: metrics[2],
       dFake: metrics[3],
+      accReal: metrics[4],
+      accFake: metrics[5],
       ms,
       imagesPerSec: (n * 1000) / ms,
     };

@@ -11,8 +11,9 @@ import { StudioError, messageOf } from '../errors.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { metricSeries, rollUp, trimRollups, type MetricName, type SeriesPoint } from '../db/series.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
-import type { TrainConfig } from '../engine/config.js';
+import { upgradeStoredConfig, type TrainConfig } from '../engine/config.js';
 import type { StepMetrics } from '../engine/trainer.js';
+import type { Evaluation } from '../evaluation/evaluation.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -51,6 +52,8 @@ interface RunRow {
   tags: string | null;
 }
 
+const STEP_COLUMNS = 'step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, d_acc_real AS accReal, d_acc_fake AS accFake, ms, images_per_s AS imagesPerSec';
+
 /** Checkpoints kept per run: the newest, and the one before in case the newest is damaged. */
 const KEEP_CHECKPOINTS = 2;
 
@@ -80,7 +83,7 @@ function toRecord(row: RunRow): RunRecord {
   return {
     id: row.id,
     name: row.name,
-    config: JSON.parse(row.config) as TrainConfig,
+    config: upgradeStoredConfig(JSON.parse(row.config) as TrainConfig),
     status: row.status,
     step: row.step,
     targetSteps: row.target_steps,
@@ -222,17 +225,57 @@ export class RunStore {
 
   appendMetrics(id: string, rows: StepMetrics[]): void {
     if (rows.length === 0) return;
+    // An upsert, not a replace: a step's evaluation may already be in its row.
     const insert = this.db.prepare(
-      'INSERT OR REPLACE INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms, d_acc_real, d_acc_fake) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, step) DO UPDATE SET d_loss = excluded.d_loss, g_loss = excluded.g_loss, d_real = excluded.d_real, d_fake = excluded.d_fake,
+         images_per_s = excluded.images_per_s, ms = excluded.ms, d_acc_real = excluded.d_acc_real, d_acc_fake = excluded.d_acc_fake`,
     );
     this.db.transaction(() => {
-      for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms);
+      for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms, m.accReal, m.accFake);
       rollUp(
         this.db,
         id,
-        rows.map((m) => ({ step: m.step, values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms } })),
+        rows.map((m) => ({
+          step: m.step,
+          values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms, d_acc_real: m.accReal, d_acc_fake: m.accFake },
+        })),
       );
     })();
+  }
+
+  /** The judges' figures at a step, into that step's row (made if training has not written it yet). */
+  recordEvaluation(id: string, e: Evaluation): void {
+    const values = {
+      fid: e.fid,
+      kid: e.kid,
+      diversity: e.diversity,
+      near_duplicates: e.nearDuplicates,
+      classes_covered: e.classesCovered,
+      class_accuracy: e.classAccuracy,
+    };
+    const columns = Object.keys(values);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO metrics (run_id, step, ${columns.join(', ')}) VALUES (?, ?, ${columns.map(() => '?').join(', ')})
+           ON CONFLICT (run_id, step) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+        )
+        .run(id, e.step, ...Object.values(values));
+      rollUp(this.db, id, [{ step: e.step, values }]);
+    })();
+  }
+
+  /** The newest evaluation of a run, or null before its first. */
+  lastEvaluation(id: string): Omit<Evaluation, 'judge' | 'ms' | 'numClasses'> | null {
+    return (
+      (this.db
+        .prepare(
+          `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy
+           FROM metrics WHERE run_id = ? AND diversity IS NOT NULL ORDER BY step DESC LIMIT 1`,
+        )
+        .get(id) as Omit<Evaluation, 'judge' | 'ms' | 'numClasses'> | undefined) ?? null
+    );
   }
 
   /** One metric over a step range, downsampled to at most `points` points keeping minima and maxima. */
@@ -245,7 +288,7 @@ export class RunStore {
     return (
       (this.db
         .prepare(
-          'SELECT step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, ms, images_per_s AS imagesPerSec FROM metrics WHERE run_id = ? ORDER BY step DESC LIMIT 1',
+          `SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND d_loss IS NOT NULL ORDER BY step DESC LIMIT 1`,
         )
         .get(id) as StepMetrics | undefined) ?? null
     );
@@ -253,7 +296,7 @@ export class RunStore {
 
   readMetrics(id: string): StepMetrics[] {
     return this.db
-      .prepare('SELECT step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, ms, images_per_s AS imagesPerSec FROM metrics WHERE run_id = ? ORDER BY step')
+      .prepare(`SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND d_loss IS NOT NULL ORDER BY step`)
       .all(id) as StepMetrics[];
   }
 

@@ -3,6 +3,7 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-metric-rollups.js';
 import * as m003 from './003-imported-datasets.js';
 import * as m004 from './004-favorite-latents.js';
+import * as m005 from './005-training-signals.js';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, name: '002-metric-rollups', up: m002.up },
   { version: 3, name: '003-imported-datasets', up: m003.up },
   { version: 4, name: '004-favorite-latents', up: m004.up },
+  { version: 5, name: '005-training-signals', up: m005.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,96 @@
+/**
+ * Differentiable augmentation (DiffAugment, Zhao et al. 2020): the same
+ * random colour, translation and cutout applied to every batch D sees, real
+ * and generated alike, and differentiated through on the generator's side.
+ * D then cannot memorise a small dataset, and G is not taught the
+ * augmentations because the real images carry them too.
+ *
+ * The random draws come from the run's seeded generator, so a resumed run
+ * augments exactly as an uninterrupted one.
+ */
+import { tf } from './tf.js';
+import type { Rng } from './rng.js';
+
+/** Shift by up to 1/8 of the side, cut out a square of half the side: the paper's ratios. */
+const TRANSLATION_RATIO = 0.125;
+const CUTOUT_RATIO = 0.5;
+
+export interface AugmentPlan {
+  n: number;
+  size: number;
+  channels: number;
+  brightness: Float32Array;
+  saturation: Float32Array;
+  contrast: Float32Array;
+  /** Per image: row shift, column shift. */
+  shifts: Int32Array;
+  /** 1 where kept, 0 inside the cut-out square; [n, size, size, 1]. */
+  cutout: Float32Array;
+}
+
+export function planAugment(rng: Rng, n: number, size: number, channels: number): AugmentPlan {
+  const u = (k: number) => rng.fillUniform(new Float32Array(k));
+  const brightness = u(n).map((v) => v - 0.5);
+  const saturation = u(n).map((v) => v * 2);
+  const contrast = u(n).map((v) => v + 0.5);
+  const s = Math.floor(size * TRANSLATION_RATIO + 0.5);
+  const shifts = new Int32Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) shifts[i] = rng.int(2 * s + 1) - s;
+  const cut = Math.floor(size * CUTOUT_RATIO + 0.5);
+  const cutout = new Float32Array(n * size * size).fill(1);
+  for (let i = 0; i < n; i++) {
+    // The square's centre may sit anywhere, so it is partly outside near the edges.
+    const cy = rng.int(size + (1 - (cut % 2))) - Math.floor(cut / 2);
+    const cx = rng.int(size + (1 - (cut % 2))) - Math.floor(cut / 2);
+    for (let y = Math.max(0, cy); y < Math.min(size, cy + cut); y++) {
+      for (let x = Math.max(0, cx); x < Math.min(size, cx + cut); x++) cutout[(i * size + y) * size + x] = 0;
+    }
+  }
+  return { n, size, channels, brightness, saturation, contrast, shifts, cutout };
+}
+
+const perImage = (v: Float32Array) => tf.tensor4d(v, [v.length, 1, 1, 1]);
+
+/** Colour, then translation, then cutout, as the paper's 'color,translation,cutout' policy. */
+export function applyAugment(x: tf.Tensor4D, plan: AugmentPlan): tf.Tensor4D {
+  const { n, size } = plan;
+  if (x.shape[0] !== n) throw new Error(`augment plan is for ${n} images, got ${x.shape[0]}`);
+  let y = tf.add(x, perImage(plan.brightness)) as tf.Tensor4D;
+  if (plan.channels > 1) {
+    const mean = tf.mean(y, 3, true);
+    y = tf.add(tf.mul(tf.sub(y, mean), perImage(plan.saturation)), mean) as tf.Tensor4D;
+  }
+  const mean = tf.mean(y, [1, 2, 3], true);
+  y = tf.add(tf.mul(tf.sub(y, mean), perImage(plan.contrast)), mean) as tf.Tensor4D;
+  y = translate(y, plan.shifts, size);
+  return tf.mul(y, tf.tensor4d(plan.cutout, [n, size, size, 1])) as tf.Tensor4D;
+}
+
+/**
+ * Each image moved by its own shift, zero-filled. One slice per image of a
+ * padded batch: gather would do it in one op, but its gradient has no
+ * WebAssembly kernel.
+ */
+function translate(x: tf.Tensor4D, shifts: Int32Array, size: number): tf.Tensor4D {
+  let pad = 0;
+  for (const s of shifts) pad = Math.max(pad, Math.abs(s));
+  if (pad === 0) return x;
+  const padded = tf.pad(x, [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ]);
+  const c = x.shape[3];
+  const parts: tf.Tensor4D[] = [];
+  for (let i = 0; i < x.shape[0]; i++) {
+    // Shifting the content by +d reads the window starting d before it.
+    const top = pad - shifts[2 * i];
+    const left = pad - shifts[2 * i + 1];
+    parts.push(tf.slice(padded, [i, top, left, 0], [1, size, size, c]));
+  }
+  return tf.concat(parts, 0);
+}
+
+/** Whether a dataset is small enough that augmentation pays off; 'auto' asks this. */
+export const SMALL_DATASET = 5000;
