@@ -76,6 +76,21 @@ test('migration 004 keeps favourite latents per run and removes them with it', (
   db.close();
 });
 
+test('migration 005 keeps the metrics of schema 4 and adds the training signals as empty, strictly typed columns', () => {
+  const db = new Database(':memory:');
+  migrate(db, MIGRATIONS.slice(0, 4));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  db.prepare("INSERT INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms) VALUES ('r', 1, 0.7, 0.8, 0.5, 0.4, 100, 10)").run();
+  migrate(db, MIGRATIONS.slice(0, 5));
+  assert.equal(schemaVersion(db), 5);
+  const row = db.prepare("SELECT * FROM metrics WHERE run_id = 'r'").get() as Record<string, number | null>;
+  assert.equal(row.d_loss, 0.7);
+  for (const c of ['d_acc_real', 'd_acc_fake', 'fid', 'kid', 'diversity', 'near_duplicates', 'classes_covered', 'class_accuracy']) assert.equal(row[c], null, c);
+  db.prepare("UPDATE metrics SET fid = 12.5, diversity = 0.9 WHERE run_id = 'r'").run();
+  assert.throws(() => db.prepare("UPDATE metrics SET kid = 'low' WHERE run_id = 'r'").run(), /cannot store TEXT value in REAL column/);
+  db.close();
+});
+
 test('every migration path ends at the same schema: from empty, and from each earlier version', () => {
   const schemaOf = (db: Database.Database) => db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
   const fresh = new Database(':memory:');

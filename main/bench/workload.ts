@@ -8,7 +8,7 @@ import { layout, type NetSpec } from '../engine/networks.js';
 
 export function referenceConfig(backend: TrainConfig['backend'] = 'auto'): TrainConfig {
   // No EMA: the tutorial step has none, and PyTorch's peer neither.
-  return resolveConfig({ dataset: 'builtin:mnist', model: 'dcgan', loss: 'bce', batch: 64, width: 64, zDim: 100, emaDecay: 0, backend });
+  return resolveConfig({ dataset: 'builtin:mnist', preset: 'tutorial', model: 'dcgan', loss: 'bce', batch: 64, width: 64, zDim: 100, emaDecay: 0, backend });
 }
 
 const K = 25; // 5×5 kernels

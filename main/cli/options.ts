@@ -48,7 +48,16 @@ const FLAG_OF: Record<string, string> = {
   zDim: 'z-dim',
   emaDecay: 'ema',
   checkpointEvery: 'checkpoint-every',
+  spectralNorm: 'spectral-norm',
+  labelSmoothing: 'label-smoothing',
 };
+
+/** An on/off option, or undefined when absent. */
+export function onOff(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new StudioError(`--${name} must be on or off, got "${value}"`);
+}
 
 export function explainConfigError(err: ZodError): StudioError {
   const parts = err.issues.map((i) => {

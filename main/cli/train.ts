@@ -9,7 +9,9 @@ import { StudioService } from '../service/studio-service.js';
 import type { CommandResult, StudioEvents } from '../service/contract.js';
 import type { RunSummary } from '../training/protocol.js';
 import type { StepMetrics } from '../engine/trainer.js';
-import { backendChoice, explainConfigError, int, num, parseOptions } from './options.js';
+import { backendChoice, explainConfigError, int, num, onOff, parseOptions } from './options.js';
+import { STATUS_WINDOW, trainingStatus } from '../evaluation/status.js';
+import type { Evaluation } from '../evaluation/evaluation.js';
 import { ProgressBar } from './progress.js';
 
 const TRAIN_OPTIONS = {
@@ -24,6 +26,11 @@ const TRAIN_OPTIONS = {
   'z-dim': { type: 'string' },
   width: { type: 'string' },
   ema: { type: 'string' },
+  preset: { type: 'string' },
+  augment: { type: 'string' },
+  'spectral-norm': { type: 'string' },
+  r1: { type: 'string' },
+  'label-smoothing': { type: 'string' },
   'checkpoint-every': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
@@ -45,9 +52,34 @@ function metricsJson(m: StepMetrics) {
     g_loss: m.gLoss,
     d_real: m.dReal,
     d_fake: m.dFake,
+    acc_real: m.accReal,
+    acc_fake: m.accFake,
     ms: Math.round(m.ms * 10) / 10,
     images_per_s: Math.round(m.imagesPerSec * 10) / 10,
   };
+}
+
+function evaluationJson(e: Evaluation) {
+  return {
+    step: e.step,
+    fid: e.fid,
+    kid: e.kid,
+    diversity: e.diversity,
+    near_duplicates: e.nearDuplicates,
+    classes_covered: e.classesCovered,
+    num_classes: e.numClasses,
+    class_accuracy: e.classAccuracy,
+    judge: e.judge,
+  };
+}
+
+/** One line a person can read: the judges' figures at a step. */
+export function describeEvaluation(e: Evaluation): string {
+  const parts = [`FID ${e.fid.toFixed(2)}`, `KID ${e.kid.toFixed(3)}`, `diversity ${e.diversity.toFixed(2)}`, `near-duplicates ${(e.nearDuplicates * 100).toFixed(1)}%`];
+  if (e.classesCovered != null) parts.push(`classes ${e.classesCovered}/${e.numClasses}`);
+  if (e.classAccuracy != null) parts.push(`class accuracy ${(e.classAccuracy * 100).toFixed(0)}%`);
+  if (e.judge === 'random-features') parts.push('(random-feature judge: unlabelled data)');
+  return parts.join(', ');
 }
 
 export function summaryJson(s: RunSummary) {
@@ -86,6 +118,11 @@ export async function trainCommand(args: string[]): Promise<number> {
       zDim: int('z-dim', o['z-dim']),
       width: int('width', o.width),
       emaDecay: num('ema', o.ema),
+      preset: o.preset as TrainConfig['preset'] | undefined,
+      augment: o.augment as TrainConfig['augment'] | undefined,
+      spectralNorm: onOff('spectral-norm', o['spectral-norm']),
+      r1: num('r1', o.r1),
+      labelSmoothing: num('label-smoothing', o['label-smoothing']),
       checkpointEvery: int('checkpoint-every', o['checkpoint-every']),
       seed: int('seed', o.seed, 0),
       backend: backendChoice(o.backend),
@@ -129,6 +166,8 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
   const say = (text: string) => (bar ? bar.interrupt(text) : console.error(text));
   const mine = (id: string) => runId === null || id === runId;
   const service = new StudioService(home, { previewEvery });
+  const recent: StepMetrics[] = [];
+  let evaluation: Evaluation | null = null;
 
   service.on('run.started', (e) => {
     if (!mine(e.id)) return;
@@ -141,6 +180,8 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
   });
   service.on('run.progress', ({ id, metrics: m, target }) => {
     if (!mine(id)) return;
+    recent.push(m);
+    if (recent.length > STATUS_WINDOW) recent.shift();
     if (json) console.log(JSON.stringify({ type: 'step', ...metricsJson(m) }));
     else if (bar) bar.update(m);
     else if (m.step - lastLogged >= Math.max(1, Math.floor(target / 20)) || m.step === target) {
@@ -151,6 +192,12 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
     }
   });
   service.on('run.checkpoint', (e) => mine(e.id) && json && console.log(JSON.stringify({ type: 'checkpoint', step: e.step, path: e.path })));
+  service.on('run.evaluation', (e) => {
+    if (!mine(e.id)) return;
+    evaluation = e.evaluation;
+    if (json) console.log(JSON.stringify({ type: 'evaluation', ...evaluationJson(e.evaluation) }));
+    else say(`step ${e.evaluation.step}: ${describeEvaluation(e.evaluation)} — ${trainingStatus(recent, e.evaluation).label}`);
+  });
   service.on('run.warning', (e) => {
     if (!mine(e.id)) return;
     if (json) console.log(JSON.stringify({ type: 'warning', message: e.message }));
@@ -174,8 +221,11 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
     (bar as ProgressBar | null)?.end();
     if (!end.summary) throw new StudioError(end.error ?? 'training failed');
     const summary = end.summary;
-    if (json) console.log(JSON.stringify(summaryJson(summary)));
+    const status = trainingStatus(recent, evaluation);
+    if (json) console.log(JSON.stringify({ ...summaryJson(summary), state: status.state, evaluation: evaluation && evaluationJson(evaluation) }));
     else {
+      console.error(`status: ${status.label} — ${status.detail}`);
+      if (evaluation) console.error(`judges at step ${(evaluation as Evaluation).step}: ${describeEvaluation(evaluation)}`);
       const f = summary.final;
       console.error(
         `${summary.status === 'completed' ? 'done' : 'stopped'}: run ${summary.run} at step ${summary.steps}, ` +

@@ -294,6 +294,12 @@ export class RunStore {
     );
   }
 
+  /** The last `n` steps' metrics, oldest first. */
+  recentMetrics(id: string, n: number): StepMetrics[] {
+    const rows = this.db.prepare(`SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND d_loss IS NOT NULL ORDER BY step DESC LIMIT ?`).all(id, n) as StepMetrics[];
+    return rows.reverse();
+  }
+
   readMetrics(id: string): StepMetrics[] {
     return this.db
       .prepare(`SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND d_loss IS NOT NULL ORDER BY step`)

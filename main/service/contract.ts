@@ -19,6 +19,10 @@ import type { ImportProgress, ImportReport } from '../datasets/import/report.js'
 
 export type { DatasetDetail, DatasetInfo, Favorite, GalleryPage, ImportProgress, ImportReport };
 import type { StepMetrics } from '../engine/trainer.js';
+import type { Evaluation } from '../evaluation/evaluation.js';
+import type { TrainingStatus } from '../evaluation/status.js';
+
+export type { Evaluation, TrainingStatus };
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
 
@@ -128,6 +132,10 @@ export interface RunDetail extends RunRecord {
   checkpoints: CheckpointInfo[];
   sampleSteps: number[];
   lastMetrics: StepMetrics | null;
+  /** The judges' newest figures, null before the first checkpoint's evaluation. */
+  lastEvaluation: Omit<Evaluation, 'judge' | 'ms' | 'numClasses'> | null;
+  /** What the recent curves and the last evaluation say, in words. */
+  trainingStatus: TrainingStatus;
   parentId: string | null;
   parentKind: 'resume' | 'fork' | null;
 }
@@ -191,6 +199,8 @@ export interface StudioEvents {
   /** The end of a training session: its summary, or why it failed. */
   'run.finished': { id: string; summary: RunSummary | null; error: string | null };
   'run.sample': { id: string; step: number; file: string };
+  /** The judges' figures for a checkpoint, measured beside training. */
+  'run.evaluation': { id: string; evaluation: Evaluation };
   'run.status': { id: string; status: RunRecord['status']; error: string | null };
 }
 
@@ -206,6 +216,7 @@ export const EVENT_NAMES = [
   'run.warning',
   'run.finished',
   'run.sample',
+  'run.evaluation',
   'run.status',
 ] as const satisfies readonly EventName[];
 // A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
 import { GenerationHost } from '../generation/host.js';
+import { trainingStatus, STATUS_WINDOW } from '../evaluation/status.js';
 import type { CheckpointRef } from '../generation/protocol.js';
 import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
 import { probeBackends } from '../engine/backends.js';
@@ -111,7 +112,17 @@ export class StudioService {
 
   private detail(r: RunRecord): RunDetail {
     const { store } = this;
-    return { ...r, ...store.parentOf(r.id), checkpoints: store.checkpoints(r.id), sampleSteps: store.sampleSteps(r.id), lastMetrics: store.lastMetrics(r.id) };
+    const lastEvaluation = store.lastEvaluation(r.id);
+    const numClasses = showDataset(store.db, r.config.dataset)?.classes.length ?? null;
+    return {
+      ...r,
+      ...store.parentOf(r.id),
+      checkpoints: store.checkpoints(r.id),
+      sampleSteps: store.sampleSteps(r.id),
+      lastMetrics: store.lastMetrics(r.id),
+      lastEvaluation,
+      trainingStatus: trainingStatus(store.recentMetrics(r.id, STATUS_WINDOW), lastEvaluation && { ...lastEvaluation, numClasses }),
+    };
   }
 
   /** A run's checkpoint at `step` (the newest when absent), for the generation worker to read. */
@@ -180,6 +191,8 @@ export class StudioService {
         return this.emit('run.progress', { id, metrics: e.metrics, target: e.target });
       case 'preview':
         return this.emit('run.sample', { id, step: e.step, file: e.path });
+      case 'evaluation':
+        return this.emit('run.evaluation', { id, evaluation: e.evaluation });
       case 'checkpoint':
         return this.emit('run.checkpoint', { id, step: e.step, path: e.path });
       case 'warning':

@@ -9,6 +9,7 @@ import { loadDataset } from '../datasets/index.js';
 import { StudioError, messageOf } from '../errors.js';
 import { writeFileAtomic } from '../fsx.js';
 import { RunStore } from '../runs/store.js';
+import { Evaluator } from '../evaluation/evaluator.js';
 import { previewGrid, previewSeed } from './preview.js';
 import type { RunSummary, TrainJob, TrainingEvent } from './protocol.js';
 
@@ -20,6 +21,8 @@ export interface LoopControl {
 }
 
 const METRICS_FLUSH_MS = 2000;
+/** How long a finished run waits for its last evaluation before closing without it. */
+const FINAL_EVALUATION_MS = 120_000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function runTrainingJob(job: TrainJob, control: LoopControl, emit: (e: TrainingEvent) => void): Promise<RunSummary> {
@@ -40,6 +43,16 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
   const config = record.config;
   let trainer: Trainer | null = null;
   let started = false;
+  const evaluator =
+    job.evaluate === false
+      ? null
+      : new Evaluator({
+          result: (evaluation) => {
+            store.recordEvaluation(id, evaluation);
+            emit({ type: 'evaluation', evaluation });
+          },
+          note: (message) => emit({ type: 'warning', message }),
+        });
   try {
     const backend = await useBackend(config.backend);
     const data = loadDataset(store.db, job.home, config.dataset);
@@ -79,6 +92,7 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
       savedStep = t.step;
       store.update(id, { step: t.step });
       emit({ type: 'checkpoint', step: t.step, path: checkpoint });
+      evaluator?.request({ home: job.home, dataset: config.dataset, step: t.step, checkpoint });
       await preview();
     };
     const preview = async () => {
@@ -119,6 +133,8 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
     }
     if (savedStep !== t.step) await save();
     flush();
+    // A person who pressed stop is not kept waiting for a report card.
+    await evaluator?.drain(control.stopRequested ? 5000 : FINAL_EVALUATION_MS);
     const status = t.step >= target ? 'completed' : 'stopped';
     store.update(id, { status, pid: null, step: t.step });
     const trained = t.step - start;
@@ -139,5 +155,6 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
     throw err;
   } finally {
     trainer?.dispose();
+    await evaluator?.close();
   }
 }

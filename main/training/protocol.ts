@@ -1,6 +1,7 @@
 /** Messages between a training worker and the process that hosts it. */
 import type { BackendStatus } from '../engine/backends.js';
 import type { StepMetrics } from '../engine/trainer.js';
+import type { Evaluation } from '../evaluation/evaluation.js';
 
 export interface TrainJob {
   home: string;
@@ -11,6 +12,8 @@ export interface TrainJob {
   addSteps?: number;
   /** Steps between preview grids of fixed latents. */
   previewEvery?: number;
+  /** Measure each checkpoint with the dataset's judge (default true). */
+  evaluate?: boolean;
 }
 
 export type ControlMessage = { type: 'start'; job: TrainJob } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
@@ -36,5 +39,6 @@ export type TrainingEvent =
   | { type: 'resumed'; step: number }
   | { type: 'checkpoint'; step: number; path: string }
   | { type: 'preview'; step: number; path: string }
+  | { type: 'evaluation'; evaluation: Evaluation }
   | { type: 'done'; summary: RunSummary }
   | { type: 'error'; message: string };

@@ -5,6 +5,8 @@ export interface Series {
   color: string;
   points: { x: number; y: number }[];
   dashed?: boolean;
+  /** Dots on the points: for sparse series such as evaluations. */
+  markers?: boolean;
 }
 
 export const toXY = (points: SeriesPoint[]) => points.map((p) => ({ x: p.step, y: p.value }));

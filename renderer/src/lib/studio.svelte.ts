@@ -6,6 +6,8 @@ import type { StudioBridge } from '../../../main/service/bridge';
 import type { CommandInput, CommandName, DatasetInfo, ImportProgress, ImportReport } from '../../../main/service/contract';
 import type { RunRecord } from '../../../main/runs/store';
 import type { StepMetrics } from '../../../main/engine/trainer';
+import type { Evaluation } from '../../../main/evaluation/evaluation';
+import { diversityAlarm } from '../../../main/evaluation/status';
 
 export type View =
   | { name: 'datasets' }
@@ -23,7 +25,7 @@ export interface LiveRun {
 
 export interface Toast {
   id: number;
-  kind: 'error' | 'info';
+  kind: 'error' | 'warning' | 'info';
   text: string;
 }
 
@@ -37,6 +39,8 @@ export class Studio {
   /** Newest preview snapshot step per run, as announced. */
   snapshots = $state<Record<string, number>>({});
   toasts = $state<Toast[]>([]);
+  /** Each run's evaluations announced since the page opened, oldest first. */
+  evaluations = $state<Record<string, Evaluation[]>>({});
   private toastId = 0;
   /** Listeners for each metrics point of a run (the run view's charts). */
   private readonly progressListeners = new Set<(id: string, m: StepMetrics) => void>();
@@ -67,6 +71,15 @@ export class Studio {
           this.snapshots[id] = step;
           break;
         }
+        case 'run.evaluation': {
+          const { id, evaluation } = payload as { id: string; evaluation: Evaluation };
+          const seen = this.evaluations[id] ?? [];
+          const alarm = diversityAlarm(seen, evaluation);
+          this.evaluations[id] = [...seen, evaluation];
+          const name = this.runs.find((r) => r.id === id)?.name ?? id;
+          if (alarm) this.notify('warning', `${name}: ${alarm}`);
+          break;
+        }
         case 'run.status':
         case 'run.finished':
         case 'run.started':
@@ -94,7 +107,7 @@ export class Studio {
   notify(kind: Toast['kind'], text: string): void {
     const id = ++this.toastId;
     this.toasts = [...this.toasts, { id, kind, text }];
-    setTimeout(() => this.dismiss(id), kind === 'error' ? 10_000 : 5_000);
+    setTimeout(() => this.dismiss(id), kind === 'info' ? 5_000 : 10_000);
   }
 
   dismiss(id: number): void {

@@ -1,0 +1,49 @@
+/**
+ * Which judge measures a dataset: the one shipped with the studio
+ * (builtin:mnist), one trained on the dataset's own labels and kept beside
+ * its images, or, for unlabelled data, a fixed random network — random
+ * convolutional features still separate images well enough to rank
+ * generators, though their figures do not compare with a trained judge's.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../engine/rng.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { builtinJudge, createJudge, hasBuiltinJudge, judgeSpec, loadJudge, saveJudge, trainJudge, type Judge } from '../judges/index.js';
+import { judgeDigest } from '../judges/judge.js';
+
+export type JudgeKind = 'shipped' | 'trained' | 'random-features';
+
+const JUDGE_FILE = 'judge.bin';
+const RANDOM_SEED = 0x6a756467;
+
+export function judgeFor(data: Dataset, datasetDir: string | null, onTraining?: (message: string) => void): { judge: Judge; kind: JudgeKind } {
+  if (hasBuiltinJudge(data.name)) return { judge: builtinJudge(data.name), kind: 'shipped' };
+  if (data.labels && data.classNames.length >= 2) {
+    const file = datasetDir ? join(datasetDir, JUDGE_FILE) : null;
+    if (file && existsSync(file)) {
+      try {
+        return { judge: loadJudge(file), kind: 'trained' };
+      } catch (err) {
+        // A damaged judge is trained again rather than failing every evaluation.
+        onTraining?.(`the saved judge of ${data.name} is unreadable (${(err as Error).message}); training it again`);
+      }
+    }
+    onTraining?.(`training a judge on the ${data.classNames.length} classes of ${data.name} (once)`);
+    const judge = trainJudge(data, { seed: 1 });
+    if (file) saveJudge(file, judge);
+    return { judge, kind: 'trained' };
+  }
+  const spec = judgeSpec(data.size, data.channels, 2);
+  const params = createJudge(spec, Rng.fromSeed(RANDOM_SEED));
+  const judge: Judge = {
+    spec,
+    params,
+    classNames: [],
+    accuracy: Number.NaN,
+    heldOut: new Int32Array(0),
+    info: { dataset: data.name, trainCount: 0, epochs: 0, seed: RANDOM_SEED, seconds: 0 },
+    id: judgeDigest(spec, params),
+  };
+  return { judge, kind: 'random-features' };
+}

@@ -1,0 +1,82 @@
+/**
+ * Worker-thread entry: measures a run's generator at a checkpoint with the
+ * dataset's judge, beside the training thread, so training never waits for
+ * its own report card. The judge and the real images' reference are made
+ * once and kept.
+ */
+import { parentPort } from 'node:worker_threads';
+import { useBackend } from '../engine/backends.js';
+import { readCheckpoint } from '../engine/checkpoint.js';
+import { Trainer } from '../engine/trainer.js';
+import { Rng } from '../engine/rng.js';
+import { loadDataset } from '../datasets/index.js';
+import { datasetDir } from '../datasets/store.js';
+import { openDatabase } from '../db/database.js';
+import { databasePath } from '../runs/store.js';
+import { messageOf } from '../errors.js';
+import { evaluateSamples, realReference, type Judge, type RealReference } from '../judges/index.js';
+import { generateBatch } from '../training/preview.js';
+import { judgeFor, type JudgeKind } from './judges.js';
+import type { EvaluationRequest, EvaluatorReply } from './protocol.js';
+
+/** Images per evaluation, generated and real: enough for stable 64-d statistics, a few seconds of CPU. */
+export const EVALUATION_SAMPLES = 1000;
+/** Fixed latents, so that successive evaluations differ only by the generator. */
+const LATENT_SEED = 0x51ed;
+
+const port = parentPort;
+if (!port) throw new Error('evaluation worker must run in a worker thread');
+const reply = (m: EvaluatorReply) => port.postMessage(m);
+
+let ready: Promise<unknown> | null = null;
+let cached: { dataset: string; judge: Judge; kind: JudgeKind; real: RealReference } | null = null;
+
+function referenceFor(home: string, name: string) {
+  if (cached?.dataset === name) return cached;
+  const db = openDatabase(databasePath(home));
+  try {
+    const data = loadDataset(db, home, name);
+    const { judge, kind } = judgeFor(data, datasetDir(db, home, name), (message) => reply({ type: 'note', message }));
+    cached = { dataset: name, judge, kind, real: realReference(judge, data, EVALUATION_SAMPLES, 1) };
+    return cached;
+  } finally {
+    db.close();
+  }
+}
+
+async function evaluate(r: EvaluationRequest) {
+  ready ??= useBackend('auto');
+  await ready;
+  const t0 = performance.now();
+  const { judge, kind, real } = referenceFor(r.home, r.dataset);
+  const trainer = Trainer.fromCheckpoint(readCheckpoint(r.checkpoint));
+  try {
+    const { zDim, numClasses } = trainer.spec;
+    const n = EVALUATION_SAMPLES;
+    const labels = numClasses > 0 ? Int32Array.from({ length: n }, (_, i) => i % numClasses) : null;
+    const batch = generateBatch(trainer, Rng.fromSeed(LATENT_SEED).normal(n * zDim), labels);
+    const e = evaluateSamples(judge, real, batch.data, n, labels ?? undefined);
+    const classifier = kind !== 'random-features';
+    reply({
+      type: 'result',
+      evaluation: {
+        step: r.step,
+        fid: e.fid,
+        kid: e.kid,
+        diversity: e.diversity,
+        nearDuplicates: e.nearDuplicates,
+        classesCovered: classifier ? e.classesCovered : null,
+        numClasses: classifier ? judge.classNames.length : null,
+        classAccuracy: classifier && e.classAccuracy !== undefined ? e.classAccuracy : null,
+        judge: kind,
+        ms: performance.now() - t0,
+      },
+    });
+  } finally {
+    trainer.dispose();
+  }
+}
+
+port.on('message', (r: EvaluationRequest) => {
+  evaluate(r).catch((err) => reply({ type: 'failed', step: r.step, message: messageOf(err).split('\n')[0] }));
+});
