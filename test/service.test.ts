@@ -109,6 +109,40 @@ test('runs queue and train one at a time, announcing progress, samples and statu
   assert.ok(!noClass.ok && noClass.error.code === 'INVALID_INPUT' && /not class-conditional/.test(noClass.error.message));
 });
 
+test('checkpoints are measured by the judges beside training: announced, stored, and read as a status', async () => {
+  const s = service();
+  const evaluations: StudioEvents['run.evaluation'][] = [];
+  s.on('run.evaluation', (e) => evaluations.push(e));
+  const finished = new Promise<void>((resolve) => s.on('run.finished', () => resolve()));
+  const run = await ok(s, 'runs.create', { config: TINY });
+  await finished;
+  // The last checkpoint's evaluation is waited for; an earlier one may be skipped if the judge fell behind.
+  const last = evaluations.at(-1)!;
+  assert.equal(last.id, run.id);
+  assert.equal(last.evaluation.step, 4);
+  assert.equal(last.evaluation.judge, 'shipped');
+  assert.equal(last.evaluation.numClasses, 10);
+  for (const v of [last.evaluation.fid, last.evaluation.kid, last.evaluation.diversity]) assert.ok(Number.isFinite(v));
+  assert.ok(last.evaluation.fid > 0 && last.evaluation.diversity >= 0);
+  assert.ok(last.evaluation.classesCovered! >= 1 && last.evaluation.classesCovered! <= 10);
+  assert.ok(last.evaluation.nearDuplicates >= 0 && last.evaluation.nearDuplicates <= 1);
+
+  const shown = await ok(s, 'runs.show', { id: run.id });
+  assert.equal(shown.lastEvaluation?.step, 4);
+  assert.equal(shown.lastEvaluation?.fid, last.evaluation.fid);
+  assert.equal(shown.lastEvaluation?.classesCovered, last.evaluation.classesCovered);
+  assert.ok(shown.trainingStatus.label.length > 0);
+  // Four steps is too early to judge the game, but not too early to see an untrained generator's sameness.
+  assert.ok(['warming-up', 'collapsed'].includes(shown.trainingStatus.state), shown.trainingStatus.state);
+  const fid = await ok(s, 'metrics.series', { id: run.id, metric: 'fid' });
+  assert.deepEqual(fid.at(-1), { step: 4, value: last.evaluation.fid });
+  // D's accuracy is a per-step series beside the losses.
+  const acc = await ok(s, 'metrics.series', { id: run.id, metric: 'd_acc_real' });
+  assert.deepEqual(acc.map((p) => p.step), [1, 2, 3, 4]);
+  assert.ok(acc.every((p) => p.value >= 0 && p.value <= 1));
+  assert.deepEqual((await ok(s, 'metrics.series', { id: run.id, metric: 'd_loss' })).map((p) => p.step), [1, 2, 3, 4], 'an evaluation row must not hide a step');
+});
+
 test('rename, tag, note, filter, fork with changed settings, delete', async () => {
   const s = service();
   const a = await ok(s, 'runs.create', { config: TINY });

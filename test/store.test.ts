@@ -74,6 +74,22 @@ test('metrics are stored in batches; those past a resumed checkpoint are dropped
   s.close();
 });
 
+test("an evaluation and a step's metrics share its row in either order, and neither erases the other", () => {
+  const s = store();
+  const r = s.create(tinyConfig());
+  const ev = (step: number, fid: number) => ({ step, fid, kid: 0.1, diversity: 0.9, nearDuplicates: 0.02, classesCovered: 9, numClasses: 10, classAccuracy: null, judge: 'shipped', ms: 5 });
+  s.recordEvaluation(r.id, ev(2, 40)); // the judge was faster than the metrics flush
+  s.appendMetrics(r.id, [metric(1), metric(2), metric(3)]);
+  s.recordEvaluation(r.id, ev(3, 30));
+  assert.deepEqual(s.readMetrics(r.id).map((m) => m.step), [1, 2, 3]);
+  assert.deepEqual(s.series(r.id, 'fid'), [{ step: 2, value: 40 }, { step: 3, value: 30 }]);
+  assert.equal(s.lastEvaluation(r.id)?.fid, 30);
+  assert.equal(s.lastEvaluation(r.id)?.classesCovered, 9);
+  assert.equal(s.lastMetrics(r.id)?.accReal, 0.5);
+  assert.deepEqual(s.recentMetrics(r.id, 2).map((m) => m.step), [2, 3]);
+  s.close();
+});
+
 test('the two newest checkpoints are kept, and a damaged newest falls back to the one before', () => {
   const s = store();
   const r = s.create(tinyConfig());
