@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -240,6 +240,12 @@ test('explore a trained run: a slider changes the sample, directions, a favourit
     await (await downloading).saveAs(file);
     const gif = await sharp(file, { pages: -1 }).metadata();
     assert.deepEqual([gif.format, gif.pages], ['gif', 48]);
+    // The same walk as a video, encoded by the browser's MediaRecorder (Chromium has WebM).
+    const recordingVideo = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('export-webm').click();
+    const video = readFileSync(await (await recordingVideo).path()!);
+    assert.deepEqual([...video.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'not a WebM (EBML) file');
+    assert.ok(video.includes(Buffer.from('webm')) && video.length > 2000, `WebM of ${video.length} bytes`);
     await page.screenshot({ path: join(SHOTS, 'explorer-1920x1080-light.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Runs' }).click();

@@ -28,7 +28,11 @@ export function latestOnly<I, O>(job: (input: I) => Promise<O>, onResult: (outpu
 /** Saves bytes as a file through the browser's download, in Electron and in browser mode alike. */
 export function download(base64: string, mime: string, filename: string): void {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  saveBlob(new Blob([bytes], { type: mime }), filename);
+}
+
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
