@@ -18,6 +18,9 @@ test('D near 0.5 on both is balanced; a confident, accurate D is winning; a fool
 test('too few steps is warming up, whatever the verdicts', () => {
   assert.equal(trainingStatus(steps(0.99, 0.01, 1, WARM_UP_STEPS - 1)).state, 'warming-up');
   assert.equal(trainingStatus([]).state, 'warming-up');
+  // An untrained generator's sameness is not collapse yet.
+  assert.equal(trainingStatus(steps(0.5, 0.5, 0.5, 10).slice(-5), { ...fine, diversity: 0.01 }).state, 'warming-up');
+  assert.equal(diversityAlarm([], { step: WARM_UP_STEPS - 1, diversity: 0.01, nearDuplicates: 1 }), null);
 });
 
 test('collapse is read from the judges: low diversity, many near-twins, or few classes', () => {

@@ -35,6 +35,10 @@ export function trainingStatus(recent: readonly Steps[], evaluation: Judged | nu
   if (last && (!Number.isFinite(last.dLoss) || !Number.isFinite(last.gLoss))) {
     return { state: 'diverged', label: 'diverged', detail: 'the losses are no longer numbers; resume from the last checkpoint with lower learning rates' };
   }
+  // An untrained generator draws the same blur for every latent: that is not collapse yet.
+  if (!last || last.step < WARM_UP_STEPS || recent.length < 5) {
+    return { state: 'warming-up', label: 'warming up', detail: 'too early to tell; the curves settle after the first few dozen steps' };
+  }
   if (evaluation) {
     const fewClasses = evaluation.classesCovered != null && evaluation.numClasses ? evaluation.classesCovered <= evaluation.numClasses / 2 : false;
     if (evaluation.diversity < COLLAPSE_DIVERSITY || evaluation.nearDuplicates > COLLAPSE_NEAR_DUPLICATES || fewClasses) {
@@ -45,9 +49,6 @@ export function trainingStatus(recent: readonly Steps[], evaluation: Judged | nu
           : `samples are ${Math.round(evaluation.diversity * 100)}% as varied as the real images`;
       return { state: 'collapsed', label: 'generator collapsed', detail: `mode collapse: ${why}; try a fork with spectral normalisation, R1 or DiffAugment, or a lower generator learning rate` };
     }
-  }
-  if (!last || last.step < WARM_UP_STEPS || recent.length < 5) {
-    return { state: 'warming-up', label: 'warming up', detail: 'too early to tell; the curves settle after the first few dozen steps' };
   }
   const dReal = mean(recent.map((m) => m.dReal));
   const dFake = mean(recent.map((m) => m.dFake));
@@ -73,6 +74,7 @@ export const DIVERSITY_DROP = 0.75;
  */
 export function diversityAlarm(previous: readonly Pick<Evaluation, 'diversity'>[], e: Pick<Evaluation, 'step' | 'diversity' | 'nearDuplicates'>): string | null {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
+  if (e.step < WARM_UP_STEPS) return null;
   if (e.diversity < COLLAPSE_DIVERSITY || e.nearDuplicates > COLLAPSE_NEAR_DUPLICATES) {
     return `possible mode collapse at step ${e.step}: samples are ${pct(e.diversity)} as varied as the real images, ${pct(e.nearDuplicates)} have a near-twin`;
   }
