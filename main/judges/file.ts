@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crc32 } from 'node:zlib';
 import { tf } from '../engine/tf.js';
 import { Rng } from '../engine/rng.js';
 import { writeFileAtomic } from '../fsx.js';
+import { decodeTensorFile, encodeTensorFile, type TensorData } from '../engine/tensor-file.js';
 import { StudioError } from '../errors.js';
 import { createJudge, judgeSpec, type JudgeSpec } from './network.js';
 import { judgeDigest, type Judge, type JudgeInfo } from './judge.js';
@@ -25,39 +25,13 @@ interface Header {
   accuracy: number;
   heldOut: number[];
   info: JudgeInfo;
-  tensors: { name: string; shape: number[]; offset: number; length: number }[];
 }
 
 export function encodeJudge(judge: Judge): Buffer[] {
-  const tensors: Header['tensors'] = [];
-  const data: Float32Array[] = [];
-  let offset = 0;
-  for (const [name, v] of judge.params.all()) {
-    const d = v.dataSync() as Float32Array;
-    tensors.push({ name, shape: v.shape, offset, length: d.length });
-    data.push(d);
-    offset += d.length * 4;
-  }
-  const header: Header = {
-    version: VERSION,
-    id: judge.id,
-    spec: judge.spec,
-    classNames: judge.classNames,
-    accuracy: judge.accuracy,
-    heldOut: Array.from(judge.heldOut),
-    info: judge.info,
-    tensors,
-  };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(json.length);
-  const parts: Buffer[] = [MAGIC, len, json, ...data.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))];
-  let crc = 0;
-  for (const p of parts) crc = crc32(p, crc);
-  const tail = Buffer.alloc(4);
-  tail.writeUInt32LE(crc >>> 0);
-  parts.push(tail);
-  return parts;
+  const tensors = new Map<string, TensorData>();
+  for (const [name, v] of judge.params.all()) tensors.set(name, { shape: v.shape, data: v.dataSync() as Float32Array });
+  const { id, spec, classNames, accuracy, info } = judge;
+  return encodeTensorFile(MAGIC, { version: VERSION, id, spec, classNames, accuracy, heldOut: Array.from(judge.heldOut), info }, tensors);
 }
 
 export function saveJudge(path: string, judge: Judge): void {
@@ -66,19 +40,7 @@ export function saveJudge(path: string, judge: Judge): void {
 
 export function decodeJudge(buf: Buffer, source = 'judge file'): Judge {
   const bad = (why: string) => new StudioError(`${source} is damaged (${why}); it cannot be used to judge samples`);
-  if (buf.length < MAGIC.length + 8 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw bad('not a GAN Studio judge');
-  if ((crc32(buf.subarray(0, buf.length - 4)) >>> 0) !== buf.readUInt32LE(buf.length - 4)) throw bad('checksum mismatch');
-  const hlen = buf.readUInt32LE(MAGIC.length);
-  const start = MAGIC.length + 4;
-  let header: Header;
-  try {
-    header = JSON.parse(buf.subarray(start, start + hlen).toString('utf8')) as Header;
-  } catch {
-    throw bad('unreadable header');
-  }
-  if (header.version > VERSION) {
-    throw new StudioError(`${source} was written by a newer GAN Studio (format ${header.version}); update the app`);
-  }
+  const { header, tensors } = decodeTensorFile<Header>(buf, MAGIC, { source, kind: 'judge', version: VERSION, bad });
   let spec: JudgeSpec;
   try {
     // Rebuilt from its parts, so a file can only describe a network this code builds.
@@ -90,18 +52,11 @@ export function decodeJudge(buf: Buffer, source = 'judge file'): Judge {
   const params = createJudge(spec, Rng.fromSeed(0));
   try {
     const expected = params.all();
-    if (header.tensors.length !== expected.size) throw bad(`${header.tensors.length} tensors, expected ${expected.size}`);
-    const base = start + hlen;
-    for (const e of header.tensors) {
-      const v = expected.get(e.name);
-      if (!v || v.shape.join() !== e.shape.join() || e.length !== v.size) throw bad(`unexpected tensor ${e.name} [${e.shape}]`);
-      const from = base + e.offset;
-      const to = from + e.length * 4;
-      if (from < base || to > buf.length - 4) throw bad(`tensor ${e.name} is truncated`);
-      // Copied out: the header's length leaves the data unaligned for a Float32Array view.
-      const arr = new Float32Array(e.length);
-      Buffer.from(arr.buffer).set(buf.subarray(from, to));
-      tf.tidy(() => v.assign(tf.tensor(arr, e.shape)));
+    if (tensors.size !== expected.size) throw bad(`${tensors.size} tensors, expected ${expected.size}`);
+    for (const [name, t] of tensors) {
+      const v = expected.get(name);
+      if (!v || v.shape.join() !== t.shape.join() || t.data.length !== v.size) throw bad(`unexpected tensor ${name} [${t.shape}]`);
+      tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
     }
     const id = judgeDigest(spec, params);
     if (id !== header.id) throw bad('weights do not match their digest');
