@@ -159,6 +159,11 @@ test('rename, tag, note, filter, fork with changed settings, delete', async () =
   // It continued from the parent's weights at step 4 rather than starting over.
   assert.equal(child.step, 6);
   assert.deepEqual((await ok(s, 'metrics.series', { id: fork.id, metric: 'g_loss' })).map((p) => p.step), [1, 2, 3, 4, 5, 6]);
+  // Spectral normalisation changes D's weights: such a fork starts over rather than load ones without it.
+  const sn = await ok(s, 'runs.fork', { id: a.id, changes: { spectralNorm: true } });
+  assert.equal(sn.step, 0);
+  assert.deepEqual((await ok(s, 'runs.show', { id: sn.id })).checkpoints, []);
+  await ok(s, 'runs.delete', { id: sn.id });
   assert.deepEqual((await ok(s, 'runs.list', { tag: 'keep' })).map((r) => r.id), [a.id]);
   assert.deepEqual((await ok(s, 'runs.list', { text: 'wins' })).map((r) => r.name), ['baseline']);
   await ok(s, 'runs.delete', { id: a.id });

@@ -34,7 +34,7 @@ import {
 } from './contract.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
-const ARCHITECTURE = ['model', 'zDim', 'width'] as const;
+const ARCHITECTURE = ['model', 'zDim', 'width', 'spectralNorm'] as const;
 
 const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'CANCELLED', 'FAILED'] satisfies ErrorCode[];
 
