@@ -261,3 +261,67 @@ test('explore a trained run: a slider changes the sample, directions, a favourit
     await page.screenshot({ path: join(SHOTS, 'compare-1920x1080-light.png'), fullPage: true });
   });
 });
+
+test('the 2D playground: play, watch the points and the coverage, pause, step once, draw a distribution', { skip, timeout: 240_000 }, async () => {
+  const page = await openStudio({ width: 1280, height: 800 });
+  const canvasAttr = (name: string) => page.getByTestId('pg-canvas').getAttribute(name);
+  await steps(page, 'playground', async () => {
+    await page.keyboard.press('Alt+4');
+    await page.getByRole('heading', { name: '2D playground' }).waitFor();
+    await page.getByTestId('pg-play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="pg-canvas"]')?.getAttribute('data-step')) > 0, undefined, { timeout: 60_000 });
+    const first = { step: Number(await canvasAttr('data-step')), points: await canvasAttr('data-generated') };
+    assert.ok(first.points, 'no generated points on the canvas');
+    await page.getByTestId('pg-coverage').filter({ hasText: /modes covered \d\/8 · high quality \d+\.\d %/ }).waitFor();
+    // The picture moves on: later frames, other generated points.
+    await page.waitForFunction(
+      (f) => {
+        const c = document.querySelector('[data-testid="pg-canvas"]');
+        return Number(c?.getAttribute('data-step')) > f.step && c?.getAttribute('data-generated') !== f.points;
+      },
+      first,
+      { timeout: 60_000 },
+    );
+    assert.match(await page.getByTestId('pg-step-count').innerText(), /^step \d+ \/ 3000$/);
+
+    await page.getByTestId('pg-play').filter({ hasText: 'Pause' }).click();
+    await page.getByTestId('pg-play').filter({ hasText: 'Play' }).waitFor();
+    const pausedAt = Number(await canvasAttr('data-step'));
+    await page.waitForTimeout(700);
+    assert.equal(Number(await canvasAttr('data-step')), pausedAt, 'a paused playground kept training');
+    await page.getByTestId('pg-step').click();
+    await page.getByTestId('pg-step-count').filter({ hasText: `step ${pausedAt + 1} / 3000` }).waitFor();
+    assert.equal(Number(await canvasAttr('data-step')), pausedAt + 1);
+    await page.screenshot({ path: join(SHOTS, 'playground-1280x800-light.png'), fullPage: true });
+    await page.getByTestId('pg-reset').click();
+  });
+
+  const dark = await openStudio({ width: 1920, height: 1080, dark: true });
+  await steps(dark, 'playground-draw', async () => {
+    await dark.getByRole('button', { name: 'Playground' }).click();
+    await dark.getByTestId('pg-dist').selectOption('drawn');
+    const box = (await dark.getByTestId('pg-canvas').boundingBox())!;
+    // Two strokes: an arc and a short bar, dragged as a person would.
+    await dark.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.5);
+    await dark.mouse.down();
+    for (let i = 1; i <= 24; i++) {
+      const a = Math.PI * (1 - i / 24);
+      await dark.mouse.move(box.x + box.width * (0.5 + 0.25 * Math.cos(a)), box.y + box.height * (0.5 - 0.25 * Math.sin(a)));
+    }
+    await dark.mouse.up();
+    await dark.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.75);
+    await dark.mouse.down();
+    await dark.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.75, { steps: 12 });
+    await dark.mouse.up();
+    const drawn = Number(await dark.getByTestId('pg-canvas').getAttribute('data-drawn'));
+    assert.ok(drawn >= 15, `only ${drawn} points drawn`);
+    await dark.getByTestId('pg-steps').fill('400');
+    await dark.getByTestId('pg-play').click();
+    await dark.getByTestId('pg-coverage').filter({ hasText: /high quality \d+\.\d % · support covered \d+\.\d %/ }).waitFor({ timeout: 60_000 });
+    await dark.getByText('This data has no discrete modes', { exact: false }).waitFor();
+    await dark.getByTestId('pg-phase').filter({ hasText: /Finished \(completed/ }).waitFor({ timeout: 180_000 });
+    await dark.screenshot({ path: join(SHOTS, 'playground-draw-1920x1080-dark.png'), fullPage: true });
+    await dark.getByTestId('pg-clear').click();
+    assert.equal(await dark.getByTestId('pg-canvas').getAttribute('data-drawn'), '0');
+  });
+});

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export.js')).exportCommand,
   backends: async () => (await import('./info.js')).backendsCommand,
   bench: async () => (await import('./bench.js')).benchCommand,
+  playground: async () => (await import('./playground.js')).playgroundCommand,
 };
 
 function version(): string {

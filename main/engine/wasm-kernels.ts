@@ -211,24 +211,34 @@ export function conv2dBackpropInput(
 
 let registered = false;
 
-/** The wasm BatchMatMul runs transposed left operands (every dense layer's weight gradient) on a slow path. */
+/**
+ * The wasm BatchMatMul runs either operand transposed on a slow path: a
+ * transposed left one is every dense layer's weight gradient, a transposed
+ * right one its input gradient (4× slower than transposing first, measured
+ * on the playground's 512×128·128×128 products).
+ */
 function registerMatMulTransposeA(): void {
   const original = tf.getKernel('BatchMatMul', 'wasm');
   if (!original) return;
   tf.unregisterKernel('BatchMatMul', 'wasm');
+  const swapLastTwo = (x: tf.Tensor) => {
+    const rank = x.shape.length;
+    const perm = [...x.shape.keys()];
+    [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+    return tf.transpose(x, perm);
+  };
   tf.registerKernel({
     // Keeps the original's setupFunc, which binds its wasm function when the backend starts.
     ...original,
     kernelFunc: (args) => {
       const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      if (!attrs.transposeA) return original.kernelFunc(args);
-      const a = asTensor(args.inputs.a as tf.TensorInfo);
-      const rank = a.shape.length;
-      const perm = [...a.shape.keys()];
-      [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
-      const at = tf.transpose(a, perm);
-      const out = original.kernelFunc({ ...args, inputs: { ...args.inputs, a: at }, attrs: { ...args.attrs, transposeA: false } });
-      at.dispose();
+      if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
+      const at = attrs.transposeA ? swapLastTwo(asTensor(args.inputs.a as tf.TensorInfo)) : null;
+      const bt = attrs.transposeB ? swapLastTwo(asTensor(args.inputs.b as tf.TensorInfo)) : null;
+      const inputs = { ...args.inputs, ...(at ? { a: at } : {}), ...(bt ? { b: bt } : {}) };
+      const out = original.kernelFunc({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      at?.dispose();
+      bt?.dispose();
       return out;
     },
   });

@@ -25,6 +25,10 @@ import type { TrainingStatus } from '../evaluation/status.js';
 export type { Evaluation, TrainingStatus };
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
+import { PlaygroundSettingsSchema } from '../playground/settings.js';
+import { PLAYGROUND_ACTIONS, type PlaygroundFrame, type PlaygroundStarted, type PlaygroundState, type PlaygroundSummary } from '../playground/protocol.js';
+
+export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSummary };
 
 export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
 const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
@@ -114,6 +118,10 @@ export const COMMANDS = {
   'samples.snapshot': z.object({ id: RunId, step: Step }).strict(),
   'checkpoints.list': z.object({ id: RunId }).strict(),
   'checkpoints.delete': z.object({ id: RunId, step: Step }).strict(),
+  /** A 2D playground session (small MLP G and D on points); frames follow as playground.frame events. Replaces any session running. */
+  'playground.start': PlaygroundSettingsSchema,
+  /** 'step' trains exactly one step (k D updates, one G update) of a paused session; 'pause' answers once no more frames will come. */
+  'playground.control': z.object({ session: z.string().regex(/^pg-\d{1,9}$/, 'is not a playground session'), action: z.enum(PLAYGROUND_ACTIONS) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -177,6 +185,8 @@ export interface CommandResults {
   'samples.snapshot': { step: number; png: string };
   'checkpoints.list': CheckpointInfo[];
   'checkpoints.delete': { deleted: number };
+  'playground.start': PlaygroundStarted;
+  'playground.control': PlaygroundState;
 }
 
 export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'CANCELLED' | 'FAILED';
@@ -202,6 +212,9 @@ export interface StudioEvents {
   /** The judges' figures for a checkpoint, measured beside training. */
   'run.evaluation': { id: string; evaluation: Evaluation };
   'run.status': { id: string; status: RunRecord['status']; error: string | null };
+  /** A playground session's picture: throttled to about 12 a second while it trains, one per step while stepping. */
+  'playground.frame': PlaygroundFrame;
+  'playground.finished': PlaygroundSummary;
 }
 
 export type EventName = keyof StudioEvents;
@@ -218,6 +231,8 @@ export const EVENT_NAMES = [
   'run.sample',
   'run.evaluation',
   'run.status',
+  'playground.frame',
+  'playground.finished',
 ] as const satisfies readonly EventName[];
 // A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.
 const _allEvents: Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;

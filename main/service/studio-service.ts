@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
 import { GenerationHost } from '../generation/host.js';
+import { PlaygroundHost } from '../playground/host.js';
 import { trainingStatus, STATUS_WINDOW } from '../evaluation/status.js';
 import type { CheckpointRef } from '../generation/protocol.js';
 import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
@@ -48,6 +49,10 @@ export class StudioService {
   private readonly sessions = new Map<string, TrainingSession>();
   private readonly imports = new Map<string, ImportSession>();
   private readonly generation = new GenerationHost();
+  private readonly playground = new PlaygroundHost({
+    frame: (f) => this.emit('playground.frame', f),
+    finished: (s) => this.emit('playground.finished', s),
+  });
   private readonly queue: TrainJob[] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   /** What a queued run goes back to if its session cannot start. */
@@ -100,6 +105,7 @@ export class StudioService {
     this.queue.length = 0;
     await Promise.allSettled([...this.imports.values()].map((s) => s.cancel()));
     await this.generation.close();
+    await this.playground.close();
     await Promise.allSettled([...this.sessions.values()].map((s) => s.stop()));
     this.store.close();
   }
@@ -395,5 +401,7 @@ export class StudioService {
       if (!this.store.deleteCheckpoint(id, step)) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}`);
       return { deleted: step };
     },
+    'playground.start': (settings) => this.playground.start(settings),
+    'playground.control': ({ session, action }) => this.playground.control(session, action),
   };
 }

@@ -15,7 +15,8 @@ export type View =
   | { name: 'runs' }
   | { name: 'run'; id: string }
   | { name: 'explore'; id: string }
-  | { name: 'compare'; ids: string[] };
+  | { name: 'compare'; ids: string[] }
+  | { name: 'playground' };
 
 export interface LiveRun {
   step: number;
