@@ -3,6 +3,7 @@
  * step of the seeds — k discriminator steps on a real and a generated batch,
  * then one generator step.
  */
+import { updateAverage } from './ema.js';
 import { tf } from './tf.js';
 import { Adam } from './adam.js';
 import type { CheckpointData, TensorData } from './checkpoint.js';
@@ -265,19 +266,9 @@ export class Trainer {
   }
 
   private updateEma(): void {
-    const ema = this.ema;
-    if (!ema) return;
-    // Short averaging early on, as TensorFlow's ExponentialMovingAverage with
-    // num_updates: a long average over the first steps would mostly be the random init.
-    const d = Math.min(this.config.emaDecay, (1 + this.step) / (10 + this.step));
-    tf.tidy(() => {
-      for (const [name, v] of this.G.all()) {
-        const target = ema.get(name.slice(2));
-        // Running statistics are copied: averaging them would describe no real network.
-        target.assign(this.G.state.has(name) ? v : tf.add(tf.mul(target, d), tf.mul(v, 1 - d)));
-      }
-    });
+    if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
   }
+
 
   /** Images in [-1, 1] from explicit latents, by the EMA generator when there is one, in inference mode. */
   generateImages(z: Float32Array, labels: Int32Array | null): Float32Array {

@@ -4,6 +4,7 @@
  * The networks see points divided by half the shown extent, so ring and grid
  * reach them at the same scale and one set of learning rates serves both.
  */
+import { updateAverage } from '../engine/ema.js';
 import { tf } from '../engine/tf.js';
 import { Adam, type AdamSettings } from '../engine/adam.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, r1Penalty, verdict } from '../engine/losses.js';
@@ -131,17 +132,9 @@ export class PointTrainer {
   }
 
   private updateEma(): void {
-    const ema = this.ema;
-    if (!ema) return;
-    // A short average at first, as in the image trainer: early on a long one would mostly be the random init.
-    const d = Math.min(this.recipe.emaDecay, (1 + this.step) / (10 + this.step));
-    tf.tidy(() => {
-      for (const [name, v] of this.G.trainable) {
-        const target = ema.get(name.slice(2));
-        target.assign(tf.add(tf.mul(target, d), tf.mul(v, 1 - d)));
-      }
-    });
+    if (this.ema) updateAverage(this.G, this.ema, this.recipe.emaDecay, this.step);
   }
+
 
   /** Latents for n points from the prior, by their own seed so a session can keep fixed ones. */
   latents(n: number, seed: number): Float32Array {
