@@ -16,7 +16,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { useBackend } from '../main/engine/backends.js';
-import { resolveConfig, type TrainConfigInput } from '../main/engine/config.js';
+import { resolveConfig } from '../main/engine/config.js';
+import { variantConfig } from './variants.js';
 import { Trainer } from '../main/engine/trainer.js';
 import { Rng } from '../main/engine/rng.js';
 import { loadMnist } from '../main/datasets/mnist.js';
@@ -56,16 +57,6 @@ interface Score {
   msPerStep: number;
 }
 
-/** `preset+key=value+…` → the config input it names. */
-function variantConfig(variant: string): Partial<TrainConfigInput> {
-  const [preset, ...changes] = variant.split('+');
-  const out: Record<string, unknown> = { preset };
-  for (const c of changes) {
-    const [k, v] = c.split('=');
-    out[k] = v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v;
-  }
-  return out as Partial<TrainConfigInput>;
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -29,7 +29,7 @@ for (const model of ['dcgan', 'cdcgan'] as const) {
     const t = Trainer.create(tinyConfig({ model, emaDecay: 0.99, lrG: 0.01 }), loadMnist());
     for (let i = 0; i < 12; i++) t.trainStep();
     const dir = join(tempDir('gan-export'), 'model');
-    const built = generatorModel(t.ema ?? t.G, t.spec);
+    const built = generatorModel(t.sampler(), t.spec);
     const files = await saveLayersModel(built, dir, { run: 'test' });
     built.dispose();
     assert.deepEqual(files.map((f) => f.slice(dir.length + 1)), ['model.json', 'weights.bin']);

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { decodeCheckpoint, encodeCheckpoint } from '../main/engine/checkpoint.js';
 import { LOSSES } from '../main/engine/config.js';
 import { Trainer } from '../main/engine/trainer.js';
+import { calibrationLatents, generate } from '../main/engine/networks.js';
 import { loadMnist } from '../main/datasets/mnist.js';
-import { onBackend, tf, tinyConfig } from './helpers.js';
+import { maxAbsDiff, onBackend, tf, tinyConfig } from './helpers.js';
 
 const data = loadMnist();
 
@@ -78,6 +79,45 @@ describe('trainer on the deterministic cpu backend', () => {
       for (const [name, t] of want.tensors) assert.deepEqual(got.tensors.get(name)!.data, t.data, `${name} differs`);
     });
   }
+
+  for (const model of ['dcgan', 'cdcgan'] as const) {
+    test(`${model}: the averaged generator samples with batch-norm statistics measured on itself`, () => {
+      const t = Trainer.create(tinyConfig({ model, emaDecay: 0.9, lrG: 0.01 }), data);
+      for (let i = 0; i < 3; i++) t.trainStep();
+      const s = t.sampler();
+      assert.equal(s, t.ema);
+      // G's statistics describe G, not its average: calibration replaced them.
+      assert.ok(maxAbsDiff(s.get('bn0/mean').dataSync(), t.G.get('bn0/mean').dataSync()) > 1e-4);
+      // Running statistics now equal the batch statistics of the calibration pass,
+      // so inference on those latents draws what a training-mode pass draws.
+      const { z, labels } = calibrationLatents(t.spec);
+      const n = z.length / t.spec.zDim;
+      const [inference, batchStats] = tf.tidy(() =>
+        [{ training: false }, { training: true, statMomentum: 1 }].map((mode) =>
+          generate(s, t.spec, tf.tensor2d(z, [n, t.spec.zDim]), labels && tf.tensor1d(labels, 'int32'), mode).dataSync(),
+        ),
+      );
+      assert.ok(maxAbsDiff(inference, batchStats) < 1e-4, `inference differs by ${maxAbsDiff(inference, batchStats)}`);
+      t.dispose();
+    });
+  }
+
+  test('drawing samples mid-run changes nothing the run trains or saves', () => {
+    const config = tinyConfig({ emaDecay: 0.9 });
+    const run = (sampleEachStep: boolean) => {
+      const t = Trainer.create(config, data);
+      for (let i = 0; i < 3; i++) {
+        t.trainStep();
+        if (sampleEachStep) t.generateImages(new Float32Array(2 * t.spec.zDim).fill(0.5), null);
+      }
+      const c = t.toCheckpoint();
+      t.dispose();
+      return c;
+    };
+    const plain = run(false);
+    const sampled = run(true);
+    for (const [name, v] of plain.tensors) assert.deepEqual(sampled.tensors.get(name)!.data, v.data, `${name} differs`);
+  });
 
   test('the same seed trains the same weights; another seed does not', () => {
     const run = (seed: number) => {

@@ -26,7 +26,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   const { record, step, trainer, classNames } = await openRunGenerator(o.run, 'export', backendChoice(o.backend) ?? 'auto');
   try {
     if (o.format === 'tfjs') {
-      const model = generatorModel(trainer.ema ?? trainer.G, trainer.spec);
+      const model = generatorModel(trainer.sampler(), trainer.spec);
       const { zDim, numClasses, size, channels } = trainer.spec;
       const files = await saveLayersModel(model, out, { run: record.id, step, zDim, numClasses, size, channels, dataset: record.config.dataset, classNames, inputs: numClasses ? ['z', 'label_onehot'] : ['z'], output: 'images in [-1, 1], NHWC' });
       model.dispose();

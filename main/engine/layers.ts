@@ -14,6 +14,8 @@ export interface Mode {
   dropoutMasks?: tf.Tensor[];
   /** Power-iteration vectors by weight name, for a spectrally normalised discriminator. */
   spectral?: Map<string, SpectralVectors>;
+  /** How much of the running statistics a training pass keeps (BN_MOMENTUM when absent); 0 replaces them with this batch's. */
+  statMomentum?: number;
 }
 
 export function dense(x: tf.Tensor2D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor2D {
@@ -47,7 +49,7 @@ export function batchNorm<T extends tf.Tensor>(x: T, p: ParamSet, name: string, 
   let variance: tf.Tensor;
   if (mode.training) {
     ({ mean, variance } = tf.moments(x, axes));
-    const m = BN_MOMENTUM;
+    const m = mode.statMomentum ?? BN_MOMENTUM;
     runMean.assign(tf.add(tf.mul(runMean, m), tf.mul(mean, 1 - m)));
     runVar.assign(tf.add(tf.mul(runVar, m), tf.mul(variance, 1 - m)));
   } else {

@@ -12,6 +12,7 @@ import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalt
 import { applyAugment, planAugment, SMALL_DATASET } from './augment.js';
 import { powerIterate } from './spectral.js';
 import {
+  calibrateBatchNorm,
   createDiscriminator,
   createGenerator,
   discriminate,
@@ -75,6 +76,8 @@ export class Trainer {
   private rng: Rng;
   /** DiffAugment on: chosen once from the setting and the dataset's size. */
   private readonly augment: boolean;
+  /** The average has moved since its batch-norm statistics were measured. */
+  private emaStatsStale = true;
 
   private constructor(
     readonly config: TrainConfig,
@@ -266,14 +269,30 @@ export class Trainer {
   }
 
   private updateEma(): void {
-    if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
+    if (!this.ema) return;
+    updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
+    this.emaStatsStale = true;
+  }
+
+  /**
+   * The generator samples and exports come from: the average of G when
+   * there is one, with batch-norm statistics measured on the average itself
+   * (measured lazily; training never reads them), else G as it trains.
+   */
+  sampler(): ParamSet {
+    if (!this.ema) return this.G;
+    if (this.emaStatsStale) {
+      calibrateBatchNorm(this.ema, this.spec);
+      this.emaStatsStale = false;
+    }
+    return this.ema;
   }
 
 
-  /** Images in [-1, 1] from explicit latents, by the EMA generator when there is one, in inference mode. */
+  /** Images in [-1, 1] from explicit latents, by the sampler() generator in inference mode. */
   generateImages(z: Float32Array, labels: Int32Array | null): Float32Array {
     const n = z.length / this.spec.zDim;
-    const p = this.ema ?? this.G;
+    const p = this.sampler();
     return tf.tidy(() => {
       const zt = tf.tensor2d(z, [n, this.spec.zDim]);
       const lt = this.spec.numClasses > 0 ? tf.tensor1d(labels ?? new Int32Array(n), 'int32') : null;
@@ -292,6 +311,8 @@ export class Trainer {
   }
 
   toCheckpoint(): CheckpointData {
+    // The average is saved with its own statistics, whether or not samples were drawn since it moved.
+    this.sampler();
     const tensors = new Map<string, TensorData>();
     for (const [name, v] of this.allTensors()) tensors.set(name, { shape: v.shape, data: v.dataSync() as Float32Array });
     return {
@@ -324,6 +345,7 @@ export class Trainer {
     if (this.ema && emaMissing) {
       for (const [name, v] of this.G.all()) this.ema.get(name.slice(2)).assign(v);
     }
+    this.emaStatsStale = true;
     this.step = c.step;
     this.rng = Rng.fromState(c.rng);
     this.optG.iterations = c.iterations.adamG ?? 0;

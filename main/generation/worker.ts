@@ -61,7 +61,7 @@ async function handle(r: GenerationRequest) {
       if (r.perClass && numClasses === 0) throw new StudioError('images per class need a class-conditional (cdcgan) run', 'INVALID_INPUT');
       return exportImages(t, r);
     case 'export-model': {
-      const model = generatorModel(t.ema ?? t.G, t.spec);
+      const model = generatorModel(t.sampler(), t.spec);
       try {
         return { files: await saveLayersModel(model, r.dir, r.meta) };
       } finally {
