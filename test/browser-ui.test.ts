@@ -203,7 +203,7 @@ test('start a short run, watch its charts and samples update, pause and resume i
 
 test('explore a trained run: a slider changes the sample, directions, a favourite, a three-keyframe GIF; compare two runs', { skip, timeout: 240_000 }, async () => {
   // A second run to compare with the one the previous test trained.
-  const second = await service.call('runs.create', { name: 'short lr', config: { dataset: 'dropped', steps: 6, batch: 8, lrG: 0.001, backend: 'wasm' } });
+  const second = await service.call('runs.create', { name: 'short lr', config: { dataset: 'dropped', steps: 6, batch: 8, lrG: 0.002, backend: 'wasm' } });
   assert.ok(second.ok);
   await new Promise<void>((resolve) => {
     const off = service.on('run.status', (e) => e.id === second.value.id && e.status === 'completed' && (off(), resolve()));
