@@ -1,23 +1,19 @@
 #!/usr/bin/env node
-// `npm start`: the desktop app when Electron's binary is installed, browser mode otherwise.
+// `npm start`: the desktop app where it can open, browser mode otherwise, saying why.
+// `npm start -- --browser` always opens browser mode; other arguments go to `gan-studio serve`.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The electron package's index.js throws ("Electron failed to install correctly") when its binary was never downloaded. */
-function electronBinary() {
-  try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+const launcher = join(root, 'dist', 'electron', 'launcher.js');
+if (!existsSync(launcher)) {
+  console.error('gan-studio: the studio is not built yet; run `npm install` (or `npm run build`) in the project folder.');
+  process.exit(1);
 }
+const { prepareDesktop } = await import(pathToFileURL(launcher).href);
 
 function run(command, args, env = process.env) {
   // On POSIX the child gets its own process group, so a Ctrl-C reaches it once, through us, not twice
@@ -37,15 +33,16 @@ function run(command, args, env = process.env) {
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 }
 
-const electron = electronBinary();
-if (electron) {
-  const env = { ...process.env };
+const args = process.argv.slice(2);
+const browserOnly = args.includes('--browser');
+const serveArgs = args.filter((a) => a !== '--browser');
+const desktop = browserOnly ? { ok: false, why: '--browser was given' } : await prepareDesktop(root, (line) => console.error(`gan-studio: ${line}`));
+if (desktop.ok) {
+  const env = { ...process.env, GAN_STUDIO_SQLITE_BINDING: desktop.value.sqliteBinding };
   // Inherited from a parent Electron tool, it would make the app run as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;
-  run(electron, [root], env);
+  run(desktop.value.electron, [root], env);
 } else {
-  console.error(
-    'gan-studio: the Electron binary is missing (install it with `npm install electron` on a machine with internet access); opening the studio in browser mode instead.',
-  );
-  run(process.execPath, [join(root, 'bin', 'gan-studio.js'), 'serve']);
+  console.error(`gan-studio: not opening the desktop app: ${desktop.why}; opening the studio in browser mode instead.`);
+  run(process.execPath, [join(root, 'bin', 'gan-studio.js'), 'serve', ...serveArgs]);
 }

@@ -4,6 +4,7 @@
  * this process stays responsive) and speaks to the page only through the
  * guarded IPC of ipc.ts.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session } from 'electron';
@@ -12,7 +13,9 @@ import type { StudioService } from '../main/service/studio-service.js';
 import { messageOf } from '../main/errors.js';
 import { MENU_CHANNEL, type MenuAction } from './channels.js';
 import { connectIpc } from './ipc.js';
+import { sqliteForElectronPath } from './launcher.js';
 import { menuTemplate } from './menu.js';
+import { lockPermissions } from './permissions.js';
 import { RunProgress } from './progress.js';
 import { registerStudioScheme, serveRenderer } from './protocol.js';
 import { createStudioWindow } from './window.js';
@@ -30,6 +33,14 @@ const home = process.env.GAN_STUDIO_HOME ? resolve(process.env.GAN_STUDIO_HOME) 
 app.setPath('userData', home);
 process.env.GAN_STUDIO_HOME = home;
 
+// SQLite for Electron's ABI: a packaged app has it in place (electron-builder rebuilds it), and must not
+// let the environment point native code elsewhere; a checkout uses the copy the launcher built.
+if (app.isPackaged) delete process.env.GAN_STUDIO_SQLITE_BINDING;
+else if (!process.env.GAN_STUDIO_SQLITE_BINDING) {
+  const built = sqliteForElectronPath(app.getAppPath(), process.versions.electron);
+  if (existsSync(built)) process.env.GAN_STUDIO_SQLITE_BINDING = built;
+}
+
 registerStudioScheme();
 
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -42,7 +53,7 @@ function start(): void {
   const progress = new RunProgress();
 
   const openWindow = () => {
-    const w = createStudioWindow(PRELOAD);
+    const w = createStudioWindow(PRELOAD, !app.isPackaged);
     w.on('closed', () => {
       if (win === w) win = null;
     });
@@ -92,7 +103,7 @@ function start(): void {
 
   app.whenReady().then(async () => {
     nativeTheme.themeSource = 'system';
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    lockPermissions(session.defaultSession);
     serveRenderer(RENDERER_DIR);
     try {
       // Loaded only now, so the native modules it pulls in fail into the dialog below, not into a bare crash.
@@ -101,7 +112,7 @@ function start(): void {
     } catch (err) {
       throw new Error(
         `${messageOf(err)}\n\nData folder: ${home}\n` +
-          'If this mentions NODE_MODULE_VERSION, the native modules were built for Node rather than Electron: run npx @electron/rebuild.',
+          'If this mentions NODE_MODULE_VERSION, better-sqlite3 was built for Node rather than Electron: start the app with npm start, which builds a copy for Electron.',
       );
     }
     connectIpc(service, () => win?.webContents ?? null);

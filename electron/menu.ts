@@ -8,7 +8,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 export interface MenuOptions {
   appName: string;
   isMac: boolean;
-  /** Reload is a development aid: in the packaged app it would only throw away the page's state. */
+  /** Reload and DevTools are development aids: in the packaged app they would only throw away the page's state or open its insides. */
   isDev: boolean;
   onImportDataset(): void;
 }
@@ -52,9 +52,7 @@ export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
     {
       label: 'View',
       submenu: [
-        ...(o.isDev ? [{ role: 'reload' } as const, { role: 'forceReload' } as const] : []),
-        { role: 'toggleDevTools' },
-        sep,
+        ...(o.isDev ? [{ role: 'reload' } as const, { role: 'forceReload' } as const, { role: 'toggleDevTools' } as const, sep] : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -1,15 +1,11 @@
-/** Where the window may go: nowhere but where it is; https links open in the user's browser. */
-export type NavigationDecision = 'allow' | 'deny' | 'external';
+/**
+ * Where the window may go: nowhere but where it is. The interface has no
+ * links to the web, so nothing is handed to the user's browser either
+ * (shell.openExternal with a URL the page chose would let injected script
+ * carry data past the page's connect-src 'self').
+ */
+export type NavigationDecision = 'allow' | 'deny';
 
 export function decideNavigation(target: string, current: string): NavigationDecision {
-  if (target === current) return 'allow';
-  return isHttps(target) ? 'external' : 'deny';
-}
-
-export function isHttps(url: string): boolean {
-  try {
-    return new URL(url).protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return target === current ? 'allow' : 'deny';
 }

@@ -28,9 +28,26 @@ const onEvent = (_event: IpcRendererEvent, message: unknown) => {
   }
 };
 
+/**
+ * The paths this page may import: exactly those read from files the user
+ * dropped or picked here. A script injected into the page could otherwise
+ * name any folder (the home folder, a network share) and read its images back.
+ */
+const granted = new Set<string>();
+const importGranted = (input: unknown): boolean => {
+  const paths = typeof input === 'object' && input !== null ? (input as { paths?: unknown }).paths : undefined;
+  return Array.isArray(paths) && paths.length > 0 && paths.every((p) => typeof p === 'string' && granted.has(p));
+};
+
 const studio: StudioBridge = {
   kind: 'electron',
-  call: (name, input) => ipcRenderer.invoke(CALL, { name, input }),
+  call: (name, input) =>
+    name === 'datasets.import' && !importGranted(input)
+      ? Promise.resolve({
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'datasets.import: only files and folders dropped or picked in this window can be imported' },
+        } as const)
+      : ipcRenderer.invoke(CALL, { name, input }),
   subscribe(listener) {
     listeners.add(listener);
     if (!listening) {
@@ -42,7 +59,11 @@ const studio: StudioBridge = {
     };
   },
   // Files that are not on disk (pasted images, say) have no path; the import could not read them anyway.
-  pathsForFiles: (files) => Array.from(files, (f) => webUtils.getPathForFile(f)).filter((p) => p.length > 0),
+  pathsForFiles(files) {
+    const paths = Array.from(files, (f) => webUtils.getPathForFile(f)).filter((p) => p.length > 0);
+    for (const p of paths) granted.add(p);
+    return paths;
+  },
 };
 
 const studioMenu = {

@@ -3,18 +3,15 @@
  * an isolated, sandboxed page without Node, that cannot navigate, open
  * windows or embed webviews.
  */
-import { BrowserWindow, nativeTheme, shell } from 'electron';
+import { BrowserWindow, nativeTheme } from 'electron';
 import { APP_URL } from './channels.js';
-import { decideNavigation, isHttps } from './navigation.js';
+import { decideNavigation } from './navigation.js';
 
 /** The page's own --bg in light and dark (renderer/src/app.css), so no white flash before it paints. */
 export const backgroundColor = () => (nativeTheme.shouldUseDarkColors ? '#15181d' : '#f6f7f9');
 
-const openInBrowser = (url: string) => {
-  if (isHttps(url)) void shell.openExternal(url);
-};
-
-export function createStudioWindow(preload: string): BrowserWindow {
+/** `devTools` is false in the packaged app: no menu item, shortcut or page can open them there. */
+export function createStudioWindow(preload: string, devTools: boolean): BrowserWindow {
   const win = new BrowserWindow({
     title: 'GAN Studio',
     width: 1280,
@@ -32,22 +29,17 @@ export function createStudioWindow(preload: string): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      devTools,
     },
   });
   const wc = win.webContents;
-  wc.on('will-navigate', (event) => {
-    const decision = decideNavigation(event.url, wc.getURL());
-    if (decision === 'allow') return;
-    event.preventDefault();
-    if (decision === 'external') openInBrowser(event.url);
-  });
-  wc.on('will-redirect', (event) => {
+  const stay = (event: { url: string; preventDefault(): void }) => {
     if (decideNavigation(event.url, wc.getURL()) !== 'allow') event.preventDefault();
-  });
-  wc.setWindowOpenHandler(({ url }) => {
-    openInBrowser(url);
-    return { action: 'deny' };
-  });
+  };
+  wc.on('will-navigate', stay);
+  wc.on('will-frame-navigate', stay);
+  wc.on('will-redirect', stay);
+  wc.setWindowOpenHandler(() => ({ action: 'deny' }));
   wc.on('will-attach-webview', (event) => event.preventDefault());
 
   const onTheme = () => {

@@ -46,12 +46,19 @@ after(async () => {
   await service?.close();
 });
 
-async function openStudio(opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.dark ? 'dark' : 'light' });
+async function openStudio(opts: { width?: number; height?: number; dark?: boolean; clipboard?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
+    colorScheme: opts.dark ? 'dark' : 'light',
+    permissions: opts.clipboard ? ['clipboard-read', 'clipboard-write'] : [],
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // Anything the Content-Security-Policy blocks (an inline style, say) is reported back as an error.
+  await page.exposeFunction('reportCspViolation', (v: string) => errors.push(`CSP blocked ${v}`));
+  await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => window.reportCspViolation(e.violatedDirective + ' ' + e.blockedURI))`);
   after(() => assert.deepEqual(errors, [], `the page logged errors:\n${errors.join('\n')}`));
   await page.goto(server.url);
   return page;
@@ -259,6 +266,52 @@ test('explore a trained run: a slider changes the sample, directions, a favourit
     assert.deepEqual(differs.sort(), ['lrG', 'steps']);
     await page.getByTestId('compare-step').waitFor();
     await page.screenshot({ path: join(SHOTS, 'compare-1920x1080-light.png'), fullPage: true });
+  });
+});
+
+test('Copy latent and Paste latent: through the clipboard where allowed, through a text dialog where not', { skip, timeout: 120_000 }, async () => {
+  const openExplorer = async (clipboard: boolean) => {
+    const page = await openStudio({ clipboard });
+    await page.getByRole('button', { name: 'Runs' }).click();
+    await page.getByRole('button', { name: 'dropped dcgan/bce' }).click();
+    await page.getByTestId('explore').click();
+    await page.getByTestId('explore-sample').waitFor();
+    return page;
+  };
+  const z0 = (page: Page) => page.getByTestId('z-0').inputValue().then(Number);
+
+  const page = await openExplorer(true);
+  await steps(page, 'clipboard', async () => {
+    await page.getByTestId('z-0').fill('1.25');
+    await page.getByTestId('copy-latent').click();
+    await page.getByText('latent copied').waitFor();
+    const copied = JSON.parse(String(await page.evaluate('navigator.clipboard.readText()'))) as number[];
+    assert.equal(copied[0], 1.25);
+    assert.ok(copied.length >= 8 && copied.every(Number.isFinite), `${copied.length} numbers`);
+    await page.getByTestId('z-0').fill('-2');
+    await page.getByTestId('paste-latent').click();
+    await page.getByText('latent pasted').waitFor();
+    assert.equal(await z0(page), 1.25, 'the pasted latent is the copied one');
+    assert.equal(await page.getByTestId('latent-text').count(), 0, 'no dialog when the clipboard works');
+  });
+
+  // No clipboard permission: reading is refused, so the dialog takes the text; a malformed latent cannot be used.
+  const denied = await openExplorer(false);
+  await steps(denied, 'clipboard-denied', async () => {
+    await denied.getByTestId('paste-latent').click();
+    const dialog = denied.getByTestId('latent-text');
+    await dialog.waitFor();
+    const zDim = Number(/A JSON list of (\d+) numbers/.exec(await dialog.innerText())?.[1]);
+    assert.ok(zDim >= 8, `the dialog says how many numbers (${zDim})`);
+    await denied.getByTestId('latent-text-input').fill('[1, 2, "three"]');
+    await dialog.getByText(`That is not a list of ${zDim} numbers.`).waitFor();
+    assert.equal(await denied.getByTestId('latent-text-apply').isDisabled(), true);
+    const latent = JSON.stringify([-0.75, ...Array.from({ length: zDim - 1 }, () => 0.1)]);
+    await denied.getByTestId('latent-text-input').fill(latent);
+    await denied.getByTestId('latent-text-apply').click();
+    await denied.getByText('latent pasted').waitFor();
+    assert.equal(await z0(denied), -0.75);
+    assert.equal(await denied.getByTestId('latent-text').count(), 0, 'the dialog closed');
   });
 });
 

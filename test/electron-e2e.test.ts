@@ -1,28 +1,24 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createContext, Script } from 'node:vm';
 import { _electron } from 'playwright-core';
+import { electronExecutable, electronPackage } from '../electron/launcher.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../electron/preload.cjs', import.meta.url));
 
-/** As bin/start.js does it: the electron package's index.js throws when its binary was never downloaded. */
+/** The binary if `npm start` downloaded it once; looking never downloads (require('electron') would). */
 function electronBinary(): string | null {
-  try {
-    const path: unknown = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const pkg = electronPackage(ROOT);
+  return pkg && electronExecutable(pkg.dir);
 }
 
 function whyNotLaunch(): string | null {
-  if (!electronBinary()) return 'Electron binary not installed (run `npm install electron` with internet access)';
+  if (!electronBinary()) return 'Electron binary not downloaded (`npm start` downloads it on a machine with internet access)';
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display to open a window on (set DISPLAY, e.g. under xvfb-run)';
   return null;
 }
@@ -142,5 +138,26 @@ describe('preload in a simulated sandbox', () => {
     const { exposed } = loadPreload();
     const pathsForFiles = exposed.get('studio')!.pathsForFiles as (files: { path: string }[]) => string[];
     assert.deepEqual(plain(pathsForFiles([{ path: '/a/b.png' }, { path: '' }, { path: '/c.zip' }])), ['/a/b.png', '/c.zip']);
+  });
+
+  test('datasets.import forwards only paths the page got from dropped or picked files', async () => {
+    const { exposed, invoked } = loadPreload();
+    const studio = exposed.get('studio')!;
+    const call = studio.call as (name: string, input: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string } }>;
+    const pathsForFiles = studio.pathsForFiles as (files: { path: string }[]) => string[];
+    const importing = (paths: unknown) => call('datasets.import', { name: 'flowers', paths });
+
+    for (const invented of [['/home/me'], ['/'], ['\\\\host\\share'], 'not-a-list', []]) {
+      const r = await importing(invented);
+      assert.equal(r.ok, false, JSON.stringify(invented));
+      assert.equal(r.error?.code, 'FORBIDDEN');
+    }
+    assert.equal(invoked.length, 0, 'nothing invented reached the main process');
+
+    const dropped = pathsForFiles([{ path: '/home/me/flowers' }, { path: '/home/me/more.zip' }]);
+    assert.equal((await importing(dropped)).ok, true);
+    assert.equal((await importing(['/home/me/more.zip'])).ok, true, 'a subset of what was dropped');
+    assert.equal((await importing([...dropped, '/home/me'])).ok, false, 'one invented path refuses the call');
+    assert.deepEqual(plain(invoked.map(([, arg]) => (arg as { input: { paths: string[] } }).input.paths)), plain([dropped, ['/home/me/more.zip']]));
   });
 });

@@ -3,13 +3,17 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkCall, dispatchCall, originOf, type CallEvent, type ExpectedSender } from '../electron/ipc-guard.js';
+import { checkCall, dispatchCall, originOf, unsafeImportPath, type CallEvent, type ExpectedSender, type StatPath } from '../electron/ipc-guard.js';
 import { resolveRendererFile } from '../electron/renderer-files.js';
 import { decideNavigation } from '../electron/navigation.js';
 import { RunProgress } from '../electron/progress.js';
 
 const WINDOW: ExpectedSender = { webContentsId: 7, origin: 'studio://app' };
-const fromWindow = (url = 'studio://app/index.html'): CallEvent => ({ sender: { id: 7 }, senderFrame: { url } });
+/** A call from the window's main frame: Electron gives the same WebFrameMain object as senderFrame and sender.mainFrame. */
+const fromWindow = (url = 'studio://app/index.html', id = 7): CallEvent => {
+  const frame = { url };
+  return { sender: { id, mainFrame: frame }, senderFrame: frame };
+};
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gan-studio-ipc-'));
@@ -18,13 +22,13 @@ function tempDir(): string {
 }
 
 /** Runs a call through the guard with a service that records whether it was reached. */
-async function dispatch(event: CallEvent, payload: unknown, stat?: (p: string) => unknown) {
+async function dispatch(event: CallEvent, payload: unknown, stat?: StatPath) {
   const reached: unknown[] = [];
   const result = await dispatchCall(event, payload, WINDOW, async (name, input) => (reached.push({ name, input }), { ok: true as const, value: 'served' }), stat);
   return { result, reached };
 }
 
-async function refused(event: CallEvent, payload: unknown, code: 'FORBIDDEN' | 'INVALID_INPUT', stat?: (p: string) => unknown) {
+async function refused(event: CallEvent, payload: unknown, code: 'FORBIDDEN' | 'INVALID_INPUT', stat?: StatPath) {
   const { result, reached } = await dispatch(event, payload, stat);
   assert.equal(reached.length, 0, 'the service must not be reached');
   assert.equal(result.ok, false);
@@ -47,7 +51,13 @@ describe('studio:call sender checks', () => {
   });
 
   test('another webContents is refused', async () => {
-    await refused({ sender: { id: 8 }, senderFrame: { url: 'studio://app/index.html' } }, call, 'FORBIDDEN');
+    await refused(fromWindow('studio://app/index.html', 8), call, 'FORBIDDEN');
+  });
+
+  test('a subframe of our own origin in our window is refused: only the main frame may call', async () => {
+    const main = { url: 'studio://app/index.html' };
+    const message = await refused({ sender: { id: 7, mainFrame: main }, senderFrame: { url: 'studio://app/index.html' } }, call, 'FORBIDDEN');
+    assert.match(message, /subframe/);
   });
 
   for (const url of ['https://evil.example/', 'file:///home/me/index.html', 'studio://evil/index.html', 'studio://user:pw@app/index.html', 'http://app/', 'about:blank', 'not a url']) {
@@ -57,12 +67,12 @@ describe('studio:call sender checks', () => {
   }
 
   test('a missing senderFrame is refused', async () => {
-    await refused({ sender: { id: 7 }, senderFrame: null }, call, 'FORBIDDEN');
+    await refused({ sender: { id: 7, mainFrame: null }, senderFrame: null }, call, 'FORBIDDEN');
   });
 
   test('a frame that throws on access (destroyed) is refused', async () => {
     const event = {
-      sender: { id: 7 },
+      sender: { id: 7, mainFrame: {} },
       get senderFrame(): { url: string } {
         throw new Error('Render frame was disposed before WebFrameMain could be accessed');
       },
@@ -71,7 +81,7 @@ describe('studio:call sender checks', () => {
   });
 
   test('the sender is checked before the payload', async () => {
-    await refused({ sender: { id: 8 }, senderFrame: { url: 'studio://app/' } }, 'garbage', 'FORBIDDEN');
+    await refused(fromWindow('studio://app/', 8), 'garbage', 'FORBIDDEN');
   });
 
   test('originOf rebuilds the origin Node reports as "null" for custom schemes', () => {
@@ -100,8 +110,8 @@ describe('studio:call payload checks', () => {
     });
   }
 
-  test('checkCall names the command and leaves input validation to the service', () => {
-    const r = checkCall(fromWindow(), { name: 'runs.show', input: { id: 'not-a-run' } }, WINDOW);
+  test('checkCall names the command and leaves input validation to the service', async () => {
+    const r = await checkCall(fromWindow(), { name: 'runs.show', input: { id: 'not-a-run' } }, WINDOW);
     assert.deepEqual(r, { ok: true, name: 'runs.show', input: { id: 'not-a-run' } });
   });
 });
@@ -118,16 +128,28 @@ describe('datasets.import path checks', () => {
     assert.equal(reached.length, 1);
   });
 
-  test('a relative path is refused, naming it', async () => {
-    const message = await refused(fromWindow(), importing(['pictures/flowers']), 'INVALID_INPUT');
-    assert.match(message, /pictures\/flowers/);
-    assert.match(message, /absolute/);
+  test('relative, UNC, device and NUL paths are refused without touching the disk', async () => {
+    const stat: StatPath = async (p) => assert.fail(`stat(${p}) called`);
+    for (const p of ['pictures/flowers', '//server/share/flowers', '\\\\server\\share', '\\\\.\\PhysicalDrive0', '\\\\?\\C:\\x', `${tmpdir()}/a\0b`, '']) {
+      await refused(fromWindow(), importing([p]), 'INVALID_INPUT', stat);
+    }
   });
 
-  test('a path that does not exist is refused, naming it', async () => {
+  test('Windows rules: drive-absolute paths only; UNC, device and drive-relative paths are unsafe', () => {
+    assert.equal(unsafeImportPath('C:\\Users\\me\\flowers', 'win32'), false);
+    assert.equal(unsafeImportPath('D:/data/flowers.zip', 'win32'), false);
+    for (const p of ['\\\\host\\share\\x', '//host/share/x', '\\\\?\\C:\\x', '\\\\.\\COM1', 'C:flowers', '\\flowers', 'flowers']) {
+      assert.equal(unsafeImportPath(p, 'win32'), true, p);
+    }
+    assert.equal(unsafeImportPath('/home/me/flowers', 'linux'), false);
+    assert.equal(unsafeImportPath('//home/me', 'linux'), true);
+  });
+
+  test('a missing path and a forbidden path get the same message shape, so a page cannot probe the disk', async () => {
     const missing = join(tempDir(), 'gone', 'flowers.zip');
-    const message = await refused(fromWindow(), importing([missing]), 'INVALID_INPUT');
-    assert.ok(message.includes(missing), message);
+    const a = await refused(fromWindow(), importing([missing]), 'INVALID_INPUT');
+    const b = await refused(fromWindow(), importing(['//server/share']), 'INVALID_INPUT');
+    assert.equal(a.replace(JSON.stringify(missing), 'P'), b.replace(JSON.stringify('//server/share'), 'P'));
   });
 
   test('one bad path among good ones refuses the whole call', async () => {
@@ -135,20 +157,28 @@ describe('datasets.import path checks', () => {
     await refused(fromWindow(), importing([dir, join(dir, 'nope')]), 'INVALID_INPUT');
   });
 
-  test('the stat function is injectable', async () => {
+  test('stats are asynchronous and run a few at a time, however long the list', async () => {
+    let inFlight = 0;
+    let most = 0;
     const seen: string[] = [];
-    const stat = (p: string) => {
+    const stat: StatPath = async (p) => {
       seen.push(p);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
       if (p.endsWith('missing')) throw new Error('ENOENT');
     };
-    const abs = join(tmpdir(), 'present');
-    await dispatch(fromWindow(), importing([abs]), stat);
-    assert.deepEqual(seen, [abs]);
+    const paths = Array.from({ length: 500 }, (_, i) => join(tmpdir(), `f${i}.png`));
+    const { reached } = await dispatch(fromWindow(), importing(paths), stat);
+    assert.equal(reached.length, 1);
+    assert.deepEqual(seen.sort(), [...paths].sort());
+    assert.ok(most > 1 && most <= 16, `at most 16 at once, saw ${most}`);
     await refused(fromWindow(), importing([join(tmpdir(), 'missing')]), 'INVALID_INPUT', stat);
   });
 
   test('other commands are not stat-checked; odd shapes are left to the service schema', async () => {
-    const stat = () => assert.fail('stat called');
+    const stat: StatPath = async () => assert.fail('stat called');
     assert.equal((await dispatch(fromWindow(), { name: 'runs.list', input: { paths: ['relative'] } }, stat)).reached.length, 1);
     assert.equal((await dispatch(fromWindow(), importing('not-an-array'), stat)).reached.length, 1);
   });
@@ -185,11 +215,10 @@ describe('studio:// file serving', () => {
 });
 
 describe('window navigation and progress', () => {
-  test('navigation: only the current URL; https goes to the browser; the rest is denied', () => {
+  test('navigation: only the current URL; everything else, https included, is denied and opens nothing', () => {
     const here = 'studio://app/index.html';
     assert.equal(decideNavigation(here, here), 'allow');
-    assert.equal(decideNavigation('https://example.org/', here), 'external');
-    for (const url of ['http://example.org/', 'file:///etc/passwd', 'studio://app/other.html', 'javascript:alert(1)']) {
+    for (const url of ['https://example.org/', 'http://example.org/', 'file:///etc/passwd', 'studio://app/other.html', 'javascript:alert(1)', 'mailto:a@b.c']) {
       assert.equal(decideNavigation(url, here), 'deny', url);
     }
   });

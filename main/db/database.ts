@@ -31,11 +31,22 @@ export function migrate(db: Db, migrations: Migration[] = MIGRATIONS): void {
   }).immediate();
 }
 
+/**
+ * The desktop app started from a checkout (`npm start`) loads a copy of
+ * better-sqlite3 built for Electron's ABI, named here by the launcher
+ * (electron/launcher.ts): the copy in node_modules stays built for Node. The
+ * variable reaches worker threads, which open the database too.
+ */
+function databaseOptions(): Database.Options {
+  const binding = process.env.GAN_STUDIO_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
+}
+
 export function openDatabase(path: string, migrations: Migration[] = MIGRATIONS): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
-    db = new Database(path);
+    db = new Database(path, databaseOptions());
   } catch (err) {
     throw new StudioError(`cannot open the database ${path}: ${messageOf(err)}`);
   }

@@ -35,7 +35,7 @@ const MIME: Record<string, string> = {
 
 /** The same policy the Electron window sets: our own scripts only, images from data: URLs, the socket to ourselves. */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const MAX_UPLOAD_BYTES = 256 * 2 ** 20;
 

@@ -189,7 +189,8 @@ export interface CommandResults {
   'playground.control': PlaygroundState;
 }
 
-export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'CANCELLED' | 'FAILED';
+/** FORBIDDEN is never the service's own answer: the desktop app's IPC guard and preload give it to calls they refuse. */
+export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'CANCELLED' | 'FAILED' | 'FORBIDDEN';
 
 export interface CommandError {
   code: ErrorCode;
