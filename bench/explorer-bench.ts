@@ -24,7 +24,7 @@ try {
     // Untrained weights draw exactly as fast as trained ones.
     const t = Trainer.create(config, { name: config.dataset, size, channels, count: 1, pixels: new Uint8Array(size * size * channels), labels: null, classNames: [] });
     const run = service.store.create(config);
-    service.store.saveCheckpoint(run.id, t.toCheckpoint());
+    service.store.saveCheckpoint(run.id, await t.toCheckpoint());
     t.dispose();
     const rng = Rng.fromSeed(3);
     const times: number[] = [];

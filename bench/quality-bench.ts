@@ -22,7 +22,7 @@ import { Trainer } from '../main/engine/trainer.js';
 import { Rng } from '../main/engine/rng.js';
 import { loadMnist } from '../main/datasets/mnist.js';
 import { builtinJudge, evaluateSamples, realReference } from '../main/judges/index.js';
-import { generateBatch } from '../main/training/preview.js';
+import { generateBatch } from '../main/engine/sampling.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -67,19 +67,19 @@ async function trainAndScore(variant: string, seed: number, report: (s: Score) =
   await useBackend('wasm');
   const data = loadMnist();
   const judge = builtinJudge('builtin:mnist');
-  const real = realReference(judge, data, samples, 1);
+  const real = await realReference(judge, data, samples, 1);
   const t = Trainer.create(resolveConfig({ dataset: 'builtin:mnist', backend: 'wasm', steps, seed, ...variantConfig(variant) }), data);
   // The same latents for every variant and step.
   const z = Rng.fromSeed(7).normal(samples * t.spec.zDim);
   const times: number[] = [];
   const recent: { dReal: number; dFake: number }[] = [];
   while (t.step < steps) {
-    const m = t.trainStep();
+    const m = await t.trainStep();
     times.push(m.ms);
     recent.push(m);
     if (recent.length > 50) recent.shift();
     if (t.step % evalEvery === 0 || t.step === steps) {
-      const e = evaluateSamples(judge, real, generateBatch(t, z, null).data, samples);
+      const e = await evaluateSamples(judge, real, (await generateBatch(t, z, null)).data, samples);
       report({
         variant,
         seed,

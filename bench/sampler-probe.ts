@@ -29,34 +29,39 @@ const samples = 1000;
 await useBackend('wasm');
 const data = loadMnist();
 const judge = builtinJudge('builtin:mnist');
-const real = realReference(judge, data, samples, 1);
+const real = await realReference(judge, data, samples, 1);
 const t = Trainer.create(resolveConfig({ dataset: 'builtin:mnist', backend: 'wasm', steps, seed: Number(o.seed), ...variantConfig(o.variant!), emaDecay: 0 }), data);
 const z = Rng.fromSeed(7).normal(samples * t.spec.zDim);
 const decays = [0.99, 0.995, 0.999];
 const emas = decays.map((d) => ({ d, p: t.G.clone(`E${d}`.replace('.', '_')) }));
 
-function sample(p: ParamSet): Float32Array {
-  return tf.tidy(() => generate(p, t.spec, tf.tensor2d(z, [samples, t.spec.zDim]), null, { training: false }).dataSync() as Float32Array);
+async function sample(p: ParamSet): Promise<Float32Array> {
+  const images = tf.tidy(() => generate(p, t.spec, tf.tensor2d(z, [samples, t.spec.zDim]), null, { training: false }));
+  try {
+    return (await images.data()) as Float32Array;
+  } finally {
+    images.dispose();
+  }
 }
 function recalibrated(p: ParamSet): ParamSet {
   const c = p.clone('R');
   calibrateBatchNorm(c, t.spec);
   return c;
 }
-function score(name: string, p: ParamSet): void {
-  const e = evaluateSamples(judge, real, sample(p), samples);
+async function score(name: string, p: ParamSet): Promise<void> {
+  const e = await evaluateSamples(judge, real, await sample(p), samples);
   console.log(JSON.stringify({ variant: o.variant, seed: Number(o.seed), step: t.step, sampler: name, fid: +e.fid.toFixed(3), kid: +e.kid.toFixed(4), div: +e.diversity.toFixed(3) }));
 }
 const times: number[] = [];
 while (t.step < steps) {
-  times.push(t.trainStep().ms);
+  times.push((await t.trainStep()).ms);
   for (const e of emas) updateAverage(t.G, e.p, e.d, t.step);
   if (t.step % every === 0) {
-    score('live', t.G);
-    const r = recalibrated(t.G); score('live-recal', r); r.dispose();
+    await score('live', t.G);
+    const r = recalibrated(t.G); await score('live-recal', r); r.dispose();
     for (const e of emas) {
-      score(`ema${e.d}`, e.p);
-      const re = recalibrated(e.p); score(`ema${e.d}-recal`, re); re.dispose();
+      await score(`ema${e.d}`, e.p);
+      const re = recalibrated(e.p); await score(`ema${e.d}-recal`, re); re.dispose();
     }
     console.error(`step ${t.step} ms/step ${[...times].sort((a, b) => a - b)[times.length >> 1].toFixed(0)}`);
   }

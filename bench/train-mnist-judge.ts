@@ -29,7 +29,7 @@ const out = arg('out') ?? builtinJudgePath('builtin:mnist');
 const backend = await useBackend('wasm');
 const data = loadMnist();
 const t0 = performance.now();
-const judge = trainJudge(data, {
+const judge = await trainJudge(data, {
   seed,
   epochs,
   batch,
@@ -45,7 +45,7 @@ const judge = trainJudge(data, {
 });
 const seconds = (performance.now() - t0) / 1000;
 mkdirSync(dirname(out), { recursive: true });
-saveJudge(out, judge);
+await saveJudge(out, judge);
 const summary = {
   out,
   backend: backend.detail,

@@ -306,7 +306,7 @@ test('training runs on an imported RGB 32×32 dataset, unconditional and class-c
   assert.deepEqual([data.size, data.channels, data.count], [32, 3, 12]);
   for (const model of ['dcgan', 'cdcgan'] as const) {
     const t = Trainer.create(tinyConfig({ dataset: 'rb', model, batch: 4 }), data);
-    const m = [t.trainStep(), t.trainStep()];
+    const m = [await t.trainStep(), await t.trainStep()];
     assert.ok(m.every((x) => Number.isFinite(x.dLoss) && Number.isFinite(x.gLoss)));
     assert.equal(t.spec.numClasses, model === 'cdcgan' ? 2 : 0);
     assert.equal(t.spec.channels, 3);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadMnist } from '../main/datasets/mnist.js';
 import { Trainer } from '../main/engine/trainer.js';
 import { generatorModel, saveLayersModel } from '../main/export/tfjs-model.js';
-import { sampleLatents } from '../main/training/preview.js';
+import { sampleLatents } from '../main/engine/sampling.js';
 import { maxAbsDiff, onBackend, tempDir, tf, tinyConfig } from './helpers.js';
 
 before(() => onBackend('cpu'));
@@ -27,7 +27,7 @@ for (const model of ['dcgan', 'cdcgan'] as const) {
   test(`the exported ${model} generator reloads in tfjs and draws the studio's images for the same latents`, async () => {
     // A high learning rate moves the weights far enough that the averaged generator differs from the raw one.
     const t = Trainer.create(tinyConfig({ model, emaDecay: 0.99, lrG: 0.01 }), loadMnist());
-    for (let i = 0; i < 12; i++) t.trainStep();
+    for (let i = 0; i < 12; i++) await t.trainStep();
     const dir = join(tempDir('gan-export'), 'model');
     const built = generatorModel(t.sampler(), t.spec);
     const files = await saveLayersModel(built, dir, { run: 'test' });
@@ -39,7 +39,7 @@ for (const model of ['dcgan', 'cdcgan'] as const) {
 
     const loaded = await loadOverHttp(dir);
     const { z, labels } = sampleLatents(t, 6, 4);
-    const want = t.generateImages(z, labels);
+    const want = await t.generateImages(z, labels);
     const zt = tf.tensor2d(z, [6, t.spec.zDim]);
     const inputs = model === 'cdcgan' ? [zt, tf.oneHot(tf.tensor1d(labels!, 'int32'), t.spec.numClasses).toFloat()] : zt;
     const out = loaded.predict(inputs) as tf.Tensor;

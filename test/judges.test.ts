@@ -316,26 +316,26 @@ test('judge networks take every studio image size, 1 or 3 channels, and give F f
   assert.throws(() => judgeSpec(48, 1, 10), /28, 32, 64, 128/);
 });
 
-test('the shipped MNIST judge loads and classifies its held-out digits at ≥ 97%', () => {
+test('the shipped MNIST judge loads and classifies its held-out digits at ≥ 97%', async () => {
   const data = mnist();
   assert.deepEqual([judge.spec.size, judge.spec.channels, judge.spec.numClasses], [28, 1, 10]);
   assert.deepEqual(judge.classNames, data.classNames);
   assert.ok(judge.heldOut.length >= 1000, `${judge.heldOut.length} held-out digits`);
-  const acc = judgeAccuracy(judge, data, judge.heldOut);
+  const acc = await judgeAccuracy(judge, data, judge.heldOut);
   assert.ok(acc >= 0.97, `held-out accuracy ${acc}`);
   // The recorded figure is the one this file's weights give.
   assert.ok(Math.abs(acc - judge.accuracy) < 0.005, `measured ${acc}, recorded ${judge.accuracy}`);
   assert.ok(readFileSync(builtinJudgePath('builtin:mnist')).length < 1_000_000, 'commit-sized');
 });
 
-test('a damaged, truncated or foreign judge file is refused with a clear error; a saved judge loads back identical', () => {
+test('a damaged, truncated or foreign judge file is refused with a clear error; a saved judge loads back identical', async () => {
   const dir = tempDir('judge-file');
   const good = join(dir, 'copy.judge');
-  saveJudge(good, judge);
+  await saveJudge(good, judge);
   const again = loadJudge(good);
   assert.equal(again.id, judge.id);
   const x = imagesAt(mnist(), [0, 1, 2]);
-  assert.deepEqual(embedImages(again, x, 3).features, embedImages(judge, x, 3).features);
+  assert.deepEqual((await embedImages(again, x, 3)).features, (await embedImages(judge, x, 3)).features);
   disposeJudge(again);
 
   const bytes = readFileSync(builtinJudgePath('builtin:mnist'));
@@ -351,7 +351,7 @@ test('a damaged, truncated or foreign judge file is refused with a clear error; 
   assert.throws(() => builtinJudge('flowers'), /no judge ships with the studio for flowers/);
 });
 
-test('trainJudge learns from a few labelled digits, keeps a share aside, and refuses unlabelled data', () => {
+test('trainJudge learns from a few labelled digits, keeps a share aside, and refuses unlabelled data', async () => {
   const data = mnist();
   const pick = sample(data.count, 1200, Rng.fromSeed(11));
   const sub = {
@@ -368,7 +368,7 @@ test('trainJudge learns from a few labelled digits, keeps a share aside, and ref
     sub.labels[i] = data.labels![k];
   });
   const seen: number[] = [];
-  const small = trainJudge(sub, { seed: 2, epochs: 2, onProgress: (p) => p.accuracy !== undefined && seen.push(p.accuracy) });
+  const small = await trainJudge(sub, { seed: 2, epochs: 2, onProgress: (p) => p.accuracy !== undefined && seen.push(p.accuracy) });
   try {
     assert.equal(small.heldOut.length, 180);
     assert.equal(small.info.trainCount, 1020);
@@ -379,7 +379,7 @@ test('trainJudge learns from a few labelled digits, keeps a share aside, and ref
   } finally {
     disposeJudge(small);
   }
-  assert.throws(() => trainJudge({ ...sub, labels: null }, { seed: 1 }), /mnist-1200 has no class labels/);
+  await assert.rejects(() => trainJudge({ ...sub, labels: null }, { seed: 1 }), /mnist-1200 has no class labels/);
 });
 
 // ---------- the judge's figures on real and corrupted digits ----------
@@ -423,21 +423,23 @@ function blur(times: number) {
   };
 }
 
-test('judge FID and KID: real vs real is small, grows with noise and blur, and noise images are far', () => {
+test('judge FID and KID: real vs real is small, grows with noise and blur, and noise images are far', async () => {
   const data = mnist();
   const N = 500;
-  const real = realReference(judge, data, N, 1);
+  const real = await realReference(judge, data, N, 1);
   const others = Int32Array.from(sample(data.count, data.count, Rng.fromSeed(2)).filter((k) => !real.indices.includes(k)).slice(0, N));
   const clean = imagesAt(data, others);
-  const figures = (images: Float32Array) => {
-    const { features } = embedImages(judge, images, N);
+  const figures = async (images: Float32Array) => {
+    const { features } = await embedImages(judge, images, N);
     return { fid: frechetDistance(featureStats(features, judge.spec.features), real.stats), kid: kernelDistance(features, real.features, judge.spec.features) };
   };
-  const base = figures(clean);
+  const base = await figures(clean);
   const rng = Rng.fromSeed(3);
-  const noisy = [0.3, 0.6, 1].map((s) => figures(corrupt(clean, addNoise(s, rng))));
-  const blurred = [1, 2, 4].map((t) => figures(corrupt(clean, blur(t))));
-  const pureNoise = figures(Float32Array.from(rng.fillUniform(new Float32Array(N * 784)), (u) => 2 * u - 1));
+  const noisy = [];
+  for (const s of [0.3, 0.6, 1]) noisy.push(await figures(corrupt(clean, addNoise(s, rng))));
+  const blurred = [];
+  for (const t of [1, 2, 4]) blurred.push(await figures(corrupt(clean, blur(t))));
+  const pureNoise = await figures(Float32Array.from(rng.fillUniform(new Float32Array(N * 784)), (u) => 2 * u - 1));
   const fids = (xs: { fid: number }[]) => xs.map((x) => x.fid.toFixed(2)).join(' < ');
   for (const series of [[base, ...noisy], [base, ...blurred]]) {
     for (let i = 1; i < series.length; i++) {
@@ -449,14 +451,14 @@ test('judge FID and KID: real vs real is small, grows with noise and blur, and n
   assert.ok(Math.abs(base.kid) < 0.02 * pureNoise.kid, `KID real vs real ${base.kid}, real vs noise ${pureNoise.kid}`);
 });
 
-test('evaluateSamples: real digits look diverse and cover every class; copies of one digit collapse', () => {
+test('evaluateSamples: real digits look diverse and cover every class; copies of one digit collapse', async () => {
   const data = mnist();
   const N = 500;
-  const real = realReference(judge, data, N, 4);
+  const real = await realReference(judge, data, N, 4);
   assert.equal(real.coverage.classesCovered, 10);
   const pool = sample(data.count, data.count, Rng.fromSeed(5)).filter((k) => !real.indices.includes(k));
   const others = pool.slice(0, N);
-  const good = evaluateSamples(judge, real, imagesAt(data, others), N, Array.from(others, (k) => data.labels![k]));
+  const good = await evaluateSamples(judge, real, imagesAt(data, others), N, Array.from(others, (k) => data.labels![k]));
   assert.ok(good.diversity > 0.9 && good.diversity < 1.1, `real diversity ${good.diversity}`);
   assert.ok(good.nearDuplicates < 0.05, `real near-duplicates ${good.nearDuplicates}`);
   assert.equal(good.classesCovered, 10);
@@ -465,7 +467,7 @@ test('evaluateSamples: real digits look diverse and cover every class; copies of
 
   const seven = pool.find((k) => data.labels![k] === 7)!;
   const copies = imagesAt(data, Array(100).fill(seven));
-  const collapsed = evaluateSamples(judge, real, copies, 100, Array(100).fill(3));
+  const collapsed = await evaluateSamples(judge, real, copies, 100, Array(100).fill(3));
   assert.ok(collapsed.diversity < 0.01, `collapsed diversity ${collapsed.diversity}`);
   assert.equal(collapsed.nearDuplicates, 1);
   assert.equal(collapsed.classesCovered, 1);
@@ -474,6 +476,6 @@ test('evaluateSamples: real digits look diverse and cover every class; copies of
   assert.ok(collapsed.fid > 10 * good.fid, `collapsed fid ${collapsed.fid} vs ${good.fid}`);
 
   const stranger = { ...judge, id: 'another-judge' };
-  assert.throws(() => evaluateSamples(stranger, real, copies, 100), /another judge/);
-  assert.throws(() => evaluateSamples(judge, real, copies, 99), /expected 99 images/);
+  await assert.rejects(() => evaluateSamples(stranger, real, copies, 100), /another judge/);
+  await assert.rejects(() => evaluateSamples(judge, real, copies, 99), /expected 99 images/);
 });

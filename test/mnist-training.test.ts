@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadMnist } from '../main/datasets/mnist.js';
 import { Trainer } from '../main/engine/trainer.js';
-import { generateBatch, sampleLatents } from '../main/training/preview.js';
+import { generateBatch, sampleLatents } from '../main/engine/sampling.js';
 import { onBackend, tinyConfig } from './helpers.js';
 
 before(() => onBackend('wasm'));
@@ -31,21 +31,21 @@ function stats(images: Float32Array, count: number, per: number) {
   return { mean, spread: spread / per };
 }
 
-test('a short run on builtin:mnist moves D(G(z)) and yields varied, MNIST-like samples', () => {
+test('a short run on builtin:mnist moves D(G(z)) and yields varied, MNIST-like samples', async () => {
   const data = loadMnist();
   assert.equal(data.count, 10_000);
   const t = Trainer.create(tinyConfig({ backend: 'wasm', width: 16, batch: 32, zDim: 32, seed: 3, lrG: 5e-4, lrD: 5e-4 }), data);
   const count = 64;
   const { z, labels } = sampleLatents(t, count, 11);
   const per = 28 * 28;
-  const before = stats(generateBatch(t, z, labels).data, count, per);
+  const before = stats((await generateBatch(t, z, labels)).data, count, per);
   let realMean = 0;
   for (const v of data.pixels) realMean += v / 127.5 - 1;
   realMean /= data.pixels.length;
 
   const dFake: number[] = [];
-  for (let i = 0; i < 150; i++) dFake.push(t.trainStep().dFake);
-  const after = stats(generateBatch(t, z, labels).data, count, per);
+  for (let i = 0; i < 150; i++) dFake.push((await t.trainStep()).dFake);
+  const after = stats((await generateBatch(t, z, labels)).data, count, per);
   t.dispose();
 
   const early = dFake.slice(0, 5).reduce((a, b) => a + b) / 5;

@@ -187,11 +187,11 @@ describe('trainer with every stabiliser on', () => {
   test('wasm: a step leaks no tensors and reports D accuracies as shares', async () => {
     await onBackend('wasm');
     const t = Trainer.create(tinyConfig(all), data);
-    t.trainStep();
+    await t.trainStep();
     const after1 = tf.memory().numTensors;
     // Four steps cross an R1 step (every R1_INTERVAL D updates).
     for (let i = 0; i < 4; i++) {
-      const m = t.trainStep();
+      const m = await await t.trainStep();
       for (const v of [m.accReal, m.accFake]) assert.ok(v >= 0 && v <= 1 && Number.isFinite(v));
     }
     assert.equal(tf.memory().numTensors, after1);
@@ -202,17 +202,17 @@ describe('trainer with every stabiliser on', () => {
     await onBackend('cpu');
     const config = tinyConfig(all);
     const straight = Trainer.create(config, data);
-    for (let i = 0; i < 5; i++) straight.trainStep();
-    const want = straight.toCheckpoint();
+    for (let i = 0; i < 5; i++) await straight.trainStep();
+    const want = await straight.toCheckpoint();
     straight.dispose();
     const first = Trainer.create(config, data);
-    for (let i = 0; i < 2; i++) first.trainStep();
-    const saved = decodeCheckpoint(Buffer.concat(encodeCheckpoint(first.toCheckpoint())));
+    for (let i = 0; i < 2; i++) await first.trainStep();
+    const saved = decodeCheckpoint(Buffer.concat(encodeCheckpoint(await first.toCheckpoint())));
     first.dispose();
     assert.ok(saved.tensors.has('D/conv0/W/u'), 'the power-iteration vector is checkpointed');
     const second = Trainer.create(config, data, saved);
-    for (let i = 0; i < 3; i++) second.trainStep();
-    const got = second.toCheckpoint();
+    for (let i = 0; i < 3; i++) await second.trainStep();
+    const got = await second.toCheckpoint();
     second.dispose();
     for (const [name, t] of want.tensors) assert.deepEqual(got.tensors.get(name)!.data, t.data, `${name} differs`);
   });

@@ -9,35 +9,35 @@ import { maxAbsDiff, onBackend, tf, tinyConfig } from './helpers.js';
 
 const data = loadMnist();
 
-function weightsOf(t: Trainer): Map<string, Float32Array> {
+async function weightsOf(t: Trainer): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
-  for (const [name, v] of t.toCheckpoint().tensors) out.set(name, v.data);
+  for (const [name, v] of (await t.toCheckpoint()).tensors) out.set(name, v.data);
   return out;
 }
 
 describe('trainer on the wasm backend', () => {
   before(() => onBackend('wasm'));
 
-  test('a training step leaks no tensors', () => {
+  test('a training step leaks no tensors', async () => {
     const t = Trainer.create(tinyConfig(), data);
-    t.trainStep();
+    await t.trainStep();
     const after1 = tf.memory().numTensors;
-    t.trainStep();
-    t.trainStep();
+    await t.trainStep();
+    await t.trainStep();
     assert.equal(tf.memory().numTensors, after1);
     t.dispose();
   });
 
   for (const loss of LOSSES) {
-    test(`${loss}: a step reports finite losses and D(x), D(G(z)) as probabilities, and changes both networks`, () => {
+    test(`${loss}: a step reports finite losses and D(x), D(G(z)) as probabilities, and changes both networks`, async () => {
       const t = Trainer.create(tinyConfig({ loss, model: loss === 'hinge' ? 'cdcgan' : 'dcgan', emaDecay: 0.9 }), data);
-      const before = weightsOf(t);
-      const m = t.trainStep();
+      const before = await weightsOf(t);
+      const m = await t.trainStep();
       assert.equal(m.step, 1);
       for (const v of [m.dLoss, m.gLoss]) assert.ok(Number.isFinite(v));
       for (const p of [m.dReal, m.dFake]) assert.ok(p >= 0 && p <= 1, `probability ${p}`);
       assert.ok(m.imagesPerSec > 0);
-      const after = weightsOf(t);
+      const after = await weightsOf(t);
       for (const net of ['G/', 'D/']) {
         const name = [...before.keys()].find((k) => k.startsWith(net) && k.endsWith('/W'))!;
         assert.notDeepEqual(after.get(name), before.get(name), `${name} did not change`);
@@ -54,22 +54,22 @@ describe('trainer on the deterministic cpu backend', () => {
 
   // One critic step keeps the second-order WGAN-GP path affordable on the slow cpu backend.
   for (const over of [{}, { model: 'cdcgan', loss: 'wgan-gp', dSteps: 1, emaDecay: 0.9 }] as const) {
-    test(`resume continues the same run: 2N steps = N, checkpoint, N more (${JSON.stringify(over)})`, () => {
+    test(`resume continues the same run: 2N steps = N, checkpoint, N more (${JSON.stringify(over)})`, async () => {
       const config = tinyConfig(over);
       const N = 2;
       const straight = Trainer.create(config, data);
-      for (let i = 0; i < 2 * N; i++) straight.trainStep();
-      const want = straight.toCheckpoint();
+      for (let i = 0; i < 2 * N; i++) await straight.trainStep();
+      const want = await straight.toCheckpoint();
       straight.dispose();
 
       const first = Trainer.create(config, data);
-      for (let i = 0; i < N; i++) first.trainStep();
-      const saved = decodeCheckpoint(Buffer.concat(encodeCheckpoint(first.toCheckpoint())));
+      for (let i = 0; i < N; i++) await first.trainStep();
+      const saved = decodeCheckpoint(Buffer.concat(encodeCheckpoint(await first.toCheckpoint())));
       first.dispose();
       const second = Trainer.create(config, data, saved);
       assert.equal(second.step, N);
-      for (let i = 0; i < N; i++) second.trainStep();
-      const got = second.toCheckpoint();
+      for (let i = 0; i < N; i++) await second.trainStep();
+      const got = await second.toCheckpoint();
       second.dispose();
 
       assert.equal(got.step, 2 * N);
@@ -81,9 +81,9 @@ describe('trainer on the deterministic cpu backend', () => {
   }
 
   for (const model of ['dcgan', 'cdcgan'] as const) {
-    test(`${model}: the averaged generator samples with batch-norm statistics measured on itself`, () => {
+    test(`${model}: the averaged generator samples with batch-norm statistics measured on itself`, async () => {
       const t = Trainer.create(tinyConfig({ model, emaDecay: 0.9, lrG: 0.01 }), data);
-      for (let i = 0; i < 3; i++) t.trainStep();
+      for (let i = 0; i < 3; i++) await t.trainStep();
       const s = t.sampler();
       assert.equal(s, t.ema);
       // G's statistics describe G, not its average: calibration replaced them.
@@ -102,39 +102,39 @@ describe('trainer on the deterministic cpu backend', () => {
     });
   }
 
-  test('drawing samples mid-run changes nothing the run trains or saves', () => {
+  test('drawing samples mid-run changes nothing the run trains or saves', async () => {
     const config = tinyConfig({ emaDecay: 0.9 });
-    const run = (sampleEachStep: boolean) => {
+    const run = async (sampleEachStep: boolean) => {
       const t = Trainer.create(config, data);
       for (let i = 0; i < 3; i++) {
-        t.trainStep();
-        if (sampleEachStep) t.generateImages(new Float32Array(2 * t.spec.zDim).fill(0.5), null);
+        await t.trainStep();
+        if (sampleEachStep) await t.generateImages(new Float32Array(2 * t.spec.zDim).fill(0.5), null);
       }
-      const c = t.toCheckpoint();
+      const c = await t.toCheckpoint();
       t.dispose();
       return c;
     };
-    const plain = run(false);
-    const sampled = run(true);
+    const plain = await run(false);
+    const sampled = await run(true);
     for (const [name, v] of plain.tensors) assert.deepEqual(sampled.tensors.get(name)!.data, v.data, `${name} differs`);
   });
 
-  test('the same seed trains the same weights; another seed does not', () => {
-    const run = (seed: number) => {
+  test('the same seed trains the same weights; another seed does not', async () => {
+    const run = async (seed: number) => {
       const t = Trainer.create(tinyConfig({ seed }), data);
-      t.trainStep();
-      t.trainStep();
-      const w = weightsOf(t).get('G/dense/W')!;
+      await t.trainStep();
+      await t.trainStep();
+      const w = (await weightsOf(t)).get('G/dense/W')!;
       t.dispose();
       return w;
     };
-    assert.deepEqual(run(5), run(5));
-    assert.notDeepEqual(run(5), run(6));
+    assert.deepEqual(await run(5), await run(5));
+    assert.notDeepEqual(await run(5), await run(6));
   });
 
-  test('a checkpoint from another model is refused with a clear message', () => {
+  test('a checkpoint from another model is refused with a clear message', async () => {
     const t = Trainer.create(tinyConfig(), data);
-    const c = t.toCheckpoint();
+    const c = await t.toCheckpoint();
     t.dispose();
     c.tensors.delete('D/out/W');
     assert.throws(() => Trainer.create(tinyConfig(), data, c), /lacks tensor D\/out\/W/);

@@ -29,16 +29,16 @@ export async function prepareEngine(name: BackendName): Promise<{ backend: Backe
   return { backend, trainer };
 }
 
-export function timeSteps(trainer: Trainer, steps: number): number[] {
+export async function timeSteps(trainer: Trainer, steps: number): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < steps; i++) out.push(trainer.trainStep().ms);
+  for (let i = 0; i < steps; i++) out.push((await trainer.trainStep()).ms);
   return out;
 }
 
 /** Per-kernel time of one step, as the backend's profiler reports it. */
 export async function kernelBreakdown(trainer: Trainer, backend: BackendName): Promise<KernelTime[]> {
-  const info = await tf.profile(() => {
-    trainer.trainStep();
+  const info = await tf.profile(async () => {
+    await trainer.trainStep();
   });
   const byName = new Map<string, KernelTime>();
   for (const k of info.kernels) {

@@ -74,13 +74,13 @@ export async function benchCommand(args: string[]): Promise<number> {
     for (const name of chosen) {
       const { backend, trainer } = await prepareEngine(name);
       try {
-        timeSteps(trainer, warmup);
+        await timeSteps(trainer, warmup);
         if (peer && peerTimes.length === 0) await peer.peer.train(warmup);
         const times: number[] = [];
         // With a peer, the two take turns so that both meet the same machine state.
         const per = peer ? Math.ceil(steps / rounds) : steps;
         while (times.length < steps) {
-          times.push(...timeSteps(trainer, Math.min(per, steps - times.length)));
+          times.push(...(await timeSteps(trainer, Math.min(per, steps - times.length))));
           if (peer && name === 'wasm') peerTimes.push(...(await peer.peer.train(per)));
         }
         const kernels = await kernelBreakdown(trainer, name);

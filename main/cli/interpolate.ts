@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { StudioError } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
 import { walk } from '../latent/math.js';
-import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
+import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
 import { backendChoice, int, num, parseOptions } from './options.js';
 import { openRunGenerator } from './run-generator.js';
 
@@ -41,7 +41,7 @@ export async function interpolateCommand(args: string[]): Promise<number> {
     path.forEach((p, i) => z.set(p, i * trainer.spec.zDim));
     const cls = int('class', o.class, 0);
     const labels = trainer.spec.numClasses > 0 ? classLabels(trainer, frames, cls ?? 0) : cls !== undefined ? classLabels(trainer, frames, cls) : null;
-    const gif = encodeGif(generateBatch(trainer, z, labels), { fps, scale });
+    const gif = encodeGif(await generateBatch(trainer, z, labels), { fps, scale });
     const out = resolve(o.out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, gif);

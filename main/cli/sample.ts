@@ -5,7 +5,7 @@ import { gridPng } from '../images/png.js';
 import { StudioError } from '../errors.js';
 import { writePngs } from '../export/images.js';
 import { openRunGenerator } from './run-generator.js';
-import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
+import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
 import { backendChoice, int, parseOptions } from './options.js';
 
 const OPTIONS = {
@@ -35,7 +35,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
     let { z, labels } = sampleLatents(trainer, count, seed);
     const cls = int('class', o.class, 0);
     if (cls !== undefined) labels = classLabels(trainer, count, cls);
-    const batch = generateBatch(trainer, z, labels);
+    const batch = await generateBatch(trainer, z, labels);
     const out = resolve(o.out);
     await writePngs(batch, out);
     const columns = numClasses > 0 && cls === undefined ? numClasses * Math.max(1, Math.floor(32 / numClasses)) : undefined;

@@ -212,11 +212,11 @@ export class Trainer {
    * update share one generated batch: G runs forward once, its output is
    * scored by D for D's update, then by the updated D for G's.
    */
-  trainStep(): StepMetrics {
+  async trainStep(): Promise<StepMetrics> {
     const t0 = performance.now();
     const { loss, batch: n, dSteps } = this.config;
     const spec = this.spec;
-    const metrics = tf.tidy(() => {
+    const packed = tf.tidy(() => {
       let d: { value: tf.Scalar; logits: tf.Tensor1D } | null = null;
       const keepLast = (next: typeof d) => {
         if (d) tf.dispose([d.value, d.logits]);
@@ -239,21 +239,23 @@ export class Trainer {
       this.optG.apply(grads);
       const last = d!;
       const [realLogits, fakeLogits] = tf.split(last.logits, 2) as [tf.Tensor1D, tf.Tensor1D];
-      const out = tf
-        .stack([
-          last.value,
-          gLoss,
-          tf.mean(verdict(loss, realLogits)),
-          tf.mean(verdict(loss, fakeLogits)),
-          judgedReal(loss, realLogits),
-          tf.sub(1, judgedReal(loss, fakeLogits)),
-        ])
-        .dataSync();
+      const out = tf.stack([
+        last.value,
+        gLoss,
+        tf.mean(verdict(loss, realLogits)),
+        tf.mean(verdict(loss, fakeLogits)),
+        judgedReal(loss, realLogits),
+        tf.sub(1, judgedReal(loss, fakeLogits)),
+      ]);
       tf.dispose([last.value, last.logits]);
-      return Array.from(out);
+      return out;
     });
+    // The average's update is queued before the step's one read-back, so the device never waits on the host mid-step.
     this.updateEma();
     this.step++;
+    // One read-back per step, asynchronous: GPU backends cannot read synchronously, and the CPU ones lose nothing.
+    const metrics = await packed.data();
+    packed.dispose();
     const ms = performance.now() - t0;
     return {
       step: this.step,
@@ -290,14 +292,19 @@ export class Trainer {
 
 
   /** Images in [-1, 1] from explicit latents, by the sampler() generator in inference mode. */
-  generateImages(z: Float32Array, labels: Int32Array | null): Float32Array {
+  async generateImages(z: Float32Array, labels: Int32Array | null): Promise<Float32Array> {
     const n = z.length / this.spec.zDim;
     const p = this.sampler();
-    return tf.tidy(() => {
+    const images = tf.tidy(() => {
       const zt = tf.tensor2d(z, [n, this.spec.zDim]);
       const lt = this.spec.numClasses > 0 ? tf.tensor1d(labels ?? new Int32Array(n), 'int32') : null;
-      return generate(p, this.spec, zt, lt, { training: false }).dataSync() as Float32Array;
+      return generate(p, this.spec, zt, lt, { training: false });
     });
+    try {
+      return (await images.data()) as Float32Array;
+    } finally {
+      images.dispose();
+    }
   }
 
   private allTensors(): Map<string, tf.Variable> {
@@ -310,11 +317,14 @@ export class Trainer {
     ]);
   }
 
-  toCheckpoint(): CheckpointData {
+  async toCheckpoint(): Promise<CheckpointData> {
     // The average is saved with its own statistics, whether or not samples were drawn since it moved.
     this.sampler();
+    const all = [...this.allTensors()];
+    // All reads are queued before any is awaited: one wait for the device, not one per tensor.
+    const data = await Promise.all(all.map(([, v]) => v.data() as Promise<Float32Array>));
     const tensors = new Map<string, TensorData>();
-    for (const [name, v] of this.allTensors()) tensors.set(name, { shape: v.shape, data: v.dataSync() as Float32Array });
+    all.forEach(([name, v], i) => tensors.set(name, { shape: v.shape, data: data[i] }));
     return {
       step: this.step,
       config: this.config,

@@ -17,7 +17,11 @@ export type JudgeKind = 'shipped' | 'trained' | 'random-features';
 const JUDGE_FILE = 'judge.bin';
 const RANDOM_SEED = 0x6a756467;
 
-export function judgeFor(data: Dataset, datasetDir: string | null, onTraining?: (message: string) => void): { judge: Judge; kind: JudgeKind } {
+export async function judgeFor(
+  data: Dataset,
+  datasetDir: string | null,
+  onTraining?: (message: string) => void,
+): Promise<{ judge: Judge; kind: JudgeKind }> {
   if (hasBuiltinJudge(data.name)) return { judge: builtinJudge(data.name), kind: 'shipped' };
   if (data.labels && data.classNames.length >= 2) {
     const file = datasetDir ? join(datasetDir, JUDGE_FILE) : null;
@@ -30,12 +34,19 @@ export function judgeFor(data: Dataset, datasetDir: string | null, onTraining?: 
       }
     }
     onTraining?.(`training a judge on the ${data.classNames.length} classes of ${data.name} (once)`);
-    const judge = trainJudge(data, { seed: 1 });
-    if (file) saveJudge(file, judge);
+    const judge = await trainJudge(data, { seed: 1 });
+    if (file) await saveJudge(file, judge);
     return { judge, kind: 'trained' };
   }
   const spec = judgeSpec(data.size, data.channels, 2);
   const params = createJudge(spec, Rng.fromSeed(RANDOM_SEED));
+  let id: string;
+  try {
+    id = await judgeDigest(spec, params);
+  } catch (err) {
+    params.dispose();
+    throw err;
+  }
   const judge: Judge = {
     spec,
     params,
@@ -43,7 +54,7 @@ export function judgeFor(data: Dataset, datasetDir: string | null, onTraining?: 
     accuracy: Number.NaN,
     heldOut: new Int32Array(0),
     info: { dataset: data.name, trainCount: 0, epochs: 0, seed: RANDOM_SEED, seconds: 0 },
-    id: judgeDigest(spec, params),
+    id,
   };
   return { judge, kind: 'random-features' };
 }

@@ -15,7 +15,7 @@ import { openDatabase } from '../db/database.js';
 import { databasePath } from '../runs/store.js';
 import { messageOf } from '../errors.js';
 import { evaluateSamples, realReference, type Judge, type RealReference } from '../judges/index.js';
-import { generateBatch } from '../training/preview.js';
+import { generateBatch } from '../engine/sampling.js';
 import { judgeFor, type JudgeKind } from './judges.js';
 import type { EvaluationRequest, EvaluatorReply } from './protocol.js';
 
@@ -31,13 +31,13 @@ const reply = (m: EvaluatorReply) => port.postMessage(m);
 let ready: Promise<unknown> | null = null;
 let cached: { dataset: string; judge: Judge; kind: JudgeKind; real: RealReference } | null = null;
 
-function referenceFor(home: string, name: string) {
+async function referenceFor(home: string, name: string) {
   if (cached?.dataset === name) return cached;
   const db = openDatabase(databasePath(home));
   try {
     const data = loadDataset(db, home, name);
-    const { judge, kind } = judgeFor(data, datasetDir(db, home, name), (message) => reply({ type: 'note', message }));
-    cached = { dataset: name, judge, kind, real: realReference(judge, data, EVALUATION_SAMPLES, 1) };
+    const { judge, kind } = await judgeFor(data, datasetDir(db, home, name), (message) => reply({ type: 'note', message }));
+    cached = { dataset: name, judge, kind, real: await realReference(judge, data, EVALUATION_SAMPLES, 1) };
     return cached;
   } finally {
     db.close();
@@ -48,14 +48,14 @@ async function evaluate(r: EvaluationRequest) {
   ready ??= useBackend('auto');
   await ready;
   const t0 = performance.now();
-  const { judge, kind, real } = referenceFor(r.home, r.dataset);
+  const { judge, kind, real } = await referenceFor(r.home, r.dataset);
   const trainer = Trainer.fromCheckpoint(readCheckpoint(r.checkpoint));
   try {
     const { zDim, numClasses } = trainer.spec;
     const n = EVALUATION_SAMPLES;
     const labels = numClasses > 0 ? Int32Array.from({ length: n }, (_, i) => i % numClasses) : null;
-    const batch = generateBatch(trainer, Rng.fromSeed(LATENT_SEED).normal(n * zDim), labels);
-    const e = evaluateSamples(judge, real, batch.data, n, labels ?? undefined);
+    const batch = await generateBatch(trainer, Rng.fromSeed(LATENT_SEED).normal(n * zDim), labels);
+    const e = await evaluateSamples(judge, real, batch.data, n, labels ?? undefined);
     const classifier = kind !== 'random-features';
     reply({
       type: 'result',

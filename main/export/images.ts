@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Trainer } from '../engine/trainer.js';
 import { imagePng, type ImageBatch } from '../images/png.js';
-import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
+import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
 
 /**
  * Writes images of a batch as numbered PNGs (0001.png …) into `dir`; returns
@@ -52,7 +52,7 @@ export async function exportImages(t: Trainer, e: ImageExport, onProgress: (done
     for (let i = 0; i < e.count; i += 500) {
       const n = Math.min(500, e.count - i);
       const { z, labels } = sampleLatents(t, n, e.seed + i * 7919 + (cls ?? 0) * 104729);
-      await writePngs(generateBatch(t, z, cls === null ? labels : classLabels(t, n, cls)), dir, { first: i, total: e.count });
+      await writePngs(await generateBatch(t, z, cls === null ? labels : classLabels(t, n, cls)), dir, { first: i, total: e.count });
       done += n;
       onProgress(done, total);
     }

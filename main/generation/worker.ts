@@ -13,7 +13,7 @@ import { exportImages } from '../export/images.js';
 import { generatorModel, saveLayersModel } from '../export/tfjs-model.js';
 import { imagePng } from '../images/png.js';
 import { pcaDirections, truncate, walk } from '../latent/math.js';
-import { classLabels, generateBatch, sampleLatents } from '../training/preview.js';
+import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
 import type { CheckpointRef, GenerationRequest, WorkerMessage, WorkerReply } from './protocol.js';
 
 const port = parentPort;
@@ -41,13 +41,13 @@ async function handle(r: GenerationRequest) {
       const z = truncate(r.z, r.psi);
       const n = z.length / zDim;
       const labels = r.classLabel !== null ? classLabels(t, n, r.classLabel) : numClasses > 0 ? Int32Array.from({ length: n }, (_, i) => i % numClasses) : null;
-      const batch = generateBatch(t, z, labels);
+      const batch = await generateBatch(t, z, labels);
       const pngs = await Promise.all(Array.from({ length: batch.count }, (_, i) => imagePng(batch, i).then((b) => b.toString('base64'))));
       return { pngs, z, zDim };
     }
     case 'directions': {
       const { z, labels } = sampleLatents(t, r.samples, r.seed);
-      const batch = generateBatch(t, z, labels);
+      const batch = await generateBatch(t, z, labels);
       return pcaDirections(z, batch.data, r.samples, r.k);
     }
     case 'walk': {
@@ -55,7 +55,7 @@ async function handle(r: GenerationRequest) {
       const z = new Float32Array(r.frames * zDim);
       path.forEach((p, i) => z.set(truncate(p, r.psi), i * zDim));
       const labels = r.classLabel !== null || numClasses > 0 ? classLabels(t, r.frames, r.classLabel ?? 0) : null;
-      return { gif: new Uint8Array(encodeGif(generateBatch(t, z, labels), { fps: r.fps, scale: r.scale })) };
+      return { gif: new Uint8Array(encodeGif(await generateBatch(t, z, labels), { fps: r.fps, scale: r.scale })) };
     }
     case 'export-images':
       if (r.perClass && numClasses === 0) throw new StudioError('images per class need a class-conditional (cdcgan) run', 'INVALID_INPUT');

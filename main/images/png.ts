@@ -2,14 +2,9 @@
  * Turns generator output (NHWC float in [-1, 1]) into PNG files with sharp.
  */
 import sharp from 'sharp';
+import type { ImageBatch } from '../engine/sampling.js';
 
-export interface ImageBatch {
-  /** NHWC float32 in [-1, 1]. */
-  data: Float32Array;
-  count: number;
-  size: number;
-  channels: 1 | 3;
-}
+export type { ImageBatch };
 
 /** One image of the batch as 8-bit pixels. */
 export function toBytes(batch: ImageBatch, index: number): Uint8Array {

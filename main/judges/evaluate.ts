@@ -36,7 +36,7 @@ export interface ReferenceOptions {
 }
 
 /** n images drawn without replacement (seeded) from the dataset, embedded by the judge. */
-export function realReference(judge: Judge, dataset: JudgeData, n: number, seed: number, opts: ReferenceOptions = {}): RealReference {
+export async function realReference(judge: Judge, dataset: JudgeData, n: number, seed: number, opts: ReferenceOptions = {}): Promise<RealReference> {
   const { size, channels, features: F, numClasses: C } = judge.spec;
   if (dataset.size !== size || dataset.channels !== channels) {
     throw new StudioError(`the judge takes ${size} px ×${channels} images; dataset ${dataset.name ?? ''} has ${dataset.size} px ×${dataset.channels}`);
@@ -44,7 +44,7 @@ export function realReference(judge: Judge, dataset: JudgeData, n: number, seed:
   const count = Math.min(n, dataset.count);
   if (count < 2) throw new StudioError('a real-data reference needs at least 2 images');
   const indices = sample(dataset.count, count, Rng.fromSeed(seed));
-  const out = embedImages(judge, imagesAt(dataset, indices), count);
+  const out = await embedImages(judge, imagesAt(dataset, indices), count);
   const pairs = pairwiseSummary(out.features, F);
   const q = opts.nearDuplicateQuantile ?? 0.01;
   return {
@@ -84,10 +84,16 @@ export interface SampleEvaluation {
 }
 
 /** images: n NHWC images in [-1, 1] of the judge's size; labels: the class each was generated for (conditional runs). */
-export function evaluateSamples(judge: Judge, real: RealReference, images: Float32Array, n: number, labels?: ArrayLike<number>): SampleEvaluation {
+export async function evaluateSamples(
+  judge: Judge,
+  real: RealReference,
+  images: Float32Array,
+  n: number,
+  labels?: ArrayLike<number>,
+): Promise<SampleEvaluation> {
   if (real.judgeId !== judge.id) throw new StudioError('the real-data reference was computed with another judge; compute it again');
   const t0 = performance.now();
-  const out = embedImages(judge, images, n);
+  const out = await embedImages(judge, images, n);
   const ms = performance.now() - t0;
   const result = evaluateOutputs(judge, real, out, labels);
   result.ms.features = ms;

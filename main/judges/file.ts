@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../fsx.js';
 import { decodeTensorFile, encodeTensorFile, type TensorData } from '../engine/tensor-file.js';
 import { StudioError } from '../errors.js';
 import { createJudge, judgeSpec, type JudgeSpec } from './network.js';
-import { judgeDigest, type Judge, type JudgeInfo } from './judge.js';
+import { judgeDigestOf, type Judge, type JudgeInfo } from './judge.js';
 
 const MAGIC = Buffer.from('GANJUDG1', 'ascii');
 const VERSION = 1;
@@ -27,15 +27,15 @@ interface Header {
   info: JudgeInfo;
 }
 
-export function encodeJudge(judge: Judge): Buffer[] {
+export async function encodeJudge(judge: Judge): Promise<Buffer[]> {
   const tensors = new Map<string, TensorData>();
-  for (const [name, v] of judge.params.all()) tensors.set(name, { shape: v.shape, data: v.dataSync() as Float32Array });
+  for (const [name, v] of judge.params.all()) tensors.set(name, { shape: v.shape, data: (await v.data()) as Float32Array });
   const { id, spec, classNames, accuracy, info } = judge;
   return encodeTensorFile(MAGIC, { version: VERSION, id, spec, classNames, accuracy, heldOut: Array.from(judge.heldOut), info }, tensors);
 }
 
-export function saveJudge(path: string, judge: Judge): void {
-  writeFileAtomic(path, encodeJudge(judge));
+export async function saveJudge(path: string, judge: Judge): Promise<void> {
+  writeFileAtomic(path, await encodeJudge(judge));
 }
 
 export function decodeJudge(buf: Buffer, source = 'judge file'): Judge {
@@ -58,7 +58,9 @@ export function decodeJudge(buf: Buffer, source = 'judge file'): Judge {
       if (!v || v.shape.join() !== t.shape.join() || t.data.length !== v.size) throw bad(`unexpected tensor ${name} [${t.shape}]`);
       tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
     }
-    const id = judgeDigest(spec, params);
+    // From the file's own float32 values, in the network's parameter order, as
+    // judgeDigest reads them back from the backend: no read of the device.
+    const id = judgeDigestOf(spec, [...expected.keys()].map((name) => [name, tensors.get(name)!.data] as const));
     if (id !== header.id) throw bad('weights do not match their digest');
     return {
       spec,

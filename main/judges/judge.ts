@@ -34,13 +34,24 @@ export function disposeJudge(judge: Judge): void {
   judge.params.dispose();
 }
 
-export function judgeDigest(spec: JudgeSpec, params: ParamSet): string {
+/**
+ * The digest of a spec and its weights, from the weights' values already in
+ * memory: JSON.stringify(spec), then each tensor's name and float32 bytes, in
+ * the network's parameter order (ParamSet.all()).
+ */
+export function judgeDigestOf(spec: JudgeSpec, weights: Iterable<readonly [string, Float32Array]>): string {
   const h = createHash('sha256').update(JSON.stringify(spec));
-  for (const [name, v] of params.all()) {
-    const data = v.dataSync() as Float32Array;
+  for (const [name, data] of weights) {
     h.update(name).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
   return h.digest('hex').slice(0, 16);
+}
+
+/** The digest of a network's weights, read from the backend. */
+export async function judgeDigest(spec: JudgeSpec, params: ParamSet): Promise<string> {
+  const weights: [string, Float32Array][] = [];
+  for (const [name, v] of params.all()) weights.push([name, (await v.data()) as Float32Array]);
+  return judgeDigestOf(spec, weights);
 }
 
 export interface JudgeOutputs {
@@ -51,7 +62,7 @@ export interface JudgeOutputs {
 }
 
 /** Runs the judge over n images in [-1, 1] (NHWC, float32) in batches, in inference. */
-export function embedImages(judge: Judge, images: Float32Array, n: number, batch = 250): JudgeOutputs {
+export async function embedImages(judge: Judge, images: Float32Array, n: number, batch = 250): Promise<JudgeOutputs> {
   const { size, channels, features: F, numClasses: C } = judge.spec;
   const per = size * size * channels;
   if (images.length !== n * per) {
@@ -61,13 +72,19 @@ export function embedImages(judge: Judge, images: Float32Array, n: number, batch
   const probs = new Float32Array(n * C);
   for (let start = 0; start < n; start += batch) {
     const b = Math.min(batch, n - start);
-    const [f, p] = tf.tidy(() => {
+    const [ft, pt] = tf.tidy(() => {
       const x = tf.tensor4d(images.subarray(start * per, (start + b) * per), [b, size, size, channels]);
       const out = judgeForward(judge.params, judge.spec, x);
-      return [out.features.dataSync() as Float32Array, tf.softmax(out.logits).dataSync() as Float32Array];
+      return [out.features, tf.softmax(out.logits)];
     });
-    features.set(f, start * F);
-    probs.set(p, start * C);
+    try {
+      const [f, p] = await Promise.all([ft.data() as Promise<Float32Array>, pt.data() as Promise<Float32Array>]);
+      features.set(f, start * F);
+      probs.set(p, start * C);
+    } finally {
+      ft.dispose();
+      pt.dispose();
+    }
   }
   return { features, probs };
 }
@@ -84,13 +101,13 @@ export function imagesAt(data: { pixels: Uint8Array; size: number; channels: num
 }
 
 /** Share of the chosen images whose label is the judge's most probable class. */
-export function judgeAccuracy(
+export async function judgeAccuracy(
   judge: Judge,
   data: { pixels: Uint8Array; size: number; channels: number; labels: ArrayLike<number> | null },
   indices: ArrayLike<number>,
-): number {
+): Promise<number> {
   if (!data.labels) throw new Error('accuracy needs labelled images');
-  const { probs } = embedImages(judge, imagesAt(data, indices), indices.length);
+  const { probs } = await embedImages(judge, imagesAt(data, indices), indices.length);
   const C = judge.spec.numClasses;
   let correct = 0;
   for (let i = 0; i < indices.length; i++) {

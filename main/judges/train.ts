@@ -48,7 +48,7 @@ export interface TrainJudgeOptions {
   reportEvery?: number;
 }
 
-export function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Judge {
+export async function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Promise<Judge> {
   const t0 = performance.now();
   const { labels, classNames, count } = data;
   if (!labels || classNames.length < 2) {
@@ -104,7 +104,7 @@ export function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Judge {
         // Cosine decay to 5% of the rate: the last epochs settle into a
         // minimum instead of bouncing around it, worth about a point of accuracy.
         settings.lr = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / steps)));
-        const loss = tf.tidy(() => {
+        const lossTensor = tf.tidy(() => {
           const images = tf.tensor4d(x, [batch, data.size, data.size, data.channels]);
           const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), spec.numClasses);
           const { value, grads } = tf.variableGrads(() => {
@@ -112,14 +112,20 @@ export function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Judge {
             return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
           }, params.trainableList());
           opt.apply(grads);
-          return value.dataSync()[0];
+          return value;
         });
+        let loss: number;
+        try {
+          loss = (await lossTensor.data())[0];
+        } finally {
+          lossTensor.dispose();
+        }
         step++;
         lossSum += loss;
         lossCount++;
         if (!Number.isFinite(loss)) throw new StudioError(`judge training diverged at step ${step} (loss ${loss}); try a lower learning rate`);
         const endOfEpoch = s === stepsPerEpoch - 1;
-        if (endOfEpoch) accuracy = judgeAccuracy(partial(), data, heldOut);
+        if (endOfEpoch) accuracy = await judgeAccuracy(partial(), data, heldOut);
         if (opts.onProgress && (step % reportEvery === 0 || endOfEpoch)) {
           opts.onProgress({ epoch, epochs, step, steps, loss: lossSum / lossCount, ...(endOfEpoch ? { accuracy } : {}) });
           lossSum = 0;
@@ -134,16 +140,16 @@ export function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Judge {
   }
   opt.dispose();
   const judge = partial();
-  setFeatureScale(judge, data, train.subarray(0, 2000));
-  judge.id = judgeDigest(spec, params);
+  await setFeatureScale(judge, data, train.subarray(0, 2000));
+  judge.id = await judgeDigest(spec, params);
   return judge;
 }
 
 /** Scales the features so that their mean square over the given images is 1. */
-function setFeatureScale(judge: Judge, data: JudgeData, indices: Int32Array): void {
+async function setFeatureScale(judge: Judge, data: JudgeData, indices: Int32Array): Promise<void> {
   const scale = judge.params.get('feat/scale');
   tf.tidy(() => scale.assign(tf.ones([1])));
-  const { features } = embedImages(judge, imagesAt(data, indices), indices.length);
+  const { features } = await embedImages(judge, imagesAt(data, indices), indices.length);
   let ss = 0;
   for (const v of features) ss += v * v;
   const rms = Math.sqrt(ss / features.length);

@@ -1,47 +1,47 @@
 /**
- * A run's training loop: load, restore, train, checkpoint, draw previews.
- * It runs inside a worker thread (worker.ts) and yields between steps so
- * pause and stop messages are heard.
+ * A run's training as its host sees it: load the dataset and the checkpoint,
+ * have a step engine train (engine.ts: here, or in a browser worker), and
+ * keep what it hands out — metric rows, checkpoint files, preview grids —
+ * in the run's folder and the database, with the evaluator measuring each
+ * checkpoint beside it. It runs inside a worker thread (worker.ts).
  */
-import { useBackend } from '../engine/backends.js';
-import { Trainer, type StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/trainer.js';
+import type { StepSink } from '../engine/step-loop.js';
 import { loadDataset } from '../datasets/index.js';
 import { StudioError, messageOf } from '../errors.js';
 import { writeFileAtomic } from '../fsx.js';
+import { gridPng } from '../images/png.js';
 import { RunStore } from '../runs/store.js';
 import { Evaluator } from '../evaluation/evaluator.js';
-import { previewGrid, previewSeed } from './preview.js';
+import type { RunControl } from './control.js';
+import { LocalStepEngine, type StepEngine } from './engine.js';
 import type { RunSummary, TrainJob, TrainingEvent } from './protocol.js';
-
-export interface LoopControl {
-  readonly stopRequested: boolean;
-  readonly pauseRequested: boolean;
-  /** Resolves when the run may go on (resumed or stopped). */
-  waitForResume(): Promise<void>;
-}
 
 const METRICS_FLUSH_MS = 2000;
 /** How long a finished run waits for its last evaluation before closing without it. */
 const FINAL_EVALUATION_MS = 120_000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function runTrainingJob(job: TrainJob, control: LoopControl, emit: (e: TrainingEvent) => void): Promise<RunSummary> {
+export async function runTrainingJob(
+  job: TrainJob,
+  control: RunControl,
+  emit: (e: TrainingEvent) => void,
+  engine: StepEngine = new LocalStepEngine(),
+): Promise<RunSummary> {
   const store = new RunStore(job.home);
   try {
-    return await train(store, job, control, emit);
+    return await train(store, job, control, emit, engine);
   } finally {
     store.close();
   }
 }
 
-async function train(store: RunStore, job: TrainJob, control: LoopControl, emit: (e: TrainingEvent) => void): Promise<RunSummary> {
+async function train(store: RunStore, job: TrainJob, control: RunControl, emit: (e: TrainingEvent) => void, engine: StepEngine): Promise<RunSummary> {
   const record = store.get(job.runId);
   const id = record.id;
   if (record.status === 'running' || record.status === 'paused') {
     throw new StudioError(`run ${id} is already training (process ${record.pid})`);
   }
   const config = record.config;
-  let trainer: Trainer | null = null;
   let started = false;
   const evaluator =
     job.evaluate === false
@@ -54,16 +54,13 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
           note: (message) => emit({ type: 'warning', message }),
         });
   try {
-    const backend = await useBackend(config.backend);
     const data = loadDataset(store.db, job.home, config.dataset);
     let from = null;
     if (job.resume) {
       from = store.latestCheckpoint(id, (m) => emit({ type: 'warning', message: `skipped a damaged checkpoint: ${m}` }));
       if (!from && record.step > 0) emit({ type: 'warning', message: `run ${id} has no readable checkpoint; training restarts at step 0` });
     }
-    const t = Trainer.create(config, data, from ?? undefined);
-    trainer = t;
-    const start = t.step;
+    const { backend, step: start } = await engine.prepare({ config, dataset: data, from });
     store.truncateMetrics(id, start);
     store.discardCheckpointsAfter(id, start);
     const target = job.resume && job.addSteps != null ? start + job.addSteps : job.resume ? record.targetSteps : config.steps;
@@ -74,79 +71,70 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
     started = true;
     emit({ type: 'started', run: id, backend, step: start, target, resumedFrom: from ? from.step : null });
 
-    const previewEvery = job.previewEvery ?? Math.min(50, config.checkpointEvery);
     const pending: StepMetrics[] = [];
     let lastFlush = performance.now();
-    let last: StepMetrics | null = null;
     let checkpoint: string | null = null;
-    let savedStep = start;
-    let busyMs = 0;
-
+    let step = start;
     const flush = () => {
       store.appendMetrics(id, pending.splice(0));
       lastFlush = performance.now();
     };
-    const save = async () => {
-      flush();
-      checkpoint = store.saveCheckpoint(id, t.toCheckpoint());
-      savedStep = t.step;
-      store.update(id, { step: t.step });
-      emit({ type: 'checkpoint', step: t.step, path: checkpoint });
-      evaluator?.request({ home: job.home, dataset: config.dataset, step: t.step, checkpoint });
-      await preview();
-    };
-    const preview = async () => {
-      const path = store.samplePath(id, t.step);
-      writeFileAtomic(path, await previewGrid(t));
-      store.addSample(id, t.step, previewSeed(t), path);
-      emit({ type: 'preview', step: t.step, path });
+
+    const keep: StepSink = async (e) => {
+      switch (e.type) {
+        case 'step':
+          step = e.metrics.step;
+          pending.push(e.metrics);
+          emit({ type: 'step', metrics: e.metrics, target });
+          if (performance.now() - lastFlush > METRICS_FLUSH_MS) flush();
+          break;
+        case 'checkpoint':
+          flush();
+          checkpoint = store.saveCheckpoint(id, e.checkpoint);
+          store.update(id, { step: e.checkpoint.step });
+          emit({ type: 'checkpoint', step: e.checkpoint.step, path: checkpoint });
+          evaluator?.request({ home: job.home, dataset: config.dataset, step: e.checkpoint.step, checkpoint });
+          break;
+        case 'preview': {
+          const path = store.samplePath(id, e.step);
+          writeFileAtomic(path, await gridPng(e.batch, { columns: e.columns }));
+          store.addSample(id, e.step, e.seed, path);
+          emit({ type: 'preview', step: e.step, path });
+          break;
+        }
+        case 'paused':
+          store.update(id, { status: 'paused' });
+          emit({ type: 'paused', step: e.step });
+          break;
+        case 'resumed':
+          store.update(id, { status: 'running' });
+          emit({ type: 'resumed', step: e.step });
+          break;
+      }
     };
 
-    if (start === 0) await preview();
-    while (t.step < target) {
-      await yieldToEventLoop();
-      if (control.pauseRequested && !control.stopRequested) {
-        // Saved on pause so that closing the app while paused loses nothing.
-        if (savedStep !== t.step) await save();
-        store.update(id, { status: 'paused' });
-        emit({ type: 'paused', step: t.step });
-        await control.waitForResume();
-        if (!control.stopRequested) {
-          store.update(id, { status: 'running' });
-          emit({ type: 'resumed', step: t.step });
-        }
-      }
-      if (control.stopRequested) break;
-      last = t.trainStep();
-      busyMs += last.ms;
-      pending.push(last);
-      emit({ type: 'step', metrics: last, target });
-      if (!Number.isFinite(last.dLoss) || !Number.isFinite(last.gLoss)) {
-        flush();
-        throw new StudioError(
-          `training diverged at step ${last.step} (loss is ${last.dLoss}/${last.gLoss}); resume from the last checkpoint with a lower learning rate`,
-        );
-      }
-      if (t.step % config.checkpointEvery === 0) await save();
-      else if (t.step % previewEvery === 0) await preview();
-      if (performance.now() - lastFlush > METRICS_FLUSH_MS) flush();
+    const previewEvery = job.previewEvery ?? Math.min(50, config.checkpointEvery);
+    let result;
+    try {
+      result = await engine.run({ target, checkpointEvery: config.checkpointEvery, previewEvery }, control, keep);
+    } finally {
+      // A run that diverged keeps its metrics up to the step that did.
+      flush();
     }
-    if (savedStep !== t.step) await save();
-    flush();
     // A person who pressed stop is not kept waiting for a report card.
     await evaluator?.drain(control.stopRequested ? 5000 : FINAL_EVALUATION_MS);
-    const status = t.step >= target ? 'completed' : 'stopped';
-    store.update(id, { status, pid: null, step: t.step });
-    const trained = t.step - start;
+    const status = step >= target ? 'completed' : 'stopped';
+    store.update(id, { status, pid: null, step });
+    const trained = step - start;
     return {
       run: id,
       status,
-      steps: t.step,
+      steps: step,
       trained,
-      seconds: busyMs / 1000,
-      imagesPerSec: busyMs > 0 ? (trained * config.batch * 1000) / busyMs : 0,
+      seconds: result.busyMs / 1000,
+      imagesPerSec: result.busyMs > 0 ? (trained * config.batch * 1000) / result.busyMs : 0,
       backend: backend.name,
-      final: last,
+      final: result.last,
       checkpoint,
     };
   } catch (err) {
@@ -154,7 +142,7 @@ async function train(store: RunStore, job: TrainJob, control: LoopControl, emit:
     if (started) store.update(id, { status: 'failed', pid: null, error: messageOf(err) });
     throw err;
   } finally {
-    trainer?.dispose();
+    engine.dispose();
     await evaluator?.close();
   }
 }

@@ -1,4 +1,5 @@
 /** Messages between a training worker and the process that hosts it. */
+import type { MessagePort } from 'node:worker_threads';
 import type { BackendStatus } from '../engine/backends.js';
 import type { StepMetrics } from '../engine/trainer.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
@@ -16,7 +17,12 @@ export interface TrainJob {
   evaluate?: boolean;
 }
 
-export type ControlMessage = { type: 'start'; job: TrainJob } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+export type ControlMessage =
+  /** `enginePort`: a port to a step engine elsewhere (engine-protocol.ts); without it the steps run in the worker. */
+  | { type: 'start'; job: TrainJob; enginePort?: MessagePort }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
 
 export interface RunSummary {
   run: string;

@@ -1,7 +1,7 @@
 /**
  * The host side of a training worker: start a job, steer it, hear its events.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { StudioError } from '../errors.js';
 import type { ControlMessage, RunSummary, TrainJob, TrainingEvent } from './protocol.js';
 
@@ -11,7 +11,7 @@ export class TrainingSession {
   private readonly worker: Worker;
   private finished = false;
 
-  private constructor(job: TrainJob, listener: (e: TrainingEvent) => void) {
+  private constructor(job: TrainJob, listener: (e: TrainingEvent) => void, enginePort?: MessagePort) {
     this.worker = new Worker(new URL('./worker.js', import.meta.url));
     this.done = new Promise<RunSummary>((resolve, reject) => {
       let settled = false;
@@ -34,11 +34,13 @@ export class TrainingSession {
         settle(() => reject(new StudioError(`training worker exited (code ${code}) before the run finished; resume it to continue from its last checkpoint`))),
       );
     });
-    this.send({ type: 'start', job });
+    if (enginePort) this.worker.postMessage({ type: 'start', job, enginePort } satisfies ControlMessage, [enginePort]);
+    else this.send({ type: 'start', job });
   }
 
-  static start(job: TrainJob, listener: (e: TrainingEvent) => void = () => {}): TrainingSession {
-    return new TrainingSession(job, listener);
+  /** `enginePort`: where the steps run when not in the worker itself (the desktop app's GPU engine). */
+  static start(job: TrainJob, listener: (e: TrainingEvent) => void = () => {}, enginePort?: MessagePort): TrainingSession {
+    return new TrainingSession(job, listener, enginePort);
   }
 
   get running(): boolean {

@@ -1,0 +1,87 @@
+/**
+ * The one step loop every engine host runs: a worker thread of the CLI or the
+ * server (Node, on any backend), or a browser worker on Chromium's WebGPU in
+ * the desktop app. It trains, and hands out what must be kept — metrics,
+ * checkpoints, preview images — to a sink; it never touches files or the
+ * database, which stay with the host that owns them.
+ */
+import type { CheckpointData } from './checkpoint.js';
+import { previewBatch, previewSeed, type ImageBatch } from './sampling.js';
+import type { StepMetrics, Trainer } from './trainer.js';
+import { StudioError } from '../errors.js';
+
+export interface StepControl {
+  readonly stopRequested: boolean;
+  readonly pauseRequested: boolean;
+  /** Resolves when the run may go on (resumed or stopped). */
+  waitForResume(): Promise<void>;
+}
+
+export interface StepPlan {
+  /** Train until this step. */
+  target: number;
+  checkpointEvery: number;
+  previewEvery: number;
+}
+
+export type StepEvent =
+  | { type: 'step'; metrics: StepMetrics }
+  | { type: 'checkpoint'; checkpoint: CheckpointData }
+  | { type: 'preview'; step: number; seed: number; batch: ImageBatch; columns: number }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed'; step: number };
+
+/** Awaited: a checkpoint is kept (written, or handed over) before the loop trains past it. */
+export type StepSink = (e: StepEvent) => void | Promise<void>;
+
+export interface StepLoopResult {
+  last: StepMetrics | null;
+  /** Milliseconds spent in training steps, previews and checkpoints excluded. */
+  busyMs: number;
+}
+
+// setImmediate where there is one (Node): a timeout would cost a millisecond a step.
+const yieldToEventLoop: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+export async function runSteps(t: Trainer, plan: StepPlan, control: StepControl, sink: StepSink): Promise<StepLoopResult> {
+  let savedStep = t.step;
+  let last: StepMetrics | null = null;
+  let busyMs = 0;
+
+  const preview = async () => {
+    const { batch, columns } = await previewBatch(t);
+    await sink({ type: 'preview', step: t.step, seed: previewSeed(t), batch, columns });
+  };
+  const save = async () => {
+    await sink({ type: 'checkpoint', checkpoint: await t.toCheckpoint() });
+    savedStep = t.step;
+    await preview();
+  };
+
+  if (t.step === 0) await preview();
+  while (t.step < plan.target) {
+    // Between steps, so that pause and stop messages are heard.
+    await yieldToEventLoop();
+    if (control.pauseRequested && !control.stopRequested) {
+      // Saved on pause so that closing the app while paused loses nothing.
+      if (savedStep !== t.step) await save();
+      await sink({ type: 'paused', step: t.step });
+      await control.waitForResume();
+      if (!control.stopRequested) await sink({ type: 'resumed', step: t.step });
+    }
+    if (control.stopRequested) break;
+    last = await t.trainStep();
+    busyMs += last.ms;
+    await sink({ type: 'step', metrics: last });
+    if (!Number.isFinite(last.dLoss) || !Number.isFinite(last.gLoss)) {
+      throw new StudioError(
+        `training diverged at step ${last.step} (loss is ${last.dLoss}/${last.gLoss}); resume from the last checkpoint with a lower learning rate`,
+      );
+    }
+    if (t.step % plan.checkpointEvery === 0) await save();
+    else if (t.step % plan.previewEvery === 0) await preview();
+  }
+  if (savedStep !== t.step) await save();
+  return { last, busyMs };
+}
