@@ -1,7 +1,9 @@
 /**
- * Finds and selects the tensor backend: TensorFlow (CUDA, then CPU) when its
- * optional package is installed and loads, else the embedded WebAssembly
- * engine, else plain JavaScript. Every "no" comes with a reason a person can act on.
+ * Finds and selects the tensor backend: a GPU through WebGPU (a hardware
+ * adapter; a software one only when asked for by name), TensorFlow (CUDA,
+ * then CPU) when its optional package is installed and loads, else the
+ * embedded WebAssembly engine, else plain JavaScript. Every "no" comes with a
+ * reason a person can act on.
  */
 import { tf } from './tf.js';
 import { registerWasmTrainingKernels } from './wasm-kernels.js';
@@ -9,8 +11,13 @@ import { defaultThreadCount, disableWasmThreads, prepareWasmThreads, withCoreCou
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { StudioError, messageOf } from '../errors.js';
 import type { BackendChoice } from './config.js';
+import { adapterLabel, registerWebGpuBackend, type AdapterDescription } from './webgpu/adapter.js';
+import { dawnAdapter, gpuAdvice, offerSoftwareVulkan, probeWebGpu } from './webgpu/node.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+// Before any thread makes a Dawn instance (see node.ts).
+offerSoftwareVulkan();
+
+export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendStatus {
   name: BackendName;
@@ -19,6 +26,8 @@ export interface BackendStatus {
   detail: string;
   /** Why it is not available. */
   reason?: string;
+  /** webgpu: the adapter it runs on. */
+  adapter?: AdapterDescription;
 }
 
 const TF_PACKAGES = [
@@ -71,8 +80,24 @@ async function startWasm(): Promise<boolean> {
   return tf.setBackend('wasm');
 }
 
-async function activate(name: BackendName): Promise<boolean> {
+async function probeWebGpuStatus(): Promise<BackendStatus> {
+  const p = await probeWebGpu();
+  if (!p.available || !p.adapter) return { name: 'webgpu', available: false, detail: 'WebGPU (Dawn)', reason: p.reason ?? `no adapter: ${gpuAdvice()}` };
+  return { name: 'webgpu', available: true, detail: `WebGPU on ${adapterLabel(p.adapter)}`, adapter: p.adapter };
+}
+
+/** WebGPU in this thread on Dawn's adapter; a software adapter only when the run asked for webgpu by name. */
+async function startWebGpu(allowSoftware: boolean): Promise<boolean> {
+  const found = await dawnAdapter();
+  if ('reason' in found) return false;
+  if (found.description.software && !allowSoftware) return false;
+  await registerWebGpuBackend(found.adapter);
+  return tf.setBackend('webgpu');
+}
+
+async function activate(name: BackendName, explicit: boolean): Promise<boolean> {
   if (name === 'wasm') return startWasm().catch(() => false);
+  if (name === 'webgpu') return startWebGpu(explicit).catch(() => false);
   try {
     const ok = await tf.setBackend(name);
     if (ok && name === 'cpu') {
@@ -85,28 +110,39 @@ async function activate(name: BackendName): Promise<boolean> {
   }
 }
 
+const AUTO_ORDER: BackendName[] = ['webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+const PROBES: Record<BackendName, () => Promise<BackendStatus>> = {
+  webgpu: probeWebGpuStatus,
+  tensorflow: probeTensorflow,
+  wasm: async () => ({ name: 'wasm', available: tf.findBackendFactory('wasm') != null, detail: 'WebAssembly (XNNPACK, SIMD)' }),
+  cpu: async () => ({ name: 'cpu', available: true, detail: 'plain JavaScript (slow, deterministic)' }),
+};
+
 export async function probeBackends(): Promise<BackendStatus[]> {
-  const out: BackendStatus[] = [await probeTensorflow()];
-  out.push({ name: 'wasm', available: tf.findBackendFactory('wasm') != null, detail: 'WebAssembly (XNNPACK, SIMD)' });
-  out.push({ name: 'cpu', available: true, detail: 'plain JavaScript (slow, deterministic)' });
+  const out: BackendStatus[] = [];
+  for (const name of AUTO_ORDER) out.push(await PROBES[name]());
   return out;
 }
 
 /** The status of a backend asked for by name; refuses one that cannot run here, saying why. */
 export async function requireBackend(name: BackendName): Promise<BackendStatus> {
-  const status = (await probeBackends()).find((s) => s.name === name)!;
+  const status = await PROBES[name]();
   if (!status.available) throw new StudioError(`backend "${name}" is not available: ${status.reason}`);
   return status;
 }
 
-/** Selects the backend for this process; 'auto' takes the fastest that works. */
+/** What `auto` would take, in order: a software WebGPU adapter is never among them (it is slower than the CPU engines). */
+export function autoCandidates(statuses: BackendStatus[]): BackendStatus[] {
+  return AUTO_ORDER.map((name) => statuses.find((s) => s.name === name)!).filter((s) => s.available && !s.adapter?.software);
+}
+
+/** Selects the backend for this thread; 'auto' takes the fastest that works. */
 export async function useBackend(choice: BackendChoice): Promise<BackendStatus> {
-  const order: BackendName[] = choice === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [choice];
-  const statuses = choice === 'auto' ? await probeBackends() : [await requireBackend(choice)];
-  for (const name of order) {
-    const status = statuses.find((s) => s.name === name)!;
-    if (!status.available) continue;
-    if (await activate(name)) {
+  const candidates = choice === 'auto' ? autoCandidates(await probeBackends()) : [await requireBackend(choice)];
+  for (const status of candidates) {
+    const name = status.name;
+    if (await activate(name, choice !== 'auto')) {
       if (name === 'wasm') {
         const n = getThreadsCount();
         return { ...status, detail: `${status.detail}, ${n} thread${n === 1 ? '' : 's'}` };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const LOSSES = ['bce', 'hinge', 'lsgan', 'wgan-gp'] as const;
 export const MODELS = ['dcgan', 'cdcgan'] as const;
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const PRESETS = ['quality', 'tutorial'] as const;
 export const AUGMENT = ['auto', 'on', 'off'] as const;
 export type Preset = (typeof PRESETS)[number];

@@ -321,10 +321,16 @@ export class Trainer {
     // The average is saved with its own statistics, whether or not samples were drawn since it moved.
     this.sampler();
     const all = [...this.allTensors()];
-    // All reads are queued before any is awaited: one wait for the device, not one per tensor.
-    const data = await Promise.all(all.map(([, v]) => v.data() as Promise<Float32Array>));
+    // One read-back of every tensor packed end to end: on a GPU each read is a round trip of its own.
+    const packed = tf.tidy(() => tf.concat(all.map(([, v]) => tf.reshape(v, [-1]))));
+    const flat = (await packed.data()) as Float32Array;
+    packed.dispose();
     const tensors = new Map<string, TensorData>();
-    all.forEach(([name, v], i) => tensors.set(name, { shape: v.shape, data: data[i] }));
+    let offset = 0;
+    for (const [name, v] of all) {
+      tensors.set(name, { shape: v.shape, data: flat.slice(offset, offset + v.size) });
+      offset += v.size;
+    }
     return {
       step: this.step,
       config: this.config,
