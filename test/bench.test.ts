@@ -37,3 +37,31 @@ test('bench --json times the reference step and explains a missing PyTorch', () 
   assert.match(out.peer.skipped, /PyTorch is not installed for \/nonexistent\/python3/);
   assert.equal(out.ratio, null);
 });
+
+/** `gan-studio bench … --json`, its summary object. */
+function bench(args: string[]) {
+  const bin = fileURLToPath(new URL('../../bin/gan-studio.js', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'bench', ...args, '--json'], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
+test('bench --workload rgb64 times the 64×64 RGB networks', () => {
+  const out = bench(['--backend', 'wasm', '--workload', 'rgb64', '--batch', '4', '--steps', '1', '--warmup', '0']);
+  assert.deepEqual([out.workload.name, out.workload.networks, out.workload.batch], ['rgb64', 'dcgan-tutorial-64x64x3', 4]);
+  const spec = { size: 64 as const, channels: 3 as const, zDim: 100, width: 64, numClasses: 0, dropout: 0.3 };
+  assert.equal(out.workload.gflop_per_step, Math.round(stepFlops(spec, 4) / 1e8) / 10);
+  assert.ok(out.engines[0].median_ms > 0);
+});
+
+test('bench --backend webgpu names the adapter it timed', async (t) => {
+  const { dawnAdapter } = await import('../main/engine/webgpu/node.js');
+  const adapter = await dawnAdapter();
+  if ('reason' in adapter) return t.skip(`no WebGPU adapter here (${adapter.reason})`);
+  const out = bench(['--backend', 'webgpu', '--batch', '2', '--steps', '1', '--warmup', '0']);
+  const [gpu] = out.engines;
+  assert.equal(gpu.backend, 'webgpu');
+  assert.deepEqual(gpu.adapter, adapter.description);
+  assert.match(gpu.detail, /^WebGPU on /);
+  assert.ok(gpu.median_ms > 0);
+});

@@ -1,8 +1,7 @@
 import { useBackend, type BackendName, type BackendStatus } from '../engine/backends.js';
 import { tf } from '../engine/tf.js';
 import { Trainer } from '../engine/trainer.js';
-import { loadMnist } from '../datasets/mnist.js';
-import { referenceConfig } from './workload.js';
+import { referenceConfig, workloadData, type Workload } from './workload.js';
 
 export interface KernelTime {
   kernel: string;
@@ -21,11 +20,12 @@ export interface EngineRun {
 
 /** Kernels the studio builds out of other kernels on this backend. */
 const COMPOSITE = new Set(['Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+// (On WebGPU both are single programs of their own; kernel times there need the adapter's timestamp queries.)
 
-/** A trainer on the reference workload, ready to time. */
-export async function prepareEngine(name: BackendName): Promise<{ backend: BackendStatus; trainer: Trainer }> {
+/** A trainer on a workload, ready to time. */
+export async function prepareEngine(name: BackendName, workload: Workload = 'reference', batch = 64): Promise<{ backend: BackendStatus; trainer: Trainer }> {
   const backend = await useBackend(name);
-  const trainer = Trainer.create(referenceConfig(name), loadMnist());
+  const trainer = Trainer.create(referenceConfig(name, workload, batch), workloadData(workload));
   return { backend, trainer };
 }
 
@@ -37,6 +37,8 @@ export async function timeSteps(trainer: Trainer, steps: number): Promise<number
 
 /** Per-kernel time of one step, as the backend's profiler reports it. */
 export async function kernelBreakdown(trainer: Trainer, backend: BackendName): Promise<KernelTime[]> {
+  // Without timestamp queries WebGPU reports every kernel as 0 ms (and says so on the console).
+  if (backend === 'webgpu' && !(tf.backend() as unknown as { supportTimestampQuery?: boolean }).supportTimestampQuery) return [];
   const info = await tf.profile(async () => {
     await trainer.trainStep();
   });

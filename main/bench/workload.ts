@@ -1,14 +1,33 @@
 /**
- * The reference workload of `gan-studio bench`: the TensorFlow DCGAN tutorial
- * networks for 28×28×1 at batch 64, one D step and one G step with BCE and
- * Adam — the studio's defaults on builtin:mnist.
+ * The workloads of `gan-studio bench`. The reference: the TensorFlow DCGAN
+ * tutorial networks for 28×28×1 at batch 64, one D step and one G step with
+ * BCE and Adam — the studio's defaults on builtin:mnist. rgb64: the same
+ * recipe for 64×64 colour images (four stages each side), what a real
+ * imported dataset costs.
  */
 import { resolveConfig, type TrainConfig } from '../engine/config.js';
 import { layout, type NetSpec } from '../engine/networks.js';
+import { Rng } from '../engine/rng.js';
+import { loadMnist } from '../datasets/mnist.js';
+import type { Dataset } from '../datasets/dataset.js';
 
-export function referenceConfig(backend: TrainConfig['backend'] = 'auto'): TrainConfig {
+export const WORKLOADS = ['reference', 'rgb64'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+export function referenceConfig(backend: TrainConfig['backend'] = 'auto', workload: Workload = 'reference', batch = 64): TrainConfig {
   // No EMA: the tutorial step has none, and PyTorch's peer neither.
-  return resolveConfig({ dataset: 'builtin:mnist', preset: 'tutorial', model: 'dcgan', loss: 'bce', batch: 64, width: 64, zDim: 100, emaDecay: 0, backend });
+  const dataset = workload === 'reference' ? 'builtin:mnist' : 'bench:rgb64';
+  return resolveConfig({ dataset, preset: 'tutorial', model: 'dcgan', loss: 'bce', batch, width: 64, zDim: 100, emaDecay: 0, backend });
+}
+
+/** The images a workload trains on: real digits, or 2,000 random 64×64 RGB images (a step's cost does not depend on what they show). */
+export function workloadData(workload: Workload): Dataset {
+  if (workload === 'reference') return loadMnist();
+  const count = 2000;
+  const pixels = new Uint8Array(count * 64 * 64 * 3);
+  const rng = Rng.fromSeed(64);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.int(256);
+  return { name: 'bench:rgb64', size: 64, channels: 3, count, pixels, labels: null, classNames: [] };
 }
 
 const K = 25; // 5×5 kernels

@@ -13,7 +13,7 @@ Commands:
   interpolate  an animated GIF walking the latent space through keyframe seeds
   export     a folder of generated images, or the generator as a TensorFlow.js model
   backends   show which tensor backends work on this machine
-  bench      time the reference training step (and PyTorch beside it with --peer)
+  bench      time a training step on each backend (and PyTorch beside it with --peer)
   playground train small MLPs on 2D points (ring, grid, spiral) and print mode coverage
 
 Run \`gan-studio <command> --help\` for a command's options.
@@ -69,13 +69,16 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
 
   Times the reference step — the TensorFlow DCGAN tutorial networks for 28×28×1,
   batch 64, one D and one G step with BCE and Adam — on each available backend:
-  median ms/step, images/s, effective GFLOP/s and a per-kernel breakdown.
+  median ms/step, images/s, effective GFLOP/s and a per-kernel breakdown. A
+  software WebGPU adapter is timed only when asked for with --backend webgpu.
 
+  --workload W   reference (28×28×1 digits) or rgb64 (the same recipe at 64×64 RGB)
+  --batch N      batch size (default 64)
   --peer         also run bench/pytorch_dcgan.py (needs PyTorch), taking turns, and print PyTorch/ours
   --steps N      timed steps per engine (default 12)
   --warmup N     untimed steps first (default 2)
   --rounds R     turns with the peer (default 4)
-  --backend B    only this backend (tensorflow, wasm or cpu)
+  --backend B    only this backend (webgpu, tensorflow, wasm or cpu)
   --threads N    threads for PyTorch (default: all cores)
   --json         one machine-readable object`,
   runs: `Usage: gan-studio runs [list|show ID|compare ID ID…|delete ID] [--json]

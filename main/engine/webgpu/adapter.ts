@@ -72,8 +72,10 @@ export async function registerWebGpuBackend(adapter: AdapterLike): Promise<void>
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS) if (typeof adapter.limits[name] === 'number') requiredLimits[name] = adapter.limits[name];
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  // Timestamps let `gan-studio bench` time each kernel; nothing else needs a feature.
+  const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
   tf.registerBackend('webgpu', async () => {
-    const device = await adapter.requestDevice({ requiredLimits });
+    const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
     return new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], adapter.info as ConstructorParameters<typeof WebGPUBackend>[1]);
   });
   // Every op on the device: the package sends small tensors to the CPU, a round trip per op in training.

@@ -55,6 +55,7 @@ export function dawnGpu(): Promise<GpuLike> {
     if (process.versions.electron) {
       throw new Error('inside the desktop app WebGPU runs in its browser engine, not through Dawn');
     }
+    offerSoftwareVulkan();
     let mod: { create(flags: string[]): unknown; globals: object };
     try {
       mod = (await import('webgpu')) as unknown as typeof mod;
