@@ -12,6 +12,7 @@ import { RENDERER_DIR } from '../main/server/server.js';
 import type { StudioService } from '../main/service/studio-service.js';
 import { messageOf } from '../main/errors.js';
 import { MENU_CHANNEL, type MenuAction } from './channels.js';
+import { RendererEngineHost } from './engine-host.js';
 import { connectIpc } from './ipc.js';
 import { sqliteForElectronPath } from './launcher.js';
 import { menuTemplate } from './menu.js';
@@ -22,6 +23,7 @@ import { createStudioWindow } from './window.js';
 
 const APP_NAME = 'GAN Studio';
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+const ENGINE_PRELOAD = fileURLToPath(new URL('./engine-preload.cjs', import.meta.url));
 /** Stopping runs saves their checkpoints; past this the app quits anyway rather than hang. */
 const CLOSE_TIMEOUT_MS = 60_000;
 
@@ -50,12 +52,15 @@ function start(): void {
   let win: BrowserWindow | null = null;
   let service: StudioService | null = null;
   let closing: 'no' | 'closing' | 'closed' = 'no';
+  // WebGPU for training, from a hidden page: Dawn's Node bindings cannot run under Electron.
+  const gpuEngine = new RendererEngineHost(ENGINE_PRELOAD, !app.isPackaged);
   const progress = new RunProgress();
 
   const openWindow = () => {
     const w = createStudioWindow(PRELOAD, !app.isPackaged);
     w.on('closed', () => {
       if (win === w) win = null;
+      onStudioWindowClosed();
     });
     return w;
   };
@@ -84,9 +89,10 @@ function start(): void {
 
   app.on('second-instance', focusWindow);
   app.on('activate', focusWindow);
-  app.on('window-all-closed', () => {
+  // The hidden engine window never closes by itself, so 'window-all-closed' would not come: the studio window's own closing decides.
+  const onStudioWindowClosed = () => {
     if (process.platform !== 'darwin') app.quit();
-  });
+  };
   app.on('before-quit', (event) => {
     if (!service || closing === 'closed') return;
     event.preventDefault();
@@ -97,6 +103,7 @@ function start(): void {
       .catch((err) => console.error(`gan-studio: closing the studio failed: ${messageOf(err)}`))
       .finally(() => {
         closing = 'closed';
+        gpuEngine.close();
         app.quit();
       });
   });
@@ -108,7 +115,7 @@ function start(): void {
     try {
       // Loaded only now, so the native modules it pulls in fail into the dialog below, not into a bare crash.
       const { StudioService } = await import('../main/service/studio-service.js');
-      service = new StudioService(home);
+      service = new StudioService(home, { gpuEngine });
     } catch (err) {
       throw new Error(
         `${messageOf(err)}\n\nData folder: ${home}\n` +

@@ -47,7 +47,7 @@ const BAD: [string, string[], RegExp][] = [
   ['a missing run', ['resume', '--run', 'nope'], /no run "nope"/],
   ['sampling a missing run', ['sample', '--run', 'nope', '--out', 'x'], /no run "nope"/],
   ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
-  ['an unknown backend', ['train', '--backend', 'tpu'], /--backend must be one of auto, tensorflow, wasm, cpu/],
+  ['an unknown backend', ['train', '--backend', 'tpu'], /--backend must be one of auto, webgpu, tensorflow, wasm, cpu/],
 ];
 
 for (const [what, args, message] of BAD) {

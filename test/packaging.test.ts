@@ -114,10 +114,12 @@ describe('what electron-builder packages', () => {
     const main = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main;
     const workers = workerEntries();
     assert.ok(workers.length >= 5, `found the worker entries: ${workers.join(', ')}`);
-    for (const f of [main, 'dist/electron/preload.cjs', 'dist/renderer/index.html', 'resources/judges/mnist.judge', 'package.json', 'bin/gan-studio.js', ...workers]) {
+    const engine = ['dist/electron/engine-preload.cjs', 'dist/renderer/engine.html'];
+    for (const f of [main, 'dist/electron/preload.cjs', 'dist/renderer/index.html', ...engine, 'resources/judges/mnist.judge', 'package.json', 'bin/gan-studio.js', ...workers]) {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
     assert.ok(files.some((f) => /^dist\/renderer\/assets\/index-.*\.js$/.test(f)), 'the interface bundle');
+    assert.ok(files.some((f) => /^dist\/renderer\/assets\/worker-.*\.js$/.test(f)), 'the GPU engine worker bundle');
   });
 
   test('native modules and WebAssembly binaries are unpacked beside the archive, where they can be loaded', () => {

@@ -35,7 +35,7 @@ export const COMMAND_HELP: Record<string, string> = {
   --checkpoint-every N  steps between checkpoints (default 200)
   --sample-every N      steps between preview grids of fixed latents (default 50)
   --seed S              random seed (default 1)
-  --backend auto|tensorflow|wasm|cpu  (default auto: the fastest that works)
+  --backend auto|webgpu|tensorflow|wasm|cpu  (default auto: the fastest that works; webgpu takes a software adapter too)
   --json                one JSON object per line; the last is a summary
 
 Ctrl-C stops after the current step and saves a checkpoint.`,

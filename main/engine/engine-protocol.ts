@@ -19,6 +19,8 @@ export interface EngineInit {
 }
 
 export type HostMessage =
+  /** Which adapter the engine would train on, without building anything. */
+  | { type: 'probe' }
   | { type: 'init'; init: EngineInit }
   | { type: 'run'; plan: StepPlan }
   | { type: 'pause' }
@@ -28,6 +30,7 @@ export type HostMessage =
   | { type: 'ack'; id: number };
 
 export type EngineMessage =
+  | { type: 'probed'; status: BackendStatus }
   | { type: 'prepared'; backend: BackendStatus; step: number }
   /** `id` is set when the engine waits for an ack before it goes on. */
   | { type: 'event'; event: StepEvent; id: number | null }

@@ -11,7 +11,14 @@ import { runSteps, type StepControl, type StepEvent } from './step-loop.js';
 import { Trainer } from './trainer.js';
 import { messageOf, StudioError } from '../errors.js';
 
-export function serveStepEngine(port: PortLike, setupBackend: (choice: BackendChoice) => Promise<BackendStatus>): void {
+export interface EngineBackends {
+  /** What this engine would train on: its backend's status, adapter included. */
+  probe(): Promise<BackendStatus>;
+  /** Makes the backend a run asks for current, or says why it cannot. */
+  setup(choice: BackendChoice): Promise<BackendStatus>;
+}
+
+export function serveStepEngine(port: PortLike, backends: EngineBackends): void {
   let trainer: Trainer | null = null;
   let wake: (() => void) | null = null;
   const control: StepControl & { stopRequested: boolean; pauseRequested: boolean } = {
@@ -36,8 +43,15 @@ export function serveStepEngine(port: PortLike, setupBackend: (choice: BackendCh
   port.onMessage((data) => {
     const m = data as HostMessage;
     switch (m.type) {
+      case 'probe':
+        backends
+          .probe()
+          .then((status) => send({ type: 'probed', status }))
+          .catch(fail);
+        break;
       case 'init':
-        setupBackend(m.init.config.backend)
+        backends
+          .setup(m.init.config.backend)
           .then((backend) => {
             trainer = Trainer.create(m.init.config, m.init.dataset, m.init.from ?? undefined);
             send({ type: 'prepared', backend, step: trainer.step });

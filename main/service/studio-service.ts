@@ -11,7 +11,7 @@ import { PlaygroundHost } from '../playground/host.js';
 import { trainingStatus, STATUS_WINDOW } from '../evaluation/status.js';
 import type { CheckpointRef } from '../generation/protocol.js';
 import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
-import { probeBackends } from '../engine/backends.js';
+import { probeBackends, type BackendStatus } from '../engine/backends.js';
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
 import { resolveConfig, formatZodError, type TrainConfig } from '../engine/config.js';
@@ -20,7 +20,9 @@ import { datasetCover, galleryPage } from '../datasets/gallery.js';
 import { ImportSession } from '../datasets/import/session.js';
 import { deleteDataset, listDatasets, showDataset, sweepDatasetFolders } from '../datasets/store.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
+import type { MessagePort } from 'node:worker_threads';
 import { TrainingSession } from '../training/session.js';
+import type { EngineHost } from '../training/engine.js';
 import type { RunSummary, TrainJob, TrainingEvent } from '../training/protocol.js';
 import {
   COMMANDS,
@@ -60,7 +62,8 @@ export class StudioService {
 
   constructor(
     readonly home: string,
-    private readonly opts: { concurrency?: number; previewEvery?: number } = {},
+    /** gpuEngine: where WebGPU runs when this process cannot run it itself (the desktop app's engine page). */
+    private readonly opts: { concurrency?: number; previewEvery?: number; gpuEngine?: EngineHost } = {},
   ) {
     this.store = new RunStore(home);
     this.store.markInterrupted();
@@ -171,7 +174,7 @@ export class StudioService {
     while (this.sessions.size < limit && this.queue.length > 0) {
       const job = this.queue.shift()!;
       const id = job.runId;
-      const session = TrainingSession.start(job, (e) => this.onTrainingEvent(id, e));
+      const session = TrainingSession.start(job, (e) => this.onTrainingEvent(id, e), () => this.enginePortFor(id));
       this.sessions.set(id, session);
       const finish = (summary: RunSummary | null, error: string | null) => {
         this.sessions.delete(id);
@@ -189,6 +192,31 @@ export class StudioService {
         (err) => finish(null, messageOf(err)),
       );
     }
+  }
+
+  /**
+   * In the desktop app, a run on webgpu (asked for, or auto with a hardware
+   * adapter there) trains its steps in the engine page; everything else, and
+   * everything in the CLI and browser mode, in the training worker itself.
+   */
+  private async enginePortFor(id: string): Promise<MessagePort | undefined> {
+    const host = this.opts.gpuEngine;
+    const { backend } = this.run(id).config;
+    if (!host || (backend !== 'webgpu' && backend !== 'auto')) return undefined;
+    const status = await host.probe();
+    if (!status.available || (backend === 'auto' && status.adapter?.software)) {
+      if (backend === 'webgpu') throw new StudioError(`backend "webgpu" is not available: ${status.reason ?? 'no adapter'}`);
+      return undefined;
+    }
+    return host.connect();
+  }
+
+  private async backends(): Promise<BackendStatus[]> {
+    const local = await probeBackends();
+    const host = this.opts.gpuEngine;
+    if (!host) return local;
+    const gpu = await host.probe().catch((err): BackendStatus => ({ name: 'webgpu', available: false, detail: 'WebGPU (Chromium)', reason: messageOf(err) }));
+    return local.map((s) => (s.name === 'webgpu' ? gpu : s));
   }
 
   private onTrainingEvent(id: string, e: TrainingEvent): void {
@@ -216,7 +244,7 @@ export class StudioService {
   // ---- commands ----
 
   private readonly handlers: Handlers = {
-    'system.backends': () => probeBackends(),
+    'system.backends': () => this.backends(),
     'datasets.list': () => listDatasets(this.store.db),
     'datasets.show': async ({ name }) => ({ ...this.dataset(name), cover: await datasetCover(this.store.db, this.home, name) }),
     'datasets.delete': ({ name }) => {

@@ -12,6 +12,18 @@ import { Trainer } from '../engine/trainer.js';
 import { StudioError } from '../errors.js';
 import type { RunControl } from './control.js';
 
+/**
+ * A place outside the Node process that can run step engines: the desktop
+ * app's hidden engine page on Chromium's WebGPU (electron/engine-host.ts).
+ */
+export interface EngineHost {
+  /** What it would train on (the webgpu backend's status there). */
+  probe(): Promise<BackendStatus>;
+  /** A port to a new step engine there, for a training worker to drive. */
+  connect(): Promise<MessagePort>;
+  close(): void;
+}
+
 export interface StepEngine {
   /** Builds the trainer on the engine's backend, from the checkpoint when there is one. */
   prepare(init: EngineInit): Promise<{ backend: BackendStatus; step: number }>;

@@ -11,8 +11,9 @@ export class TrainingSession {
   private readonly worker: Worker;
   private finished = false;
 
-  private constructor(job: TrainJob, listener: (e: TrainingEvent) => void, enginePort?: MessagePort) {
+  private constructor(job: TrainJob, listener: (e: TrainingEvent) => void, enginePort?: () => Promise<MessagePort | undefined>) {
     this.worker = new Worker(new URL('./worker.js', import.meta.url));
+    let refuse: (message: string) => void = () => {};
     this.done = new Promise<RunSummary>((resolve, reject) => {
       let settled = false;
       const settle = (fn: () => void) => {
@@ -20,6 +21,10 @@ export class TrainingSession {
         settled = true;
         this.finished = true;
         fn();
+      };
+      refuse = (message) => {
+        settle(() => reject(new StudioError(message)));
+        void this.worker.terminate();
       };
       this.worker.on('message', (e: TrainingEvent) => {
         listener(e);
@@ -34,12 +39,18 @@ export class TrainingSession {
         settle(() => reject(new StudioError(`training worker exited (code ${code}) before the run finished; resume it to continue from its last checkpoint`))),
       );
     });
-    if (enginePort) this.worker.postMessage({ type: 'start', job, enginePort } satisfies ControlMessage, [enginePort]);
-    else this.send({ type: 'start', job });
+    if (!enginePort) this.send({ type: 'start', job });
+    else {
+      enginePort().then(
+        (port) => (port ? this.worker.postMessage({ type: 'start', job, enginePort: port } satisfies ControlMessage, [port]) : this.send({ type: 'start', job })),
+        // Refused before it started: the worker was told nothing and goes.
+        (err: Error) => refuse(err.message),
+      );
+    }
   }
 
-  /** `enginePort`: where the steps run when not in the worker itself (the desktop app's GPU engine). */
-  static start(job: TrainJob, listener: (e: TrainingEvent) => void = () => {}, enginePort?: MessagePort): TrainingSession {
+  /** `enginePort`: where the steps run when not in the worker itself (the desktop app's GPU engine), or undefined for here. */
+  static start(job: TrainJob, listener: (e: TrainingEvent) => void = () => {}, enginePort?: () => Promise<MessagePort | undefined>): TrainingSession {
     return new TrainingSession(job, listener, enginePort);
   }
 
