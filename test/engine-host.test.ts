@@ -154,3 +154,33 @@ test('the relay copies messages both ways between a Node port and an Electron po
   await farClosed;
   clearInterval(keepAlive);
 });
+
+test('an engine that goes away mid-run (its page or the GPU process crashed) fails the run with a message, keeping its checkpoints', async () => {
+  const host = new TestHost(gpu(false));
+  host.connect = async () => {
+    host.connects++;
+    const { port1, port2 } = new MessageChannel();
+    const port = nodePort(port2);
+    let steps = 0;
+    serveStepEngine(
+      {
+        ...port,
+        // The engine's end disappears after its third step, as a crashed page's would.
+        postMessage(m, transfer) {
+          port.postMessage(m, transfer);
+          const e = m as { type: string; event?: { type: string } };
+          if (e.type === 'event' && e.event?.type === 'step' && ++steps === 3) setImmediate(() => port2.close());
+        },
+      },
+      { probe: async () => gpu(false), setup: async () => (await useBackend('cpu'), gpu(false)) },
+    );
+    return port1;
+  };
+  const s = service(host);
+  const run = await ok(s, 'runs.create', { name: 'crash', config: { ...TINY, backend: 'auto' } });
+  const done = await until(s, 'run.finished', (e) => e.id === run.id);
+  assert.match(done.error ?? '', /the GPU engine stopped .* resume the run to continue from its last checkpoint/);
+  const shown = await ok(s, 'runs.show', { id: run.id });
+  assert.equal(shown.status, 'failed');
+  assert.deepEqual(shown.checkpoints.map((c) => c.step), [2]);
+});

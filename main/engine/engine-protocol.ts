@@ -41,6 +41,8 @@ export type EngineMessage =
 export interface PortLike {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (data: unknown) => void): void;
+  /** When the other end is gone (a worker_threads port says so; a web port cannot). */
+  onClose?(listener: () => void): void;
   close(): void;
 }
 

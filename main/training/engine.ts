@@ -57,6 +57,7 @@ export function nodePort(port: MessagePort): PortLike {
   return {
     postMessage: (m, transfer = []) => port.postMessage(m, transfer),
     onMessage: (listener) => port.on('message', listener),
+    onClose: (listener) => port.on('close', listener),
     close: () => port.close(),
   };
 }
@@ -66,8 +67,15 @@ export class RemoteStepEngine implements StepEngine {
   private waiting: { resolve: (m: EngineMessage) => void; reject: (e: Error) => void } | null = null;
   private sink: StepSink | null = null;
 
+  private closed = false;
+
   constructor(private readonly port: PortLike) {
     port.onMessage((data) => this.receive(data as EngineMessage));
+    port.onClose?.(() => {
+      if (this.closed) return;
+      this.closed = true;
+      this.settle({ type: 'error', message: 'the GPU engine stopped (its page or the GPU process ended); resume the run to continue from its last checkpoint' });
+    });
   }
 
   private send(m: HostMessage, transfer: ArrayBuffer[] = []): void {
@@ -96,6 +104,7 @@ export class RemoteStepEngine implements StepEngine {
   }
 
   private next(): Promise<EngineMessage> {
+    if (this.closed) return Promise.reject(new StudioError('the GPU engine is not connected'));
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
@@ -126,6 +135,7 @@ export class RemoteStepEngine implements StepEngine {
   }
 
   dispose(): void {
+    this.closed = true;
     this.port.close();
   }
 }
