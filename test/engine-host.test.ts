@@ -15,9 +15,9 @@ import { useBackend, type BackendStatus } from '../main/engine/backends.js';
 import { serveStepEngine } from '../main/engine/engine-server.js';
 import { readCheckpoint } from '../main/engine/checkpoint.js';
 import { StudioService } from '../main/service/studio-service.js';
-import type { CommandName, CommandResult, EventName, StudioEvents } from '../main/service/contract.js';
 import { nodePort, type EngineHost } from '../main/training/engine.js';
 import { tempDir } from './helpers.js';
+import { ok, until } from './service-helpers.js';
 
 const TINY = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, steps: 4, checkpointEvery: 2, emaDecay: 0 };
 
@@ -55,17 +55,6 @@ function service(host: EngineHost): StudioService {
   return s;
 }
 
-async function ok<C extends CommandName>(s: StudioService, name: C, input: unknown) {
-  const r: CommandResult<C> = await s.call(name, input);
-  if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-
-function until<E extends EventName>(s: StudioService, event: E, pred: (p: StudioEvents[E]) => boolean): Promise<StudioEvents[E]> {
-  return new Promise((resolve) => {
-    const off = s.on(event, (p) => pred(p) && (off(), resolve(p)));
-  });
-}
 
 test('auto with a hardware adapter on the host: the steps train there, the run is kept here, exactly as a local run', async () => {
   const host = new TestHost(gpu(false));

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { StudioService } from '../main/service/studio-service.js';
-import type { CommandName, CommandResult, EventName, StudioEvents } from '../main/service/contract.js';
+import type { CommandName, StudioEvents } from '../main/service/contract.js';
 import { tempDir } from './helpers.js';
+import { ok, until } from './service-helpers.js';
 
 const TINY = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, backend: 'wasm', steps: 4, checkpointEvery: 2 };
 
@@ -12,23 +13,6 @@ function service(): StudioService {
   const s = new StudioService(tempDir(), { previewEvery: 2 });
   after(() => s.close());
   return s;
-}
-
-async function ok<C extends CommandName>(s: StudioService, name: C, input: unknown) {
-  const r: CommandResult<C> = await s.call(name, input);
-  if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-
-function until<E extends EventName>(s: StudioService, event: E, pred: (p: StudioEvents[E]) => boolean): Promise<StudioEvents[E]> {
-  return new Promise((resolve) => {
-    const off = s.on(event, (p) => {
-      if (pred(p)) {
-        off();
-        resolve(p);
-      }
-    });
-  });
 }
 
 /** Everything a refused command could have changed. */
