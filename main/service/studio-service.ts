@@ -11,7 +11,6 @@ import { PlaygroundHost } from '../playground/host.js';
 import { trainingStatus, STATUS_WINDOW } from '../evaluation/status.js';
 import type { CheckpointRef } from '../generation/protocol.js';
 import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
-import { probeBackends, type BackendStatus } from '../engine/backends.js';
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
 import { resolveConfig, formatZodError, type TrainConfig } from '../engine/config.js';
@@ -20,10 +19,7 @@ import { datasetCover, galleryPage } from '../datasets/gallery.js';
 import { ImportSession } from '../datasets/import/session.js';
 import { deleteDataset, listDatasets, showDataset, sweepDatasetFolders } from '../datasets/store.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
-import type { MessagePort } from 'node:worker_threads';
-import { TrainingSession } from '../training/session.js';
-import type { EngineHost } from '../training/engine.js';
-import type { RunSummary, TrainJob, TrainingEvent } from '../training/protocol.js';
+import { TrainingQueue, type QueueOptions } from './training-queue.js';
 import {
   COMMANDS,
   type CommandName,
@@ -48,24 +44,21 @@ type Handlers = { [C in CommandName]: (input: ParsedInput<C>) => Promise<Command
 
 export class StudioService {
   readonly store: RunStore;
-  private readonly sessions = new Map<string, TrainingSession>();
+  private readonly training: TrainingQueue;
   private readonly imports = new Map<string, ImportSession>();
   private readonly generation = new GenerationHost();
   private readonly playground = new PlaygroundHost({
     frame: (f) => this.emit('playground.frame', f),
     finished: (s) => this.emit('playground.finished', s),
   });
-  private readonly queue: TrainJob[] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
-  /** What a queued run goes back to if its session cannot start. */
-  private readonly statusBeforeQueue = new Map<string, RunRecord['status']>();
 
   constructor(
     readonly home: string,
-    /** gpuEngine: where WebGPU runs when this process cannot run it itself (the desktop app's engine page). */
-    private readonly opts: { concurrency?: number; previewEvery?: number; gpuEngine?: EngineHost } = {},
+    opts: QueueOptions = {},
   ) {
     this.store = new RunStore(home);
+    this.training = new TrainingQueue(this.store, (event, payload) => this.emit(event, payload), opts);
     this.store.markInterrupted();
     const insert = this.store.db.prepare(
       'INSERT OR IGNORE INTO datasets (id, name, source, size, channels, classes, image_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -105,11 +98,10 @@ export class StudioService {
 
   /** Stops every training run (each saves a checkpoint) and closes the database. */
   async close(): Promise<void> {
-    this.queue.length = 0;
     await Promise.allSettled([...this.imports.values()].map((s) => s.cancel()));
     await this.generation.close();
     await this.playground.close();
-    await Promise.allSettled([...this.sessions.values()].map((s) => s.stop()));
+    await this.training.close();
     this.store.close();
   }
 
@@ -155,96 +147,10 @@ export class StudioService {
     return d;
   }
 
-  // ---- the training queue ----
-
-  private enqueue(job: TrainJob): RunRecord {
-    if (this.sessions.has(job.runId) || this.queue.some((j) => j.runId === job.runId)) {
-      throw fail('CONFLICT', `run ${job.runId} is already training or queued`);
-    }
-    this.queue.push({ previewEvery: this.opts.previewEvery, ...job });
-    this.statusBeforeQueue.set(job.runId, this.run(job.runId).status);
-    const r = this.store.update(job.runId, { status: 'queued', error: null });
-    this.emit('run.status', { id: r.id, status: 'queued', error: null });
-    this.pump();
-    return this.run(job.runId);
-  }
-
-  private pump(): void {
-    const limit = this.opts.concurrency ?? 1;
-    while (this.sessions.size < limit && this.queue.length > 0) {
-      const job = this.queue.shift()!;
-      const id = job.runId;
-      const session = TrainingSession.start(job, (e) => this.onTrainingEvent(id, e), () => this.enginePortFor(id));
-      this.sessions.set(id, session);
-      const finish = (summary: RunSummary | null, error: string | null) => {
-        this.sessions.delete(id);
-        const before = this.statusBeforeQueue.get(id);
-        this.statusBeforeQueue.delete(id);
-        let r = this.store.find(id);
-        // A session refused before it started leaves the run as it was.
-        if (r && r.status === 'queued' && before) r = this.store.update(id, { status: before });
-        if (r) this.emit('run.status', { id, status: r.status, error: r.error ?? error });
-        this.emit('run.finished', { id, summary, error });
-        this.pump();
-      };
-      session.done.then(
-        (summary) => finish(summary, null),
-        (err) => finish(null, messageOf(err)),
-      );
-    }
-  }
-
-  /**
-   * In the desktop app, a run on webgpu (asked for, or auto with a hardware
-   * adapter there) trains its steps in the engine page; everything else, and
-   * everything in the CLI and browser mode, in the training worker itself.
-   */
-  private async enginePortFor(id: string): Promise<MessagePort | undefined> {
-    const host = this.opts.gpuEngine;
-    const { backend } = this.run(id).config;
-    if (!host || (backend !== 'webgpu' && backend !== 'auto')) return undefined;
-    const status = await host.probe();
-    if (!status.available || (backend === 'auto' && status.adapter?.software)) {
-      if (backend === 'webgpu') throw new StudioError(`backend "webgpu" is not available: ${status.reason ?? 'no adapter'}`);
-      return undefined;
-    }
-    return host.connect();
-  }
-
-  private async backends(): Promise<BackendStatus[]> {
-    const local = await probeBackends();
-    const host = this.opts.gpuEngine;
-    if (!host) return local;
-    const gpu = await host.probe().catch((err): BackendStatus => ({ name: 'webgpu', available: false, detail: 'WebGPU (Chromium)', reason: messageOf(err) }));
-    return local.map((s) => (s.name === 'webgpu' ? gpu : s));
-  }
-
-  private onTrainingEvent(id: string, e: TrainingEvent): void {
-    switch (e.type) {
-      case 'step':
-        return this.emit('run.progress', { id, metrics: e.metrics, target: e.target });
-      case 'preview':
-        return this.emit('run.sample', { id, step: e.step, file: e.path });
-      case 'evaluation':
-        return this.emit('run.evaluation', { id, evaluation: e.evaluation });
-      case 'checkpoint':
-        return this.emit('run.checkpoint', { id, step: e.step, path: e.path });
-      case 'warning':
-        return this.emit('run.warning', { id, message: e.message });
-      case 'started':
-        this.emit('run.started', { id, backend: e.backend.name, backendDetail: e.backend.detail, step: e.step, target: e.target, resumedFrom: e.resumedFrom });
-        return this.emit('run.status', { id, status: 'running', error: null });
-      case 'resumed':
-        return this.emit('run.status', { id, status: 'running', error: null });
-      case 'paused':
-        return this.emit('run.status', { id, status: 'paused', error: null });
-    }
-  }
-
   // ---- commands ----
 
   private readonly handlers: Handlers = {
-    'system.backends': () => this.backends(),
+    'system.backends': () => this.training.backends(),
     'datasets.list': () => listDatasets(this.store.db),
     'datasets.show': async ({ name }) => ({ ...this.dataset(name), cover: await datasetCover(this.store.db, this.home, name) }),
     'datasets.delete': ({ name }) => {
@@ -283,40 +189,38 @@ export class StudioService {
         throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); train it with model dcgan`);
       }
       const r = this.store.create(resolveConfig(config), new Date(), name);
-      return start ? this.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
+      return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
     },
     'runs.start': ({ id }) => {
       const r = this.run(id);
       if (r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is already ${r.status}`);
       if (r.status === 'completed') throw fail('CONFLICT', `run ${id} is complete; resume it with more steps`);
-      return this.enqueue({ home: this.home, runId: id, resume: this.store.checkpointSteps(id).length > 0 });
+      return this.training.enqueue({ home: this.home, runId: id, resume: this.store.checkpointSteps(id).length > 0 });
     },
     'runs.pause': ({ id }) => {
-      const session = this.sessions.get(this.run(id).id);
+      const session = this.training.session(this.run(id).id);
       if (!session) throw fail('CONFLICT', `run ${id} is not training`);
       session.pause();
       return this.run(id);
     },
     'runs.resume': ({ id, steps }) => {
       const r = this.run(id);
-      const session = this.sessions.get(id);
+      const session = this.training.session(id);
       if (session && r.status === 'paused') {
         session.resume();
         return this.run(id);
       }
-      if (session || this.queue.some((j) => j.runId === id)) throw fail('CONFLICT', `run ${id} is already training or queued`);
+      if (this.training.has(id)) throw fail('CONFLICT', `run ${id} is already training or queued`);
       if (r.status === 'completed' && steps == null) throw fail('CONFLICT', `run ${id} is complete; give the steps to train more`);
-      return this.enqueue({ home: this.home, runId: id, resume: true, addSteps: steps });
+      return this.training.enqueue({ home: this.home, runId: id, resume: true, addSteps: steps });
     },
     'runs.stop': async ({ id }) => {
       this.run(id);
-      const queued = this.queue.findIndex((j) => j.runId === id);
-      if (queued >= 0) {
-        this.queue.splice(queued, 1);
+      if (this.training.dequeue(id)) {
         this.store.update(id, { status: 'stopped' });
         this.emit('run.status', { id, status: 'stopped', error: null });
       }
-      await this.sessions.get(id)?.stop();
+      await this.training.session(id)?.stop();
       return this.run(id);
     },
     'runs.fork': ({ id, name, changes, start }) => {
@@ -332,7 +236,7 @@ export class StudioService {
         // `steps` is a total: a fork of a finished run trains that many more.
         this.store.update(child.id, { step: from.step, targetSteps: config.steps > from.step ? config.steps : from.step + config.steps, status: 'stopped' });
       }
-      return start ? this.enqueue({ home: this.home, runId: child.id, resume: !!from }) : this.run(child.id);
+      return start ? this.training.enqueue({ home: this.home, runId: child.id, resume: !!from }) : this.run(child.id);
     },
     'runs.rename': ({ id, name }) => (this.run(id), this.store.update(id, { name })),
     'runs.tag': ({ id, add, remove }) => {
@@ -343,9 +247,8 @@ export class StudioService {
     'runs.note': ({ id, notes }) => (this.run(id), this.store.update(id, { notes })),
     'runs.delete': ({ id }) => {
       const r = this.run(id);
-      if (this.sessions.has(id) || r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is training; stop it first`);
-      const q = this.queue.findIndex((j) => j.runId === id);
-      if (q >= 0) this.queue.splice(q, 1);
+      if (this.training.session(id) || r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is training; stop it first`);
+      this.training.dequeue(id);
       this.store.delete(id);
       return { deleted: id };
     },
@@ -425,7 +328,7 @@ export class StudioService {
     'checkpoints.list': ({ id }) => (this.run(id), this.store.checkpoints(id)),
     'checkpoints.delete': ({ id, step }) => {
       this.run(id);
-      if (this.sessions.has(id)) throw fail('CONFLICT', `run ${id} is training; stop it before deleting its checkpoints`);
+      if (this.training.session(id)) throw fail('CONFLICT', `run ${id} is training; stop it before deleting its checkpoints`);
       if (!this.store.deleteCheckpoint(id, step)) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}`);
       return { deleted: step };
     },
