@@ -125,6 +125,13 @@ export async function probeBackends(): Promise<BackendStatus[]> {
   return out;
 }
 
+/** The CPU engines only: no GPU is probed (a Dawn instance costs a thread time and memory it would not use). */
+async function probeCpuBackends(): Promise<BackendStatus[]> {
+  const out: BackendStatus[] = [];
+  for (const name of AUTO_ORDER) if (name !== 'webgpu') out.push(await PROBES[name]());
+  return out;
+}
+
 /** The status of a backend asked for by name; refuses one that cannot run here, saying why. */
 export async function requireBackend(name: BackendName): Promise<BackendStatus> {
   const status = await PROBES[name]();
@@ -133,13 +140,20 @@ export async function requireBackend(name: BackendName): Promise<BackendStatus> 
 }
 
 /** What `auto` would take, in order: a software WebGPU adapter is never among them (it is slower than the CPU engines). */
-export function autoCandidates(statuses: BackendStatus[]): BackendStatus[] {
-  return AUTO_ORDER.map((name) => statuses.find((s) => s.name === name)!).filter((s) => s.available && !s.adapter?.software);
+export function autoCandidates(statuses: BackendStatus[], gpu = true): BackendStatus[] {
+  return AUTO_ORDER.map((name) => statuses.find((s) => s.name === name))
+    .filter((s): s is BackendStatus => !!s)
+    .filter((s) => s.available && !s.adapter?.software && (gpu || s.name !== 'webgpu'));
 }
 
-/** Selects the backend for this thread; 'auto' takes the fastest that works. */
-export async function useBackend(choice: BackendChoice): Promise<BackendStatus> {
-  const candidates = choice === 'auto' ? autoCandidates(await probeBackends()) : [await requireBackend(choice)];
+/**
+ * Selects the backend for this thread; 'auto' takes the fastest that works.
+ * `gpu: false` keeps 'auto' on the CPU engines, for work too small for a GPU
+ * or code that reads tensors synchronously (the 2D playground).
+ */
+export async function useBackend(choice: BackendChoice, opts: { gpu?: boolean } = {}): Promise<BackendStatus> {
+  const gpu = opts.gpu ?? true;
+  const candidates = choice === 'auto' ? autoCandidates(gpu ? await probeBackends() : await probeCpuBackends(), gpu) : [await requireBackend(choice)];
   for (const status of candidates) {
     const name = status.name;
     if (await activate(name, choice !== 'auto')) {

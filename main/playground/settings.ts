@@ -26,7 +26,8 @@ export const PlaygroundSettingsSchema = z
     steps: z.number().int().min(1).max(200_000).default(DEFAULT_RECIPE.steps),
     /** Start paused at step 0, to go step by step. */
     paused: z.boolean().default(false),
-    backend: z.enum(BACKEND_CHOICES).default('wasm'),
+    // The CPU engines: the playground's networks are too small for a GPU, and its trainer reads tensors synchronously.
+    backend: z.enum(BACKEND_CHOICES).exclude(['webgpu']).default('wasm'),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -28,7 +28,7 @@ async function start(session: string, settings: Extract<HostMessage, { type: 'st
     await running;
   }
   try {
-    if (backend?.choice !== settings.backend) backend = { choice: settings.backend, detail: useBackend(settings.backend).then((b) => b.detail) };
+    if (backend?.choice !== settings.backend) backend = { choice: settings.backend, detail: useBackend(settings.backend, { gpu: false }).then((b) => b.detail) };
     const s = new PlaygroundSession(session, settings, await backend.detail, emit);
     current = s;
     running = s.run().finally(() => {
