@@ -91,6 +91,23 @@ test('migration 005 keeps the metrics of schema 4 and adds the training signals 
   db.close();
 });
 
+test('migration 006 keeps the metrics of schema 5 and adds super-resolution columns, empty and strictly typed; step rows are told by ms', () => {
+  const db = new Database(':memory:');
+  migrate(db, MIGRATIONS.slice(0, 5));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  db.prepare("INSERT INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms, fid) VALUES ('r', 1, 0.7, 0.8, 0.5, 0.4, 100, 10, 3.5)").run();
+  migrate(db, MIGRATIONS.slice(0, 6));
+  assert.equal(schemaVersion(db), 6);
+  const row = db.prepare("SELECT * FROM metrics WHERE run_id = 'r'").get() as Record<string, number | null>;
+  assert.deepEqual([row.d_loss, row.fid], [0.7, 3.5]);
+  for (const c of ['content_loss', 'psnr', 'ssim', 'psnr_bicubic', 'ssim_bicubic']) assert.equal(row[c], null, c);
+  // A super-resolution step of the PSNR phase: no discriminator figures, still a step row.
+  db.prepare("INSERT INTO metrics (run_id, step, content_loss, images_per_s, ms) VALUES ('r', 2, 0.05, 90, 11)").run();
+  assert.equal((db.prepare("SELECT count(*) AS n FROM metrics WHERE run_id = 'r' AND ms IS NOT NULL").get() as { n: number }).n, 2);
+  assert.throws(() => db.prepare("UPDATE metrics SET psnr = 'high' WHERE run_id = 'r'").run(), /cannot store TEXT value in REAL column/);
+  db.close();
+});
+
 test('every migration path ends at the same schema: from empty, and from each earlier version', () => {
   const schemaOf = (db: Database.Database) => db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
   const fresh = new Database(':memory:');

@@ -5,7 +5,7 @@ import { migrate, schemaVersion } from '../main/db/database.js';
 import { MIGRATIONS } from '../main/db/migrations/index.js';
 import { RunStore } from '../main/runs/store.js';
 import { Rng } from '../main/engine/rng.js';
-import type { StepMetrics } from '../main/engine/trainer.js';
+import type { GanStepMetrics as StepMetrics } from '../main/engine/trainer.js';
 import { tempDir, tinyConfig } from './helpers.js';
 
 function rowsOf(n: number, seed: number): StepMetrics[] {
@@ -54,8 +54,8 @@ test('rollups follow metrics that a resume truncates and trains again', () => {
   store.truncateMetrics(run.id, 9_000);
   append(store, run.id, rowsOf(20_000, 2).filter((r) => r.step > 9_000));
   const all = store.readMetrics(run.id);
-  const hi = Math.max(...all.map((m) => m.dLoss));
-  const lo = Math.min(...all.map((m) => m.dLoss));
+  const hi = Math.max(...all.map((m) => m.dLoss!));
+  const lo = Math.min(...all.map((m) => m.dLoss!));
   const series = store.series(run.id, 'd_loss', { points: 200 });
   assert.ok(Math.abs(Math.max(...series.map((p) => p.value)) - hi) < 1e-9);
   assert.ok(Math.abs(Math.min(...series.map((p) => p.value)) - lo) < 1e-9);

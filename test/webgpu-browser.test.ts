@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { useBackend } from '../main/engine/backends.js';
-import { Trainer, type StepMetrics } from '../main/engine/trainer.js';
+import { Trainer, type GanStepMetrics as StepMetrics } from '../main/engine/trainer.js';
 import { loadMnist } from '../main/datasets/mnist.js';
 import type { Dataset } from '../main/datasets/dataset.js';
 import { serveStudio, type StudioServer } from '../main/server/server.js';

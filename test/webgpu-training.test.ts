@@ -13,9 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { autoCandidates, useBackend, type BackendStatus } from '../main/engine/backends.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../main/engine/checkpoint.js';
 import { LOSSES, type TrainConfigInput } from '../main/engine/config.js';
-import { Trainer, type StepMetrics } from '../main/engine/trainer.js';
+import { Trainer, type GanStepMetrics as StepMetrics } from '../main/engine/trainer.js';
 import { dawnAdapter } from '../main/engine/webgpu/node.js';
 import { loadMnist } from '../main/datasets/mnist.js';
+import type { NetSpec } from '../main/engine/networks.js';
 import { maxAbs, maxAbsDiff, tf, tinyConfig } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -100,7 +101,7 @@ describe('training on WebGPU', { skip }, () => {
 
   test('a checkpoint trained on WebGPU draws the same images on the WebAssembly engine', async () => {
     const checkpoint = (await train('webgpu', { model: 'cdcgan' }, 2)).checkpoint!;
-    const z = Float32Array.from({ length: 6 * checkpoint.spec.zDim }, (_, i) => Math.sin(i));
+    const z = Float32Array.from({ length: 6 * (checkpoint.spec as NetSpec).zDim }, (_, i) => Math.sin(i));
     const labels = Int32Array.from({ length: 6 }, (_, i) => i % 10);
     const draw = async (backend: 'webgpu' | 'wasm') => {
       await useBackend(backend);

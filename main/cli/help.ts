@@ -3,9 +3,10 @@ export const USAGE = `GAN Studio — train, watch and explore generative adversa
 Usage: gan-studio <command> [options]
 
 Commands:
-  train      train a GAN on a dataset (default: builtin:mnist, 1200 steps)
+  train      train a GAN on a dataset (default: builtin:mnist, 1200 steps), or a super-resolution model
   resume     continue a run from its newest checkpoint
   sample     write PNG images from a trained run
+  upscale    enlarge images with a super-resolution run (train --task superres)
   runs       list, show, compare or delete runs
   import     make a dataset from a folder, a .zip or image files
   datasets   list, show or delete datasets
@@ -38,6 +39,22 @@ export const COMMAND_HELP: Record<string, string> = {
   --backend auto|webgpu|tensorflow|wasm|cpu  (default auto: the fastest that works; webgpu takes a software adapter too)
   --json                one JSON object per line; the last is a summary
 
+Super-resolution (--task superres): a model that enlarges images, trained on
+random crops of the dataset's images and their reduced versions; a tenth of
+the images (up to 24) are held out and measured at every checkpoint (PSNR and
+SSIM against bicubic, patch FID).
+  --task generate|superres   (default generate)
+  --scale 2|4           enlargement (default 4)
+  --crop 28|32|64|128   side of the training crops, high resolution (default 64)
+  --downscale area|bicubic   how the low-resolution version is made (default area)
+  --psnr-steps N        steps of L1 alone before the adversarial phase (default: half)
+  --blocks N, --feats N residual blocks and features of the generator (default 8, 32)
+  --d-width N           the patch discriminator's first width, doubled at each stride (default 32)
+  --content-weight W, --adv-weight W, --fm-weight W   loss weights of the adversarial phase (default 1, 0.005, 0)
+  --adv-loss ragan|bce  relativistic average (ESRGAN, default) or standard
+  --flips on|off        random flips and quarter turns of the crops (default on)
+  With --task superres, --batch defaults to 16 and the learning rates to 0.0002.
+
 Ctrl-C stops after the current step and saves a checkpoint.`,
   resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json]
 
@@ -50,6 +67,16 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --class K     class-conditional runs: only class K
   --backend B   tensor backend (default auto)
   --json        print a JSON summary`,
+  upscale: `Usage: gan-studio upscale --run ID IMAGE… --out DIR [options]
+
+  Enlarges each image by the run's scale (its averaged generator, newest
+  checkpoint) and writes DIR/NAME.png. Any size: large images go through in
+  overlapping tiles that join without seams. Grey images come back grey,
+  transparency is kept. Every image is checked before anything is written;
+  outputs over 64 megapixels are refused.
+  --tile N      low-resolution pixels per tile side (default 128)
+  --backend B   tensor backend (default auto)
+  --json        one JSON line per image`,
   playground: `Usage: gan-studio playground [--dist ring|grid|spiral] [options]
 
   Trains the 2D playground's default GAN (MLP generator and discriminator) on

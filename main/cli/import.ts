@@ -4,7 +4,7 @@ import { StudioError } from '../errors.js';
 import { SKIP_REASONS, type ImportReport, type SkipReason } from '../datasets/import/report.js';
 import { studioHome } from '../runs/home.js';
 import { StudioService } from '../service/studio-service.js';
-import { int, parseOptions } from './options.js';
+import { int, parseOptions, splitPositionals } from './options.js';
 import { barOf, StatusLine } from './progress.js';
 
 const OPTIONS = {
@@ -17,22 +17,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-function splitArgs(args: string[]): { paths: string[]; flags: string[] } {
-  const paths: string[] = [];
-  const flags: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.startsWith('--')) {
-      flags.push(a);
-      const spec = OPTIONS[a.slice(2).split('=')[0] as keyof typeof OPTIONS];
-      if (spec?.type === 'string' && !a.includes('=') && i + 1 < args.length) flags.push(args[++i]);
-    } else paths.push(a);
-  }
-  return { paths, flags };
-}
-
 export async function importCommand(args: string[]): Promise<number> {
-  const { paths, flags } = splitArgs(args);
+  const { positionals: paths, flags } = splitPositionals(args, OPTIONS);
   const o = parseOptions('import', flags, OPTIONS);
   if (paths.length === 0) throw new StudioError('import: give a folder, a .zip or image files; see `gan-studio import --help`');
   if (!o.name) throw new StudioError('import: --name NAME is required (the name to train it by)');

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.js')).trainCommand,
   resume: async () => (await import('./train.js')).resumeCommand,
   sample: async () => (await import('./sample.js')).sampleCommand,
+  upscale: async () => (await import('./upscale.js')).upscaleCommand,
   runs: async () => (await import('./runs.js')).runsCommand,
   import: async () => (await import('./import.js')).importCommand,
   datasets: async () => (await import('./datasets.js')).datasetsCommand,

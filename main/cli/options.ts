@@ -25,6 +25,21 @@ export function parseOptions<O extends Options>(command: string, args: string[],
   }
 }
 
+/** Files named among the options (import PATH…, upscale IMAGE…), apart from the options and their values. */
+export function splitPositionals(args: string[], options: Options): { positionals: string[]; flags: string[] } {
+  const positionals: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.startsWith('--')) {
+      flags.push(a);
+      const spec = options[a.slice(2).split('=')[0]];
+      if (spec?.type === 'string' && !a.includes('=') && i + 1 < args.length) flags.push(args[++i]);
+    } else positionals.push(a);
+  }
+  return { positionals, flags };
+}
+
 /** A number option, or undefined when absent; anything that is not a finite number is refused. */
 export function num(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -8,14 +8,20 @@ function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** A step's losses and the two probabilities users watch, as far as the step has them (an SR run's PSNR phase has only L1). */
+export function stepFigures(m: StepMetrics): string {
+  const parts: string[] = [];
+  if (m.content != null) parts.push(`L1 ${m.content.toFixed(4)}`);
+  if (m.dLoss != null && m.gLoss != null) parts.push(`D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}`);
+  if (m.dReal != null && m.dFake != null) parts.push(`D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}`);
+  return parts.join('  ');
+}
+
 /** One status line: bar, step, losses, the two probabilities users watch, speed and time left. */
 export function progressLine(m: StepMetrics, start: number, target: number, msPerStep: number, width = 24): string {
   const bar = barOf((m.step - start) / Math.max(1, target - start), width);
   const eta = ((target - m.step) * msPerStep) / 1000;
-  return (
-    `${bar} ${m.step}/${target}  D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}  ` +
-    `D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}  ${m.imagesPerSec.toFixed(0)} img/s  ETA ${duration(eta)}`
-  );
+  return `${bar} ${m.step}/${target}  ${stepFigures(m)}  ${m.imagesPerSec.toFixed(0)} img/s  ETA ${duration(eta)}`;
 }
 
 export function barOf(fraction: number, width = 24): string {

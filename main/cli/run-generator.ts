@@ -1,4 +1,5 @@
 import { useBackend } from '../engine/backends.js';
+import type { CheckpointData } from '../engine/checkpoint.js';
 import type { BackendChoice } from '../engine/config.js';
 import { Trainer } from '../engine/trainer.js';
 import { StudioError } from '../errors.js';
@@ -6,23 +7,33 @@ import { showDataset } from '../datasets/store.js';
 import { studioHome } from '../runs/home.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
 
+/** A run's newest readable checkpoint, with the backend made ready, for commands that use a trained model. */
+export async function openRunCheckpoint(
+  ref: string | undefined,
+  command: string,
+  backend: BackendChoice,
+): Promise<{ record: RunRecord; checkpoint: CheckpointData; classNames: string[] }> {
+  if (!ref) throw new StudioError(`${command}: --run ID is required; \`gan-studio runs\` lists them`);
+  const store = new RunStore(studioHome());
+  let record, checkpoint, classNames;
+  try {
+    record = store.get(ref);
+    checkpoint = store.latestCheckpoint(record.id, (m) => console.error(`warning: skipped a damaged checkpoint: ${m}`));
+    classNames = showDataset(store.db, record.config.dataset)?.classes ?? [];
+  } finally {
+    store.close();
+  }
+  if (!checkpoint) throw new StudioError(`run ${record.id} has no checkpoint yet; train it first`);
+  await useBackend(backend);
+  return { record, checkpoint, classNames };
+}
+
 /** A run's newest readable checkpoint as a generator, for commands that draw images; the caller disposes it. */
 export async function openRunGenerator(
   ref: string | undefined,
   command: string,
   backend: BackendChoice,
 ): Promise<{ record: RunRecord; step: number; trainer: Trainer; classNames: string[] }> {
-  if (!ref) throw new StudioError(`${command}: --run ID is required; \`gan-studio runs\` lists them`);
-  const store = new RunStore(studioHome());
-  let record, ckpt, classNames;
-  try {
-    record = store.get(ref);
-    ckpt = store.latestCheckpoint(record.id, (m) => console.error(`warning: skipped a damaged checkpoint: ${m}`));
-    classNames = showDataset(store.db, record.config.dataset)?.classes ?? [];
-  } finally {
-    store.close();
-  }
-  if (!ckpt) throw new StudioError(`run ${record.id} has no checkpoint yet; train it first`);
-  await useBackend(backend);
-  return { record, step: ckpt.step, trainer: Trainer.fromCheckpoint(ckpt), classNames };
+  const { record, checkpoint, classNames } = await openRunCheckpoint(ref, command, backend);
+  return { record, step: checkpoint.step, trainer: Trainer.fromCheckpoint(checkpoint), classNames };
 }

@@ -1,6 +1,6 @@
 /** `gan-studio train` and `gan-studio resume`: a run in a worker, a progress bar or JSON lines. */
 import { ZodError } from 'zod';
-import { resolveConfig, type TrainConfig } from '../engine/config.js';
+import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../engine/config.js';
 import { requireBackend } from '../engine/backends.js';
 import { StudioError } from '../errors.js';
 import { RunStore } from '../runs/store.js';
@@ -12,7 +12,7 @@ import type { StepMetrics } from '../engine/trainer.js';
 import { backendChoice, explainConfigError, int, num, onOff, parseOptions } from './options.js';
 import { STATUS_WINDOW, trainingStatus } from '../evaluation/status.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar, stepFigures } from './progress.js';
 
 const TRAIN_OPTIONS = {
   dataset: { type: 'string' },
@@ -36,7 +36,41 @@ const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   'sample-every': { type: 'string' },
   json: { type: 'boolean' },
+  // Super-resolution (--task superres).
+  task: { type: 'string' },
+  scale: { type: 'string' },
+  crop: { type: 'string' },
+  downscale: { type: 'string' },
+  'psnr-steps': { type: 'string' },
+  blocks: { type: 'string' },
+  feats: { type: 'string' },
+  'd-width': { type: 'string' },
+  'content-weight': { type: 'string' },
+  'adv-weight': { type: 'string' },
+  'fm-weight': { type: 'string' },
+  'adv-loss': { type: 'string' },
+  flips: { type: 'string' },
 } as const;
+
+const SR_FLAGS = ['scale', 'crop', 'downscale', 'psnr-steps', 'blocks', 'feats', 'd-width', 'content-weight', 'adv-weight', 'fm-weight', 'adv-loss', 'flips'] as const;
+
+/** The super-resolution settings given on the command line; the rest come from the defaults. */
+function superResOptions(o: Partial<Record<(typeof SR_FLAGS)[number], string>>): TrainConfigInput['superres'] {
+  return {
+    scale: int('scale', o.scale) as 2 | 4 | undefined,
+    crop: int('crop', o.crop) as 28 | 32 | 64 | 128 | undefined,
+    downscale: o.downscale as 'area' | 'bicubic' | undefined,
+    psnrSteps: int('psnr-steps', o['psnr-steps'], 0),
+    blocks: int('blocks', o.blocks),
+    feats: int('feats', o.feats),
+    dWidth: int('d-width', o['d-width']),
+    contentWeight: num('content-weight', o['content-weight']),
+    advWeight: num('adv-weight', o['adv-weight']),
+    fmWeight: num('fm-weight', o['fm-weight']),
+    advLoss: o['adv-loss'] as 'ragan' | 'bce' | undefined,
+    flips: onOff('flips', o.flips),
+  };
+}
 
 const RESUME_OPTIONS = {
   run: { type: 'string' },
@@ -48,6 +82,7 @@ const RESUME_OPTIONS = {
 function metricsJson(m: StepMetrics) {
   return {
     step: m.step,
+    ...(m.content != null ? { content_loss: m.content } : {}),
     d_loss: m.dLoss,
     g_loss: m.gLoss,
     d_real: m.dReal,
@@ -69,12 +104,20 @@ function evaluationJson(e: Evaluation) {
     classes_covered: e.classesCovered,
     num_classes: e.numClasses,
     class_accuracy: e.classAccuracy,
+    ...(e.fidelity
+      ? { psnr: e.fidelity.psnr, ssim: e.fidelity.ssim, psnr_bicubic: e.fidelity.psnrBicubic, ssim_bicubic: e.fidelity.ssimBicubic, held_out_images: e.fidelity.images }
+      : {}),
     judge: e.judge,
   };
 }
 
 /** One line a person can read: the judges' figures at a step. */
 export function describeEvaluation(e: Evaluation): string {
+  if (e.fidelity) {
+    const f = e.fidelity;
+    const patches = Number.isFinite(e.fid) ? `, patch FID ${e.fid.toFixed(2)}` : '';
+    return `PSNR ${f.psnr.toFixed(2)} dB (bicubic ${f.psnrBicubic.toFixed(2)}), SSIM ${f.ssim.toFixed(4)} (bicubic ${f.ssimBicubic.toFixed(4)}) on ${f.images} held-out image${f.images === 1 ? '' : 's'}${patches}`;
+  }
   const parts = [`FID ${e.fid.toFixed(2)}`, `KID ${e.kid.toFixed(3)}`, `diversity ${e.diversity.toFixed(2)}`, `near-duplicates ${(e.nearDuplicates * 100).toFixed(1)}%`];
   if (e.classesCovered != null) parts.push(`classes ${e.classesCovered}/${e.numClasses}`);
   if (e.classAccuracy != null) parts.push(`class accuracy ${(e.classAccuracy * 100).toFixed(0)}%`);
@@ -106,7 +149,12 @@ export async function trainCommand(args: string[]): Promise<number> {
   const dataset = o.dataset ?? 'builtin:mnist';
   let config: TrainConfig;
   try {
+    const task = (o.task ?? 'generate') as TrainConfig['task'];
+    const srGiven = SR_FLAGS.filter((f) => o[f] !== undefined);
+    if (task !== 'superres' && srGiven.length) throw new StudioError(`--${srGiven[0]} is a super-resolution setting; add --task superres`);
     config = resolveConfig({
+      task,
+      ...(task === 'superres' ? { superres: superResOptions(o) } : {}),
       dataset,
       model: o.model as TrainConfig['model'] | undefined,
       loss: o.loss as TrainConfig['loss'] | undefined,
@@ -187,7 +235,7 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
     else if (m.step - lastLogged >= Math.max(1, Math.floor(target / 20)) || m.step === target) {
       lastLogged = m.step;
       console.error(
-        `step ${m.step}/${target}  D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}  D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}  ${m.imagesPerSec.toFixed(0)} img/s`,
+        `step ${m.step}/${target}  ${stepFigures(m)}  ${m.imagesPerSec.toFixed(0)} img/s`,
       );
     }
   });
@@ -230,11 +278,13 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
       console.error(
         `${summary.status === 'completed' ? 'done' : 'stopped'}: run ${summary.run} at step ${summary.steps}, ` +
           `${summary.seconds.toFixed(1)} s, ${summary.imagesPerSec.toFixed(1)} img/s on ${summary.backend}` +
-          (f ? `; D ${f.dLoss.toFixed(3)} G ${f.gLoss.toFixed(3)} D(x) ${f.dReal.toFixed(2)} D(G(z)) ${f.dFake.toFixed(2)}` : ''),
+          (f ? `; ${stepFigures(f)}` : ''),
       );
       console.error(
         summary.status === 'completed'
-          ? `samples: gan-studio sample --run ${summary.run} --count 64 --out samples`
+          ? service.store.get(summary.run).config.task === 'superres'
+            ? `upscale: gan-studio upscale --run ${summary.run} IMAGE… --out DIR`
+            : `samples: gan-studio sample --run ${summary.run} --count 64 --out samples`
           : `continue: gan-studio resume --run ${summary.run}`,
       );
     }

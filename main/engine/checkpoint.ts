@@ -6,6 +6,14 @@ import { decodeTensorFile, encodeTensorFile, type TensorData } from './tensor-fi
 import { upgradeStoredConfig, type TrainConfig } from './config.js';
 import type { RngState } from './rng.js';
 import type { NetSpec } from './networks.js';
+import type { SrSpec } from './superres/networks.js';
+
+/** The networks a checkpoint holds: a GAN's, or a super-resolution model's. */
+export type ModelSpec = NetSpec | SrSpec;
+
+export function isSuperRes(spec: ModelSpec): spec is SrSpec {
+  return (spec as SrSpec).task === 'superres';
+}
 
 const MAGIC = Buffer.from('GANCKPT1', 'ascii');
 const VERSION = 1;
@@ -15,7 +23,7 @@ export type { TensorData };
 export interface CheckpointData {
   step: number;
   config: TrainConfig;
-  spec: NetSpec;
+  spec: ModelSpec;
   rng: RngState;
   /** Optimizer iteration counts by optimizer name. */
   iterations: Record<string, number>;
@@ -26,7 +34,7 @@ interface Header {
   version: number;
   step: number;
   config: TrainConfig;
-  spec: NetSpec;
+  spec: ModelSpec;
   rng: RngState;
   iterations: Record<string, number>;
 }

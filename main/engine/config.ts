@@ -5,6 +5,12 @@ export const MODELS = ['dcgan', 'cdcgan'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const PRESETS = ['quality', 'tutorial'] as const;
 export const AUGMENT = ['auto', 'on', 'off'] as const;
+export const TASKS = ['generate', 'superres'] as const;
+export const SR_SCALES = [2, 4] as const;
+export const SR_CROPS = [28, 32, 64, 128] as const;
+export const SR_DOWNSCALES = ['area', 'bicubic'] as const;
+export const SR_ADV_LOSSES = ['ragan', 'bce'] as const;
+export type Task = (typeof TASKS)[number];
 export type Preset = (typeof PRESETS)[number];
 export type Loss = (typeof LOSSES)[number];
 export type Model = (typeof MODELS)[number];
@@ -14,14 +20,46 @@ const positiveInt = (max: number) => z.number().int().positive().max(max);
 const rate = z.number().positive().max(1);
 const beta = z.number().min(0).lt(1);
 
+/**
+ * Super-resolution (task 'superres'): a generator learns to undo a fixed
+ * downscaling of random crops, first for PSNR (L1 alone), then against a
+ * patch discriminator. Defaults from SRGAN/ESRGAN where they apply, set by
+ * measurement here where they do not (README, "Super-resolution").
+ */
+export const SuperResSchema = z
+  .object({
+    scale: z.union([z.literal(2), z.literal(4)]).default(4),
+    /** Side of the high-resolution crops trained on (and of the discriminator's input). */
+    crop: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(64),
+    downscale: z.enum(SR_DOWNSCALES).default('area'),
+    /** Steps of the PSNR phase; the adversarial phase takes the rest. */
+    psnrSteps: z.number().int().min(0).max(10_000_000).optional(),
+    blocks: z.number().int().min(1).max(64).default(8),
+    feats: positiveInt(256).default(32),
+    /** The patch discriminator's first width, doubled at each of its three strides. */
+    dWidth: positiveInt(256).default(32),
+    /** L1 content loss weight in the adversarial phase (the PSNR phase is L1 alone). */
+    contentWeight: z.number().min(0).max(1000).default(1),
+    advWeight: z.number().min(0).max(1000).default(5e-3),
+    /** Matching D's intermediate features of real and upscaled patches (L1), 0 is off. */
+    fmWeight: z.number().min(0).max(1000).default(0),
+    advLoss: z.enum(SR_ADV_LOSSES).default('ragan'),
+    /** Random flips and quarter turns of each crop. */
+    flips: z.boolean().default(true),
+  })
+  .strict();
+export type SuperResSettings = Required<z.output<typeof SuperResSchema>>;
+
 /** Everything that decides what a run computes; stored with the run and in each checkpoint. */
 export const TrainConfigSchema = z
   .object({
+    task: z.enum(TASKS).default('generate'),
+    superres: SuperResSchema.optional(),
     dataset: z.string().min(1).max(200),
     model: z.enum(MODELS).default('dcgan'),
     loss: z.enum(LOSSES).default('bce'),
     steps: positiveInt(10_000_000).default(1200),
-    batch: positiveInt(4096).default(64),
+    batch: positiveInt(4096).optional(),
     dSteps: positiveInt(100).optional(),
     /** Where the settings below come from when not given: see PRESET_VALUES. */
     preset: z.enum(PRESETS).default('quality'),
@@ -50,7 +88,7 @@ export const TrainConfigSchema = z
   .strict();
 
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
-export type TrainConfig = Required<z.output<typeof TrainConfigSchema>>;
+export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, 'superres'>> & { superres?: SuperResSettings };
 
 type PresetKey = 'lrG' | 'lrD' | 'emaDecay' | 'augment' | 'spectralNorm' | 'r1' | 'labelSmoothing';
 
@@ -73,14 +111,18 @@ export const PRESET_VALUES: Record<Preset, Pick<TrainConfig, PresetKey>> = {
  */
 export function resolveConfig(input: TrainConfigInput): TrainConfig {
   const parsed = TrainConfigSchema.parse(input);
+  if (parsed.task === 'superres') return resolveSuperRes(parsed);
+  if (parsed.superres) throw new z.ZodError([{ code: 'custom', path: ['superres'], message: 'super-resolution settings need task superres' }]);
   const wgan = parsed.loss === 'wgan-gp';
   // quality's 1e-3 was measured with the DCGAN losses; WGAN-GP's critic keeps the tutorial's rate.
   const rates = wgan ? { lrG: PRESET_VALUES.tutorial.lrG, lrD: PRESET_VALUES.tutorial.lrD } : {};
-  const c = { ...PRESET_VALUES[parsed.preset], ...rates, ...withoutUndefined(parsed) };
+  const { superres: _none, ...gan } = parsed;
+  const c = { ...PRESET_VALUES[parsed.preset], ...rates, ...withoutUndefined(gan) };
   const b1 = wgan ? 0 : 0.5;
   const b2 = wgan ? 0.9 : 0.999;
   return {
     ...c,
+    batch: c.batch ?? 64,
     dSteps: c.dSteps ?? (wgan ? 5 : 1),
     beta1G: c.beta1G ?? b1,
     beta2G: c.beta2G ?? b2,
@@ -89,8 +131,40 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
   };
 }
 
+/**
+ * Super-resolution's own defaults for what the user left out: ESRGAN's Adam
+ * (2e-4, β 0.9/0.99), an average of G, batches of 16 crops, half the steps
+ * for each phase; the GAN presets' stabilisers do not apply.
+ */
+function resolveSuperRes(parsed: z.output<typeof TrainConfigSchema>): TrainConfig {
+  // Every crop size is a multiple of every scale.
+  const sr = SuperResSchema.parse(parsed.superres ?? {});
+  const c = withoutUndefined(parsed);
+  return {
+    ...PRESET_VALUES.tutorial,
+    ...c,
+    lrG: c.lrG ?? 2e-4,
+    lrD: c.lrD ?? 2e-4,
+    emaDecay: c.emaDecay ?? 0.999,
+    batch: c.batch ?? 16,
+    dSteps: c.dSteps ?? 1,
+    beta1G: c.beta1G ?? 0.9,
+    beta2G: c.beta2G ?? 0.99,
+    beta1D: c.beta1D ?? 0.9,
+    beta2D: c.beta2D ?? 0.99,
+    superres: { ...sr, psnrSteps: Math.min(sr.psnrSteps ?? Math.round(parsed.steps / 2), parsed.steps) },
+  } as TrainConfig;
+}
+
 export function formatZodError(err: z.ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${issueMessage(i)}` : issueMessage(i))).join('; ');
+}
+
+/** Zod's message, with a long list of allowed values cut to its first few (the metric names, say). */
+function issueMessage(i: z.ZodIssue): string {
+  if (i.code !== 'invalid_enum_value' || i.options.length <= 8) return i.message;
+  const shown = i.options.slice(0, 6).map((o) => `'${String(o)}'`);
+  return `Invalid enum value. Expected ${shown.join(' | ')} | … (${i.options.length} values), received '${String(i.received).slice(0, 40)}'`;
 }
 
 function withoutUndefined<T extends object>(o: T): T {
@@ -103,5 +177,5 @@ function withoutUndefined<T extends object>(o: T): T {
  * off, and the EMA it had on by default then.
  */
 export function upgradeStoredConfig(stored: TrainConfig): TrainConfig {
-  return { ...PRESET_VALUES.tutorial, emaDecay: 0.999, preset: 'tutorial', ...(stored as Partial<TrainConfig>) } as TrainConfig;
+  return { ...PRESET_VALUES.tutorial, emaDecay: 0.999, preset: 'tutorial', task: 'generate', ...(stored as Partial<TrainConfig>) } as TrainConfig;
 }

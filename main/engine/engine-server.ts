@@ -7,8 +7,8 @@ import type { BackendStatus } from './backends.js';
 import type { BackendChoice } from './config.js';
 import type { EngineMessage, HostMessage, PortLike } from './engine-protocol.js';
 import { transferablesOf } from './engine-protocol.js';
-import { runSteps, type StepControl, type StepEvent } from './step-loop.js';
-import { Trainer } from './trainer.js';
+import { runSteps, type StepControl, type StepEvent, type StepTrainer } from './step-loop.js';
+import { createTrainer } from './trainers.js';
 import { messageOf, StudioError } from '../errors.js';
 
 export interface EngineBackends {
@@ -19,7 +19,7 @@ export interface EngineBackends {
 }
 
 export function serveStepEngine(port: PortLike, backends: EngineBackends): void {
-  let trainer: Trainer | null = null;
+  let trainer: StepTrainer | null = null;
   let wake: (() => void) | null = null;
   const control: StepControl & { stopRequested: boolean; pauseRequested: boolean } = {
     stopRequested: false,
@@ -53,7 +53,7 @@ export function serveStepEngine(port: PortLike, backends: EngineBackends): void 
         backends
           .setup(m.init.config.backend)
           .then((backend) => {
-            trainer = Trainer.create(m.init.config, m.init.dataset, m.init.from ?? undefined);
+            trainer = createTrainer(m.init.config, m.init.dataset, m.init.from ?? undefined);
             send({ type: 'prepared', backend, step: trainer.step });
           })
           .catch(fail);

@@ -6,9 +6,19 @@
  * database, which stay with the host that owns them.
  */
 import type { CheckpointData } from './checkpoint.js';
-import { previewBatch, previewSeed, type ImageBatch } from './sampling.js';
-import type { StepMetrics, Trainer } from './trainer.js';
+import type { ImageBatch } from './sampling.js';
+import type { StepMetrics } from './trainer.js';
 import { StudioError } from '../errors.js';
+
+/** What the loop needs of a trainer: the GAN trainer and the super-resolution one alike. */
+export interface StepTrainer {
+  readonly step: number;
+  trainStep(): Promise<StepMetrics>;
+  toCheckpoint(): Promise<CheckpointData>;
+  /** The run's progress picture, its grid's columns, and the latent seed it was drawn from (0 when none). */
+  preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }>;
+  dispose(): void;
+}
 
 export interface StepControl {
   readonly stopRequested: boolean;
@@ -44,14 +54,14 @@ export interface StepLoopResult {
 const yieldToEventLoop: () => Promise<void> =
   typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
-export async function runSteps(t: Trainer, plan: StepPlan, control: StepControl, sink: StepSink): Promise<StepLoopResult> {
+export async function runSteps(t: StepTrainer, plan: StepPlan, control: StepControl, sink: StepSink): Promise<StepLoopResult> {
   let savedStep = t.step;
   let last: StepMetrics | null = null;
   let busyMs = 0;
 
   const preview = async () => {
-    const { batch, columns } = await previewBatch(t);
-    await sink({ type: 'preview', step: t.step, seed: previewSeed(t), batch, columns });
+    const { batch, columns, seed } = await t.preview();
+    await sink({ type: 'preview', step: t.step, seed, batch, columns });
   };
   const save = async () => {
     await sink({ type: 'checkpoint', checkpoint: await t.toCheckpoint() });
@@ -74,10 +84,9 @@ export async function runSteps(t: Trainer, plan: StepPlan, control: StepControl,
     last = await t.trainStep();
     busyMs += last.ms;
     await sink({ type: 'step', metrics: last });
-    if (!Number.isFinite(last.dLoss) || !Number.isFinite(last.gLoss)) {
-      throw new StudioError(
-        `training diverged at step ${last.step} (loss is ${last.dLoss}/${last.gLoss}); resume from the last checkpoint with a lower learning rate`,
-      );
+    const losses = [last.dLoss, last.gLoss, last.content].filter((x): x is number => x != null);
+    if (!losses.every(Number.isFinite)) {
+      throw new StudioError(`training diverged at step ${last.step} (losses ${losses.join('/')}); resume from the last checkpoint with a lower learning rate`);
     }
     if (t.step % plan.checkpointEvery === 0) await save();
     else if (t.step % plan.previewEvery === 0) await preview();

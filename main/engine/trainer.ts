@@ -6,7 +6,7 @@
 import { updateAverage } from './ema.js';
 import { tf } from './tf.js';
 import { Adam } from './adam.js';
-import type { CheckpointData, TensorData } from './checkpoint.js';
+import { isSuperRes, type CheckpointData, type TensorData } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalty, verdict } from './losses.js';
 import { applyAugment, planAugment, SMALL_DATASET } from './augment.js';
@@ -25,23 +25,37 @@ import {
 } from './networks.js';
 import type { ParamSet } from './params.js';
 import { Rng } from './rng.js';
+import { previewBatch, previewSeed, type ImageBatch } from './sampling.js';
 import type { Mode } from './layers.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { StudioError } from '../errors.js';
 
 export interface StepMetrics {
   step: number;
-  dLoss: number;
-  gLoss: number;
+  /** D's and G's adversarial losses; null in a step without a discriminator (super-resolution's PSNR phase). */
+  dLoss: number | null;
+  gLoss: number | null;
   /** Mean D(x) on the real batch, as a probability. */
-  dReal: number;
+  dReal: number | null;
   /** Mean D(G(z)) on the generated batch, as a probability. */
-  dFake: number;
+  dFake: number | null;
   /** D's accuracy: the share of real images it judges real, and of generated ones it judges generated. */
-  accReal: number;
-  accFake: number;
+  accReal: number | null;
+  accFake: number | null;
+  /** Image-to-image runs: the reconstruction (L1) loss, in [0, 1] pixel units. */
+  content?: number | null;
   ms: number;
   imagesPerSec: number;
+}
+
+/** A GAN step has every adversarial figure. */
+export interface GanStepMetrics extends StepMetrics {
+  dLoss: number;
+  gLoss: number;
+  dReal: number;
+  dFake: number;
+  accReal: number;
+  accFake: number;
 }
 
 export function specFor(config: TrainConfig, data: Dataset): NetSpec {
@@ -61,6 +75,12 @@ export function specFor(config: TrainConfig, data: Dataset): NetSpec {
     dropout: config.dropout,
     spectralNorm: config.spectralNorm,
   };
+}
+
+/** A GAN checkpoint's networks; a super-resolution run's checkpoint draws nothing from noise. */
+function ganSpec(c: CheckpointData): NetSpec {
+  if (isSuperRes(c.spec)) throw new StudioError('this is a super-resolution run: it upscales images (gan-studio upscale), it does not generate them from noise', 'INVALID_INPUT');
+  return c.spec;
 }
 
 /** R1 is applied every few D updates at a proportionally larger weight (StyleGAN2's lazy regularisation): the penalty moves slowly. */
@@ -98,16 +118,16 @@ export class Trainer {
   }
 
   static create(config: TrainConfig, data: Dataset, from?: CheckpointData): Trainer {
-    const spec = from ? from.spec : specFor(config, data);
-    if (from && (from.spec.size !== data.size || from.spec.channels !== data.channels)) {
-      throw new StudioError(`checkpoint was trained on ${from.spec.size} px ×${from.spec.channels} images, dataset has ${data.size} px ×${data.channels}`);
+    const spec = from ? ganSpec(from) : specFor(config, data);
+    if (spec.size !== data.size || spec.channels !== data.channels) {
+      throw new StudioError(`checkpoint was trained on ${spec.size} px ×${spec.channels} images, dataset has ${data.size} px ×${data.channels}`);
     }
     return new Trainer(config, spec, data, from);
   }
 
   /** The networks of a checkpoint, for generating images; it cannot train. */
   static fromCheckpoint(c: CheckpointData): Trainer {
-    return new Trainer(c.config, c.spec, null, c);
+    return new Trainer(c.config, ganSpec(c), null, c);
   }
 
   private realBatch(n: number): { images: tf.Tensor4D; labels: tf.Tensor1D | null } {
@@ -212,7 +232,7 @@ export class Trainer {
    * update share one generated batch: G runs forward once, its output is
    * scored by D for D's update, then by the updated D for G's.
    */
-  async trainStep(): Promise<StepMetrics> {
+  async trainStep(): Promise<GanStepMetrics> {
     const t0 = performance.now();
     const { loss, batch: n, dSteps } = this.config;
     const spec = this.spec;
@@ -290,6 +310,11 @@ export class Trainer {
     return this.ema;
   }
 
+
+  /** The run's progress grid: the same 64 latents at every step it is drawn. */
+  async preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }> {
+    return { ...(await previewBatch(this)), seed: previewSeed(this) };
+  }
 
   /** Images in [-1, 1] from explicit latents, by the sampler() generator in inference mode. */
   async generateImages(z: Float32Array, labels: Int32Array | null): Promise<Float32Array> {

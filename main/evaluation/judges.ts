@@ -38,7 +38,12 @@ export async function judgeFor(
     if (file) await saveJudge(file, judge);
     return { judge, kind: 'trained' };
   }
-  const spec = judgeSpec(data.size, data.channels, 2);
+  return { judge: await randomFeaturesJudge(data.size, data.channels, data.name), kind: 'random-features' };
+}
+
+/** A fixed random network's features for images of this size: they rank models of one dataset, not across datasets. */
+export async function randomFeaturesJudge(size: number, channels: number, dataset: string): Promise<Judge> {
+  const spec = judgeSpec(size, channels, 2);
   const params = createJudge(spec, Rng.fromSeed(RANDOM_SEED));
   let id: string;
   try {
@@ -47,14 +52,13 @@ export async function judgeFor(
     params.dispose();
     throw err;
   }
-  const judge: Judge = {
+  return {
     spec,
     params,
     classNames: [],
     accuracy: Number.NaN,
     heldOut: new Int32Array(0),
-    info: { dataset: data.name, trainCount: 0, epochs: 0, seed: RANDOM_SEED, seconds: 0 },
+    info: { dataset, trainCount: 0, epochs: 0, seed: RANDOM_SEED, seconds: 0 },
     id,
   };
-  return { judge, kind: 'random-features' };
 }

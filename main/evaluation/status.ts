@@ -24,7 +24,7 @@ export const WARM_UP_STEPS = 50;
 export const COLLAPSE_DIVERSITY = 0.6;
 export const COLLAPSE_NEAR_DUPLICATES = 0.2;
 
-type Steps = Pick<StepMetrics, 'step' | 'dLoss' | 'gLoss' | 'dReal' | 'dFake'> & Partial<Pick<StepMetrics, 'accReal' | 'accFake'>>;
+type Steps = Pick<StepMetrics, 'step' | 'dLoss' | 'gLoss' | 'dReal' | 'dFake'> & Partial<Pick<StepMetrics, 'accReal' | 'accFake' | 'content'>>;
 type Judged = Pick<Evaluation, 'diversity' | 'nearDuplicates' | 'classesCovered'> & { numClasses?: number | null };
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -32,6 +32,13 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** `recent`: the last few dozen steps, oldest first. */
 export function trainingStatus(recent: readonly Steps[], evaluation: Judged | null = null): TrainingStatus {
   const last = recent.at(-1);
+  // Steps without a discriminator (super-resolution's PSNR phase) are read by their reconstruction loss alone.
+  if (last && last.dLoss == null) {
+    if (last.content != null && !Number.isFinite(last.content)) {
+      return { state: 'diverged', label: 'diverged', detail: 'the loss is no longer a number; resume from the last checkpoint with a lower learning rate' };
+    }
+    return { state: 'learning', label: 'learning', detail: 'learning to reconstruct (L1 alone, no discriminator yet): PSNR rises while the loss falls' };
+  }
   if (last && (!Number.isFinite(last.dLoss) || !Number.isFinite(last.gLoss))) {
     return { state: 'diverged', label: 'diverged', detail: 'the losses are no longer numbers; resume from the last checkpoint with lower learning rates' };
   }
@@ -50,8 +57,9 @@ export function trainingStatus(recent: readonly Steps[], evaluation: Judged | nu
       return { state: 'collapsed', label: 'generator collapsed', detail: `mode collapse: ${why}; try a fork with spectral normalisation, R1 or DiffAugment, or a lower generator learning rate` };
     }
   }
-  const dReal = mean(recent.map((m) => m.dReal));
-  const dFake = mean(recent.map((m) => m.dFake));
+  const adversarial = recent.filter((m) => m.dReal != null && m.dFake != null);
+  const dReal = mean(adversarial.map((m) => m.dReal!));
+  const dFake = mean(adversarial.map((m) => m.dFake!));
   const acc = recent.every((m) => m.accReal != null && m.accFake != null) ? mean(recent.map((m) => ((m.accReal ?? 0) + (m.accFake ?? 0)) / 2)) : null;
   if (dReal > 0.85 && dFake < 0.15 && (acc == null || acc > 0.9)) {
     return { state: 'discriminator-winning', label: 'discriminator winning', detail: 'D tells real from generated almost every time, so G learns little; a lower D learning rate, label smoothing or DiffAugment can help' };

@@ -6,7 +6,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
-import { readCheckpoint } from '../engine/checkpoint.js';
+import { isSuperRes, readCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
+import { SrTrainer } from '../engine/superres/trainer.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { evaluateSuperRes, heldOutImages, type HeldOut } from './superres.js';
 import { Trainer } from '../engine/trainer.js';
 import { Rng } from '../engine/rng.js';
 import { loadDataset } from '../datasets/index.js';
@@ -44,12 +47,37 @@ async function referenceFor(home: string, name: string) {
   }
 }
 
+let heldOut: { key: string; data: Dataset; images: HeldOut } | null = null;
+
+/** A super-resolution checkpoint: fidelity on the held-out images, loaded once per dataset and degradation. */
+async function evaluateUpscaler(r: EvaluationRequest, checkpoint: CheckpointData) {
+  const sr = checkpoint.config.superres!;
+  const key = `${r.dataset}\0${sr.scale}\0${sr.downscale}`;
+  if (heldOut?.key !== key) {
+    const db = openDatabase(databasePath(r.home));
+    try {
+      const data = loadDataset(db, r.home, r.dataset);
+      heldOut = { key, data, images: heldOutImages(data, sr.scale, sr.downscale) };
+    } finally {
+      db.close();
+    }
+  }
+  const model = SrTrainer.fromCheckpoint(checkpoint);
+  try {
+    reply({ type: 'result', evaluation: await evaluateSuperRes(model, heldOut.data, heldOut.images, r.step) });
+  } finally {
+    model.dispose();
+  }
+}
+
 async function evaluate(r: EvaluationRequest) {
   ready ??= useBackend('auto');
   await ready;
+  const checkpoint = readCheckpoint(r.checkpoint);
+  if (isSuperRes(checkpoint.spec)) return evaluateUpscaler(r, checkpoint);
   const t0 = performance.now();
   const { judge, kind, real } = await referenceFor(r.home, r.dataset);
-  const trainer = Trainer.fromCheckpoint(readCheckpoint(r.checkpoint));
+  const trainer = Trainer.fromCheckpoint(checkpoint);
   try {
     const { zDim, numClasses } = trainer.spec;
     const n = EVALUATION_SAMPLES;

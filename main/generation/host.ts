@@ -13,16 +13,20 @@ type Lane = 'interactive' | 'batch';
 
 export class GenerationHost {
   private readonly workers = new Map<Lane, Worker>();
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (done: number, total: number) => void }>();
   private nextId = 1;
   private closed = false;
 
-  request<K extends GenerationRequest['kind']>(request: Extract<GenerationRequest, { kind: K }>): Promise<GenerationResults[K]> {
+  request<K extends GenerationRequest['kind']>(
+    request: Extract<GenerationRequest, { kind: K }>,
+    progress?: (done: number, total: number) => void,
+  ): Promise<GenerationResults[K]> {
     if (this.closed) return Promise.reject(new StudioError('the studio is closing', 'UNAVAILABLE'));
-    const lane: Lane = request.kind.startsWith('export') ? 'batch' : 'interactive';
+    // Long work (exports, whole photos) keeps out of the explorer's way.
+    const lane: Lane = request.kind.startsWith('export') || request.kind === 'upscale' ? 'batch' : 'interactive';
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
       this.worker(lane).postMessage({ id, request });
     });
   }
@@ -36,6 +40,7 @@ export class GenerationHost {
     w.on('message', (m: WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
+      if ('progress' in m) return p.progress?.(m.progress.done, m.progress.total);
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.result);
       else p.reject(new StudioError(m.message, m.code));

@@ -11,7 +11,9 @@ export type GenerationRequest =
   | { kind: 'directions'; ckpt: CheckpointRef; k: number; samples: number; seed: number }
   | { kind: 'walk'; ckpt: CheckpointRef; keyframes: Float32Array[]; classLabel: number | null; frames: number; spherical: boolean; fps: number; scale: number; psi: number }
   | { kind: 'export-images'; ckpt: CheckpointRef; dir: string; count: number; perClass: boolean; classNames: string[]; seed: number }
-  | { kind: 'export-model'; ckpt: CheckpointRef; dir: string; meta: Record<string, unknown> };
+  | { kind: 'export-model'; ckpt: CheckpointRef; dir: string; meta: Record<string, unknown> }
+  /** A super-resolution run's model on one image file's bytes, in tiles of `tile` low-resolution pixels. */
+  | { kind: 'upscale'; ckpt: CheckpointRef; image: Uint8Array; name: string; tile: number };
 
 export interface GenerationResults {
   images: { pngs: string[]; z: Float32Array; zDim: number };
@@ -19,7 +21,12 @@ export interface GenerationResults {
   walk: { gif: Uint8Array };
   'export-images': { dirs: string[]; count: number };
   'export-model': { files: string[] };
+  upscale: { png: Uint8Array; width: number; height: number; inputWidth: number; inputHeight: number };
 }
 
 export type WorkerMessage = { id: number; request: GenerationRequest };
-export type WorkerReply = { id: number; ok: true; result: GenerationResults[GenerationRequest['kind']] } | { id: number; ok: false; message: string; code: string };
+export type WorkerReply =
+  | { id: number; ok: true; result: GenerationResults[GenerationRequest['kind']] }
+  | { id: number; ok: false; message: string; code: string }
+  /** Along the way: tiles done of a long request. */
+  | { id: number; progress: { done: number; total: number } };

@@ -5,7 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
-import { readCheckpoint } from '../engine/checkpoint.js';
+import { isSuperRes, readCheckpoint } from '../engine/checkpoint.js';
+import { upscaleTiled } from '../engine/superres/tiles.js';
+import { SrTrainer } from '../engine/superres/trainer.js';
+import { readForUpscale, upscaledPng } from '../images/upscale-io.js';
 import { Trainer } from '../engine/trainer.js';
 import { StudioError, messageOf } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
@@ -20,21 +23,34 @@ const port = parentPort;
 if (!port) throw new Error('generation worker must run in a worker thread');
 
 let ready: Promise<unknown> | null = null;
-let cached: { path: string; step: number; trainer: Trainer } | null = null;
+let cached: { path: string; step: number; model: Trainer | SrTrainer } | null = null;
 
-async function trainerFor(ref: CheckpointRef): Promise<Trainer> {
+/** The checkpoint's model, kept for the next request; a GAN's generator, or a super-resolution model. */
+async function modelFor(ref: CheckpointRef): Promise<Trainer | SrTrainer> {
   ready ??= useBackend('auto');
   await ready;
-  if (cached && cached.path === ref.path && cached.step === ref.step) return cached.trainer;
-  cached?.trainer.dispose();
+  if (cached && cached.path === ref.path && cached.step === ref.step) return cached.model;
+  cached?.model.dispose();
   cached = null;
-  const trainer = Trainer.fromCheckpoint(readCheckpoint(ref.path));
-  cached = { ...ref, trainer };
-  return trainer;
+  const checkpoint = readCheckpoint(ref.path);
+  const model = isSuperRes(checkpoint.spec) ? SrTrainer.fromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
+  cached = { ...ref, model };
+  return model;
 }
 
-async function handle(r: GenerationRequest) {
-  const t = await trainerFor(r.ckpt);
+async function upscale(r: Extract<GenerationRequest, { kind: 'upscale' }>, progress: (done: number, total: number) => void) {
+  const model = await modelFor(r.ckpt);
+  if (!(model instanceof SrTrainer)) throw new StudioError('this run generates images from noise; upscaling needs a super-resolution run', 'INVALID_INPUT');
+  const input = await readForUpscale(Buffer.from(r.image), model.spec.channels, model.spec.scale, r.name);
+  const out = await upscaleTiled(model, input.image, r.tile, progress);
+  return { png: new Uint8Array(await upscaledPng(out, input)), width: out.width, height: out.height, inputWidth: input.image.width, inputHeight: input.image.height };
+}
+
+async function handle(r: GenerationRequest, progress: (done: number, total: number) => void) {
+  if (r.kind === 'upscale') return upscale(r, progress);
+  const model = await modelFor(r.ckpt);
+  if (model instanceof SrTrainer) throw new StudioError('this is a super-resolution run: it upscales images, it does not generate them from noise', 'INVALID_INPUT');
+  const t = model;
   const { zDim, numClasses } = t.spec;
   switch (r.kind) {
     case 'images': {
@@ -72,7 +88,7 @@ async function handle(r: GenerationRequest) {
 }
 
 port.on('message', ({ id, request }: WorkerMessage) => {
-  handle(request).then(
+  handle(request, (done, total) => port.postMessage({ id, progress: { done, total } } satisfies WorkerReply)).then(
     (result) => port.postMessage({ id, ok: true, result } satisfies WorkerReply),
     (err) =>
       port.postMessage({

@@ -15,3 +15,4 @@ export {
 } from './diversity.js';
 export { classCoverage, type ClassCoverage, type CoverageOptions } from './coverage.js';
 export { evaluateOutputs, evaluateSamples, realReference, type RealReference, type SampleEvaluation } from './evaluate.js';
+export { cropBorder, fidelity, luma, psnr, ssim, type Fidelity, type Plane } from './fidelity.js';

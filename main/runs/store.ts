@@ -52,7 +52,8 @@ interface RunRow {
   tags: string | null;
 }
 
-const STEP_COLUMNS = 'step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, d_acc_real AS accReal, d_acc_fake AS accFake, ms, images_per_s AS imagesPerSec';
+const STEP_COLUMNS =
+  'step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, d_acc_real AS accReal, d_acc_fake AS accFake, content_loss AS content, ms, images_per_s AS imagesPerSec';
 
 /** Checkpoints kept per run: the newest, and the one before in case the newest is damaged. */
 const KEEP_CHECKPOINTS = 2;
@@ -227,18 +228,18 @@ export class RunStore {
     if (rows.length === 0) return;
     // An upsert, not a replace: a step's evaluation may already be in its row.
     const insert = this.db.prepare(
-      `INSERT INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms, d_acc_real, d_acc_fake) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms, d_acc_real, d_acc_fake, content_loss) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, step) DO UPDATE SET d_loss = excluded.d_loss, g_loss = excluded.g_loss, d_real = excluded.d_real, d_fake = excluded.d_fake,
-         images_per_s = excluded.images_per_s, ms = excluded.ms, d_acc_real = excluded.d_acc_real, d_acc_fake = excluded.d_acc_fake`,
+         images_per_s = excluded.images_per_s, ms = excluded.ms, d_acc_real = excluded.d_acc_real, d_acc_fake = excluded.d_acc_fake, content_loss = excluded.content_loss`,
     );
     this.db.transaction(() => {
-      for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms, m.accReal, m.accFake);
+      for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms, m.accReal, m.accFake, m.content ?? null);
       rollUp(
         this.db,
         id,
         rows.map((m) => ({
           step: m.step,
-          values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms, d_acc_real: m.accReal, d_acc_fake: m.accFake },
+          values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms, d_acc_real: m.accReal, d_acc_fake: m.accFake, content_loss: m.content ?? null },
         })),
       );
     })();
@@ -253,6 +254,10 @@ export class RunStore {
       near_duplicates: e.nearDuplicates,
       classes_covered: e.classesCovered,
       class_accuracy: e.classAccuracy,
+      psnr: e.fidelity?.psnr ?? null,
+      ssim: e.fidelity?.ssim ?? null,
+      psnr_bicubic: e.fidelity?.psnrBicubic ?? null,
+      ssim_bicubic: e.fidelity?.ssimBicubic ?? null,
     };
     const columns = Object.keys(values);
     this.db.transaction(() => {
@@ -288,7 +293,7 @@ export class RunStore {
     return (
       (this.db
         .prepare(
-          `SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND d_loss IS NOT NULL ORDER BY step DESC LIMIT 1`,
+          `SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND ms IS NOT NULL ORDER BY step DESC LIMIT 1`,
         )
         .get(id) as StepMetrics | undefined) ?? null
     );
@@ -296,13 +301,13 @@ export class RunStore {
 
   /** The last `n` steps' metrics, oldest first. */
   recentMetrics(id: string, n: number): StepMetrics[] {
-    const rows = this.db.prepare(`SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND d_loss IS NOT NULL ORDER BY step DESC LIMIT ?`).all(id, n) as StepMetrics[];
+    const rows = this.db.prepare(`SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND ms IS NOT NULL ORDER BY step DESC LIMIT ?`).all(id, n) as StepMetrics[];
     return rows.reverse();
   }
 
   readMetrics(id: string): StepMetrics[] {
     return this.db
-      .prepare(`SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND d_loss IS NOT NULL ORDER BY step`)
+      .prepare(`SELECT ${STEP_COLUMNS} FROM metrics WHERE run_id = ? AND ms IS NOT NULL ORDER BY step`)
       .all(id) as StepMetrics[];
   }
 

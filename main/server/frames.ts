@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { CommandName, CommandResult, EventName, StudioEvents } from '../service/contract.js';
 
 /** Larger frames are refused unread: no command needs more (explicit latents top out near 2 MB). */
-export const MAX_FRAME_BYTES = 4 * 2 ** 20;
+/** Big enough for an image to upscale (24 MB, base64) and its call; anything larger is refused unread. */
+export const MAX_FRAME_BYTES = 40 * 2 ** 20;
 
 const CallFrame = z
   .object({

@@ -30,6 +30,9 @@ import { PLAYGROUND_ACTIONS, type PlaygroundFrame, type PlaygroundStarted, type 
 
 export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSummary };
 
+/** Image files the studio upscales for a page: a large phone photo fits. */
+export const MAX_UPSCALE_BYTES = 24 * 2 ** 20;
+
 export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
 const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
 const Step = z.number().int().min(0).max(1e9);
@@ -118,6 +121,18 @@ export const COMMANDS = {
   'samples.snapshot': z.object({ id: RunId, step: Step }).strict(),
   'checkpoints.list': z.object({ id: RunId }).strict(),
   'checkpoints.delete': z.object({ id: RunId, step: Step }).strict(),
+  /** A super-resolution run's model on one image (any size, in tiles); tiles done come as upscale.progress events with the same ticket. */
+  'images.upscale': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      /** The image file's bytes, base64 (PNG, JPEG, WebP, …). */
+      image: z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) + 4, `is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`),
+      name: z.string().min(1).max(255).default('image'),
+      tile: z.number().int().min(16).max(2048).default(128),
+      ticket: z.string().max(64).optional(),
+    })
+    .strict(),
   /** A 2D playground session (small MLP G and D on points); frames follow as playground.frame events. Replaces any session running. */
   'playground.start': PlaygroundSettingsSchema,
   /** 'step' trains exactly one step (k D updates, one G update) of a paused session; 'pause' answers once no more frames will come. */
@@ -185,6 +200,8 @@ export interface CommandResults {
   'samples.snapshot': { step: number; png: string };
   'checkpoints.list': CheckpointInfo[];
   'checkpoints.delete': { deleted: number };
+  /** Base64 PNG at the run's scale, with the sizes before and after. */
+  'images.upscale': { step: number; png: string; width: number; height: number; inputWidth: number; inputHeight: number };
   'playground.start': PlaygroundStarted;
   'playground.control': PlaygroundState;
 }
@@ -216,6 +233,8 @@ export interface StudioEvents {
   /** A playground session's picture: throttled to about 12 a second while it trains, one per step while stepping. */
   'playground.frame': PlaygroundFrame;
   'playground.finished': PlaygroundSummary;
+  /** Tiles done of an images.upscale call with this ticket. */
+  'upscale.progress': { id: string; ticket: string; done: number; total: number };
 }
 
 export type EventName = keyof StudioEvents;
@@ -234,6 +253,7 @@ export const EVENT_NAMES = [
   'run.status',
   'playground.frame',
   'playground.finished',
+  'upscale.progress',
 ] as const satisfies readonly EventName[];
 // A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.
 const _allEvents: Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;

@@ -22,6 +22,7 @@ import { RunStore, type RunRecord } from '../runs/store.js';
 import { TrainingQueue, type QueueOptions } from './training-queue.js';
 import {
   COMMANDS,
+  MAX_UPSCALE_BYTES,
   type CommandName,
   type CommandResult,
   type CommandResults,
@@ -33,7 +34,9 @@ import {
 } from './contract.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
-const ARCHITECTURE = ['model', 'zDim', 'width', 'spectralNorm'] as const;
+const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
+/** The same for a super-resolution model's settings. */
+const srNetworks = (c: TrainConfig) => (c.superres ? JSON.stringify([c.superres.scale, c.superres.blocks, c.superres.feats, c.superres.dWidth]) : '');
 
 const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'CANCELLED', 'FAILED'] satisfies ErrorCode[];
 
@@ -188,7 +191,15 @@ export class StudioService {
       if (config.model === 'cdcgan' && this.dataset(config.dataset).classes.length < 2) {
         throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); train it with model dcgan`);
       }
-      const r = this.store.create(resolveConfig(config), new Date(), name);
+      const resolved = resolveConfig(config);
+      if (resolved.superres) {
+        // Refused up front, as the trainer would refuse it once started.
+        const info = this.dataset(config.dataset);
+        const { crop } = resolved.superres;
+        if (info.size < crop) throw fail('INVALID_INPUT', `dataset ${config.dataset} has ${info.size} px images, smaller than the ${crop} px crops; import it at a larger size or choose a smaller crop`);
+        if (info.imageCount < 2) throw fail('INVALID_INPUT', `dataset ${config.dataset} has one image; super-resolution needs at least one to train on and one to measure with`);
+      }
+      const r = this.store.create(resolved, new Date(), name);
       return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
     },
     'runs.start': ({ id }) => {
@@ -226,7 +237,7 @@ export class StudioService {
     'runs.fork': ({ id, name, changes, start }) => {
       const parent = this.run(id);
       const config: TrainConfig = resolveConfig({ ...parent.config, ...changes, dataset: parent.config.dataset });
-      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]);
+      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]) && srNetworks(config) === srNetworks(parent.config);
       const child = this.store.create(config, new Date(), name ?? `${parent.name} (fork)`, { id: parent.id, kind: 'fork' });
       // Same networks: the fork continues from the parent's newest checkpoint with its new settings.
       const from = sameNetworks ? this.store.latestCheckpoint(parent.id) : null;
@@ -331,6 +342,16 @@ export class StudioService {
       if (this.training.session(id)) throw fail('CONFLICT', `run ${id} is training; stop it before deleting its checkpoints`);
       if (!this.store.deleteCheckpoint(id, step)) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}`);
       return { deleted: step };
+    },
+    'images.upscale': async ({ id, step, image, name, tile, ticket }) => {
+      const ref = this.checkpointRef(id, step);
+      if (this.run(id).config.task !== 'superres') throw fail('INVALID_INPUT', `run ${id} generates images from noise; upscaling needs a super-resolution run`);
+      const bytes = Buffer.from(image, 'base64');
+      if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
+      const r = await this.generation.request({ kind: 'upscale', ckpt: ref, image: new Uint8Array(bytes), name, tile }, (done, total) =>
+        ticket ? this.emit('upscale.progress', { id, ticket, done, total }) : undefined,
+      );
+      return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height, inputWidth: r.inputWidth, inputHeight: r.inputHeight };
     },
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),

@@ -7,8 +7,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import { useBackend, type BackendStatus } from '../engine/backends.js';
 import type { EngineInit, EngineMessage, HostMessage, PortLike } from '../engine/engine-protocol.js';
-import { runSteps, type StepControl, type StepLoopResult, type StepPlan, type StepSink } from '../engine/step-loop.js';
-import { Trainer } from '../engine/trainer.js';
+import { runSteps, type StepControl, type StepLoopResult, type StepPlan, type StepSink, type StepTrainer } from '../engine/step-loop.js';
+import { createTrainer } from '../engine/trainers.js';
 import { StudioError } from '../errors.js';
 import type { RunControl } from './control.js';
 
@@ -33,11 +33,11 @@ export interface StepEngine {
 
 /** Steps in this thread, on the backend the run asks for. */
 export class LocalStepEngine implements StepEngine {
-  private trainer: Trainer | null = null;
+  private trainer: StepTrainer | null = null;
 
   async prepare(init: EngineInit) {
     const backend = await useBackend(init.config.backend);
-    this.trainer = Trainer.create(init.config, init.dataset, init.from ?? undefined);
+    this.trainer = createTrainer(init.config, init.dataset, init.from ?? undefined);
     return { backend, step: this.trainer.step };
   }
 

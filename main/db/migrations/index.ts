@@ -4,6 +4,7 @@ import * as m002 from './002-metric-rollups.js';
 import * as m003 from './003-imported-datasets.js';
 import * as m004 from './004-favorite-latents.js';
 import * as m005 from './005-training-signals.js';
+import * as m006 from './006-super-resolution.js';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 3, name: '003-imported-datasets', up: m003.up },
   { version: 4, name: '004-favorite-latents', up: m004.up },
   { version: 5, name: '005-training-signals', up: m005.up },
+  { version: 6, name: '006-super-resolution', up: m006.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

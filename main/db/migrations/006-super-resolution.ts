@@ -1,0 +1,12 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Super-resolution runs: the reconstruction (L1) loss every step, and at
+ * each evaluation PSNR and SSIM on held-out images for the model and for
+ * bicubic upscaling beside it. GAN runs leave them empty.
+ */
+export function up(db: Database): void {
+  for (const column of ['content_loss', 'psnr', 'ssim', 'psnr_bicubic', 'ssim_bicubic']) {
+    db.exec(`ALTER TABLE metrics ADD COLUMN ${column} REAL`);
+  }
+}

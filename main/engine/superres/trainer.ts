@@ -1,0 +1,262 @@
+/**
+ * One super-resolution run in memory, beside the GAN trainer and sharing its
+ * machinery: Adam with its state saved, the run's seeded random stream,
+ * the average of G, checkpoints in the same format, the same step loop.
+ * Two phases, as SRGAN and ESRGAN train: L1 alone (the PSNR phase), then the
+ * same L1 with a patch discriminator's adversarial loss and, when asked,
+ * feature matching.
+ */
+import { tf } from '../tf.js';
+import { Adam } from '../adam.js';
+import type { CheckpointData, TensorData } from '../checkpoint.js';
+import type { TrainConfig, SuperResSettings } from '../config.js';
+import { updateAverage } from '../ema.js';
+import type { ParamSet } from '../params.js';
+import { Rng } from '../rng.js';
+import type { ImageBatch } from '../sampling.js';
+import type { StepMetrics } from '../trainer.js';
+import type { Dataset } from '../../datasets/dataset.js';
+import { StudioError } from '../../errors.js';
+import { heldOutSplit, imageOf, pairBatch, type Split } from './data.js';
+import { createPatchDiscriminator, createSrGenerator, judgePatches, superResolve, type SrSpec } from './networks.js';
+import { downscale, type Image } from './resample.js';
+
+export function srSpecFor(config: TrainConfig, data: Pick<Dataset, 'name' | 'size' | 'channels'>): SrSpec {
+  const sr = config.superres;
+  if (!sr) throw new StudioError('a super-resolution run needs its settings (task superres)');
+  if (data.size < sr.crop) throw new StudioError(`dataset ${data.name} has ${data.size} px images, smaller than the ${sr.crop} px crops; import it at a larger size or choose a smaller crop`);
+  return { task: 'superres', channels: data.channels, scale: sr.scale, blocks: sr.blocks, feats: sr.feats, crop: sr.crop, dWidth: sr.dWidth };
+}
+
+/** Held-out images shown on the run's timeline: low-res | upscaled | original. */
+const PREVIEW_IMAGES = 4;
+
+/** mean |a − b| over all elements. */
+const l1 = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b))) as tf.Scalar;
+
+/** Relativistic average (ESRGAN) or standard non-saturating adversarial losses on patch logits, with D's view of each side. */
+function adversarial(kind: SuperResSettings['advLoss'], real: tf.Tensor, fake: tf.Tensor) {
+  const r = kind === 'ragan' ? tf.sub(real, tf.mean(fake)) : real;
+  const f = kind === 'ragan' ? tf.sub(fake, tf.mean(real)) : fake;
+  const sp = (x: tf.Tensor) => tf.mean(tf.softplus(x)) as tf.Scalar;
+  return {
+    d: tf.add(sp(tf.neg(r)), sp(f)) as tf.Scalar,
+    // RaGAN's G also pushes real patches to look less real than its own; the standard loss only its own.
+    g: (kind === 'ragan' ? tf.add(sp(r), sp(tf.neg(f))) : sp(tf.neg(f))) as tf.Scalar,
+    r,
+    f,
+  };
+}
+
+export class SrTrainer {
+  readonly G: ParamSet;
+  readonly D: ParamSet;
+  readonly ema: ParamSet | null;
+  readonly optG: Adam;
+  readonly optD: Adam;
+  step = 0;
+  private rng: Rng;
+  readonly split: Split | null;
+
+  private constructor(
+    readonly config: TrainConfig,
+    readonly spec: SrSpec,
+    private readonly data: Dataset | null,
+    from?: CheckpointData,
+  ) {
+    const init = Rng.fromSeed(config.seed);
+    this.G = createSrGenerator(spec, init);
+    this.D = createPatchDiscriminator(spec, init);
+    this.ema = config.emaDecay > 0 ? this.G.clone('EMA') : null;
+    this.optG = new Adam('adamG', this.G.trainable, { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G });
+    this.optD = new Adam('adamD', this.D.trainable, { lr: config.lrD, beta1: config.beta1D, beta2: config.beta2D });
+    this.rng = init;
+    this.split = data ? heldOutSplit(data.count) : null;
+    if (from) this.restore(from);
+  }
+
+  static create(config: TrainConfig, data: Dataset, from?: CheckpointData): SrTrainer {
+    const spec = from ? (from.spec as SrSpec) : srSpecFor(config, data);
+    if (from && (from.spec as SrSpec).channels !== data.channels) throw new StudioError(`checkpoint was trained on ${(from.spec as SrSpec).channels}-channel images, dataset has ${data.channels}`);
+    return new SrTrainer(config, spec, data, from);
+  }
+
+  /** The networks of a checkpoint, for upscaling; it cannot train. */
+  static fromCheckpoint(c: CheckpointData): SrTrainer {
+    return new SrTrainer(c.config, c.spec as SrSpec, null, c);
+  }
+
+  private get sr(): SuperResSettings {
+    return this.config.superres!;
+  }
+
+  get phase(): 'psnr' | 'adversarial' {
+    return this.step < this.sr.psnrSteps ? 'psnr' : 'adversarial';
+  }
+
+  private batch(): { hr: tf.Tensor4D; lr: tf.Tensor4D } {
+    if (!this.data || !this.split) throw new Error('this trainer was restored for upscaling only');
+    const { crop, scale, downscale: how, flips } = this.sr;
+    const n = this.config.batch;
+    const c = this.spec.channels;
+    const b = pairBatch(this.data, this.split.train, n, crop, scale, how, flips, this.rng);
+    return { hr: tf.tensor4d(b.hr, [n, crop, crop, c]), lr: tf.tensor4d(b.lr, [n, crop / scale, crop / scale, c]) };
+  }
+
+  async trainStep(): Promise<StepMetrics> {
+    const t0 = performance.now();
+    const n = this.config.batch;
+    const psnrPhase = this.phase === 'psnr';
+    const packed = tf.tidy(() => {
+      const { hr, lr } = this.batch();
+      if (psnrPhase) {
+        const { value, grads } = tf.variableGrads(() => l1(superResolve(this.G, this.spec, lr), hr), this.G.trainableList());
+        this.optG.apply(grads);
+        return tf.stack([value]);
+      }
+      const { contentWeight, advWeight, fmWeight, advLoss } = this.sr;
+      let figures: tf.Tensor[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const fake = superResolve(this.G, this.spec, lr);
+        // D's update on this batch, its gradients taken with respect to D alone; G's loss then sees the updated D.
+        const { value: dLoss, grads: dGrads } = tf.variableGrads(() => adversarial(advLoss, judgePatches(this.D, hr).logits, judgePatches(this.D, fake).logits).d, this.D.trainableList());
+        this.optD.apply(dGrads);
+        const real = judgePatches(this.D, hr);
+        const mine = judgePatches(this.D, fake);
+        const adv = adversarial(advLoss, real.logits, mine.logits);
+        const content = l1(fake, hr);
+        let total = tf.add(tf.mul(content, contentWeight), tf.mul(adv.g, advWeight));
+        if (fmWeight > 0) {
+          const fm = tf.addN(real.features.map((r, i) => l1(mine.features[i], r)));
+          total = tf.add(total, tf.mul(fm, fmWeight / real.features.length));
+        }
+        figures = [
+          content,
+          dLoss,
+          adv.g,
+          tf.mean(tf.sigmoid(adv.r)),
+          tf.mean(tf.sigmoid(adv.f)),
+          tf.mean(tf.cast(tf.greater(adv.r, 0), 'float32')),
+          tf.mean(tf.cast(tf.less(adv.f, 0), 'float32')),
+        ].map((t) => tf.keep(t));
+        return total as tf.Scalar;
+      }, this.G.trainableList());
+      this.optG.apply(grads);
+      value.dispose();
+      const out = tf.stack(figures);
+      tf.dispose(figures);
+      return out;
+    });
+    if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
+    this.step++;
+    const v = (await packed.data()) as Float32Array;
+    packed.dispose();
+    const ms = performance.now() - t0;
+    // L1 of [-1, 1] images, halved: in units of the full pixel range.
+    const content = v[0] / 2;
+    const adv = psnrPhase ? null : v;
+    return {
+      step: this.step,
+      content,
+      dLoss: adv && adv[1],
+      gLoss: adv && adv[2],
+      dReal: adv && adv[3],
+      dFake: adv && adv[4],
+      accReal: adv && adv[5],
+      accFake: adv && adv[6],
+      ms,
+      imagesPerSec: (n * 1000) / ms,
+    };
+  }
+
+  /** The generator results come from: the average when there is one (no batch norm here, so nothing to recalibrate). */
+  sampler(): ParamSet {
+    return this.ema ?? this.G;
+  }
+
+  /** One image's high-resolution version: 0–255 in, 0–255 out (clipped), any size the memory allows. */
+  async upscale(img: Image): Promise<Float32Array> {
+    const c = this.spec.channels;
+    const s = this.spec.scale;
+    const out = tf.tidy(() => {
+      const x = tf.sub(tf.div(tf.tensor4d(img.data, [1, img.height, img.width, c]), 127.5), 1) as tf.Tensor4D;
+      return tf.clipByValue(tf.mul(tf.add(superResolve(this.sampler(), this.spec, x), 1), 127.5), 0, 255);
+    });
+    try {
+      const data = (await out.data()) as Float32Array;
+      if (data.length !== img.width * s * img.height * s * c) throw new Error('unexpected output size');
+      return data;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /** The timeline's picture: for a few held-out images, a centre crop at low resolution (pixels enlarged), upscaled, and the original. */
+  async preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }> {
+    if (!this.data || !this.split) throw new Error('this trainer was restored for upscaling only');
+    const { crop, scale, downscale: how } = this.sr;
+    const c = this.spec.channels;
+    const picks = Array.from(this.split.heldOut.slice(0, PREVIEW_IMAGES));
+    const per = crop * crop * c;
+    const data = new Float32Array(picks.length * 3 * per);
+    const at = Math.floor((this.data.size - crop) / 2);
+    for (const [i, k] of picks.entries()) {
+      const whole = imageOf(this.data, k);
+      const hr = new Float32Array(per);
+      for (let y = 0; y < crop; y++) hr.set(whole.data.subarray(((at + y) * whole.width + at) * c, ((at + y) * whole.width + at + crop) * c), y * crop * c);
+      const lr = downscale({ data: hr, width: crop, height: crop, channels: c }, scale, how);
+      const sr = await this.upscale(lr);
+      const small = crop / scale;
+      const enlarged = new Float32Array(per);
+      for (let y = 0; y < crop; y++) {
+        for (let x = 0; x < crop; x++) {
+          for (let ch = 0; ch < c; ch++) enlarged[(y * crop + x) * c + ch] = lr.data[(Math.floor(y / scale) * small + Math.floor(x / scale)) * c + ch];
+        }
+      }
+      [enlarged, sr, hr].forEach((img, j) => {
+        for (let p = 0; p < per; p++) data[(i * 3 + j) * per + p] = img[p] / 127.5 - 1;
+      });
+    }
+    return { batch: { data, count: picks.length * 3, size: crop, channels: c }, columns: 3, seed: 0 };
+  }
+
+  private allTensors(): Map<string, tf.Variable> {
+    return new Map([...this.G.all(), ...this.D.all(), ...(this.ema ? this.ema.all() : []), ...this.optG.stateTensors(), ...this.optD.stateTensors()]);
+  }
+
+  async toCheckpoint(): Promise<CheckpointData> {
+    const all = [...this.allTensors()];
+    // One read-back of everything, as the GAN trainer does it.
+    const packed = tf.tidy(() => tf.concat(all.map(([, v]) => tf.reshape(v, [-1]))));
+    const flat = (await packed.data()) as Float32Array;
+    packed.dispose();
+    const tensors = new Map<string, TensorData>();
+    let offset = 0;
+    for (const [name, v] of all) {
+      tensors.set(name, { shape: v.shape, data: flat.slice(offset, offset + v.size) });
+      offset += v.size;
+    }
+    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), iterations: { adamG: this.optG.iterations, adamD: this.optD.iterations }, tensors };
+  }
+
+  private restore(c: CheckpointData): void {
+    for (const [name, v] of this.allTensors()) {
+      const t = c.tensors.get(name);
+      if (!t) throw new StudioError(`checkpoint lacks tensor ${name}; it belongs to a different model`);
+      if (t.shape.join(',') !== v.shape.join(',')) throw new StudioError(`checkpoint tensor ${name} has shape [${t.shape}] but the model needs [${v.shape}]`);
+      v.assign(tf.tensor(t.data, t.shape));
+    }
+    this.step = c.step;
+    this.rng = Rng.fromState(c.rng);
+    this.optG.iterations = c.iterations.adamG ?? 0;
+    this.optD.iterations = c.iterations.adamD ?? 0;
+  }
+
+  dispose(): void {
+    this.G.dispose();
+    this.D.dispose();
+    this.ema?.dispose();
+    this.optG.dispose();
+    this.optD.dispose();
+  }
+}

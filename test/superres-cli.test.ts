@@ -1,0 +1,66 @@
+/**
+ * Super-resolution from the command line: train --task superres (both phases,
+ * measured on held-out images), upscale images of other sizes and kinds, and
+ * the refusals — a GAN run to upscale, a super-resolution run to sample,
+ * an unreadable image — with nothing written.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { tempDir } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../bin/gan-studio.js', import.meta.url));
+
+function cli(args: string[], home: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, GAN_STUDIO_HOME: home }, encoding: 'utf8', timeout: 180_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, lines: r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+test('train --task superres, then upscale: both phases recorded, held-out figures against bicubic, PNGs at the scale', { timeout: 300_000 }, async () => {
+  const home = tempDir('gan-sr-cli');
+  const small = ['--scale', '2', '--crop', '28', '--blocks', '2', '--feats', '8', '--d-width', '8', '--batch', '4'];
+  const t = cli(['train', '--task', 'superres', '--steps', '8', '--psnr-steps', '4', '--checkpoint-every', '4', '--backend', 'wasm', ...small, '--json'], home);
+  assert.equal(t.code, 0, t.stderr);
+  const steps = t.lines.filter((l) => l.type === 'step');
+  assert.equal(steps.length, 8);
+  assert.ok(steps.slice(0, 4).every((s) => typeof s.content_loss === 'number' && s.d_loss === null), 'the PSNR phase has L1 alone');
+  assert.ok(steps.slice(4).every((s) => typeof s.d_loss === 'number' && typeof s.g_loss === 'number'), 'the adversarial phase has D');
+  const evaluations = t.lines.filter((l) => l.type === 'evaluation');
+  assert.deepEqual(evaluations.map((e) => e.step), [4, 8]);
+  for (const e of evaluations) {
+    assert.ok(typeof e.psnr === 'number' && typeof e.psnr_bicubic === 'number' && typeof e.ssim === 'number', JSON.stringify(e));
+    assert.equal(e.held_out_images, 24);
+  }
+  const run = t.lines.at(-1)!.run as string;
+
+  const inputs = tempDir('gan-sr-in');
+  await sharp({ create: { width: 37, height: 23, channels: 3, background: { r: 10, g: 200, b: 30 } } }).jpeg().toFile(join(inputs, 'photo.jpg'));
+  await sharp({ create: { width: 9, height: 9, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.25 } } }).png().toFile(join(inputs, 'icon.png'));
+  const out = join(tempDir('gan-sr-out'), 'up');
+  const u = cli(['upscale', '--run', run, join(inputs, 'photo.jpg'), join(inputs, 'icon.png'), '--out', out, '--tile', '16', '--json'], home);
+  assert.equal(u.code, 0, u.stderr);
+  assert.deepEqual(u.lines.map((l) => [l.width, l.height]), [[74, 46], [18, 18]]);
+  const photo = await sharp(join(out, 'photo.png')).metadata();
+  assert.deepEqual([photo.width, photo.height], [74, 46]);
+  assert.equal((await sharp(join(out, 'icon.png')).metadata()).hasAlpha, true);
+
+  // Refusals, each with nothing written.
+  const gan = cli(['train', '--steps', '2', '--batch', '4', '--width', '8', '--z-dim', '8', '--backend', 'wasm', '--json'], home);
+  const ganRun = gan.lines.at(-1)!.run as string;
+  const none = join(tempDir('gan-sr-none'), 'out');
+  const wrong = cli(['upscale', '--run', ganRun, join(inputs, 'photo.jpg'), '--out', none], home);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /generates images from noise; upscale needs a super-resolution run/);
+  writeFileSync(join(inputs, 'notes.txt'), 'not an image');
+  const bad = cli(['upscale', '--run', run, join(inputs, 'photo.jpg'), join(inputs, 'notes.txt'), '--out', none], home);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /notes\.txt is not an image/);
+  assert.equal(existsSync(none), false, 'no output folder for a refused upscale');
+  const sample = cli(['sample', '--run', run, '--out', none], home);
+  assert.equal(sample.code, 1);
+  assert.match(sample.stderr, /super-resolution run: it upscales images/);
+});
