@@ -315,6 +315,45 @@ test('Copy latent and Paste latent: through the clipboard where allowed, through
   });
 });
 
+test('super-resolution: start a run from New run, watch its held-out PSNR, then upscale a dropped image and save it', { skip, timeout: 240_000 }, async () => {
+  const page = await openStudio({ width: 1280, height: 900 });
+  await steps(page, 'superres', async () => {
+    await page.getByRole('button', { name: 'New run' }).first().click();
+    await page.getByTestId('run-task').selectOption('superres');
+    await page.getByTestId('superres-settings').waitFor();
+    await page.getByTestId('run-dataset').selectOption('builtin:mnist');
+    // Crops larger than the digits' 28 px are offered disabled; the form settles on 28.
+    assert.equal(await page.getByTestId('sr-crop').inputValue(), '28');
+    await page.getByTestId('sr-scale').selectOption('2');
+    await page.getByLabel('Residual blocks').fill('2');
+    await page.getByLabel('Features').fill('8');
+    await page.getByTestId('sr-psnr-steps').fill('2');
+    await page.getByTestId('run-steps').fill('4');
+    await page.getByLabel('Batch size').fill('4');
+    await page.getByTestId('run-backend').selectOption('wasm');
+    await page.screenshot({ path: join(SHOTS, 'new-run-superres-1280x900-light.png'), fullPage: true });
+    await page.getByTestId('start-run').click();
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('judges').filter({ hasText: /Held-out images at step 4: PSNR \d+\.\d+ dB \(bicubic \d+\.\d+\)/ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('psnr-chart').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'run-superres-1280x900-light.png'), fullPage: true });
+
+    await page.getByTestId('upscale').click();
+    await page.getByRole('heading', { name: 'Upscale an image' }).waitFor();
+    const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toBuffer();
+    await page.getByTestId('upscale-file').setInputFiles({ name: 'sky.png', mimeType: 'image/png', buffer: photo });
+    await page.getByTestId('upscale-sizes').filter({ hasText: 'sky.png: 40×30 → 80×60' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('upscale-split').fill('20');
+    // Set through the CSSOM (the page's CSP refuses inline style attributes), which the attribute reflects.
+    assert.match((await page.getByTestId('upscale-before').getAttribute('style')) ?? '', /clip-path: inset\(0(px)? 80% 0(px)? 0(px)?\)/);
+    const saving = page.waitForEvent('download');
+    await page.getByTestId('upscale-save').click();
+    const saved = await sharp(readFileSync(await (await saving).path()!)).metadata();
+    assert.deepEqual([saved.format, saved.width, saved.height], ['png', 80, 60]);
+    await page.screenshot({ path: join(SHOTS, 'upscale-1280x900-light.png'), fullPage: true });
+  });
+});
+
 test('the 2D playground: play, watch the points and the coverage, pause, step once, draw a distribution', { skip, timeout: 240_000 }, async () => {
   const page = await openStudio({ width: 1280, height: 800 });
   const canvasAttr = (name: string) => page.getByTestId('pg-canvas').getAttribute(name);

@@ -1,4 +1,7 @@
 import type { StepMetrics } from '../engine/trainer.js';
+import { stepFigures } from '../evaluation/status.js';
+
+export { stepFigures };
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--';
@@ -6,15 +9,6 @@ function duration(seconds: number): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/** A step's losses and the two probabilities users watch, as far as the step has them (an SR run's PSNR phase has only L1). */
-export function stepFigures(m: StepMetrics): string {
-  const parts: string[] = [];
-  if (m.content != null) parts.push(`L1 ${m.content.toFixed(4)}`);
-  if (m.dLoss != null && m.gLoss != null) parts.push(`D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}`);
-  if (m.dReal != null && m.dFake != null) parts.push(`D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}`);
-  return parts.join('  ');
 }
 
 /** One status line: bar, step, losses, the two probabilities users watch, speed and time left. */

@@ -116,7 +116,7 @@ export function describeEvaluation(e: Evaluation): string {
   if (e.fidelity) {
     const f = e.fidelity;
     const patches = Number.isFinite(e.fid) ? `, patch FID ${e.fid.toFixed(2)}` : '';
-    return `PSNR ${f.psnr.toFixed(2)} dB (bicubic ${f.psnrBicubic.toFixed(2)}), SSIM ${f.ssim.toFixed(4)} (bicubic ${f.ssimBicubic.toFixed(4)}) on ${f.images} held-out image${f.images === 1 ? '' : 's'}${patches}`;
+    return `PSNR ${f.psnr.toFixed(2)} dB (bicubic ${f.psnrBicubic.toFixed(2)}), SSIM ${f.ssim.toFixed(4)} (bicubic ${f.ssimBicubic.toFixed(4)}) on ${f.images ?? 'the'} held-out image${f.images === 1 ? '' : 's'}${patches}`;
   }
   const parts = [`FID ${e.fid.toFixed(2)}`, `KID ${e.kid.toFixed(3)}`, `diversity ${e.diversity.toFixed(2)}`, `near-duplicates ${(e.nearDuplicates * 100).toFixed(1)}%`];
   if (e.classesCovered != null) parts.push(`classes ${e.classesCovered}/${e.numClasses}`);

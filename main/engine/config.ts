@@ -11,6 +11,8 @@ export const SR_CROPS = [28, 32, 64, 128] as const;
 export const SR_DOWNSCALES = ['area', 'bicubic'] as const;
 export const SR_ADV_LOSSES = ['ragan', 'bce'] as const;
 export type Task = (typeof TASKS)[number];
+/** Super-resolution's default schedule: what the 2-core development machine trains in about half an hour (README, "Super-resolution"). */
+export const SR_DEFAULT_STEPS = 3000;
 export type Preset = (typeof PRESETS)[number];
 export type Loss = (typeof LOSSES)[number];
 export type Model = (typeof MODELS)[number];
@@ -58,7 +60,8 @@ export const TrainConfigSchema = z
     dataset: z.string().min(1).max(200),
     model: z.enum(MODELS).default('dcgan'),
     loss: z.enum(LOSSES).default('bce'),
-    steps: positiveInt(10_000_000).default(1200),
+    /** Default: 1200 for a GAN, SR_DEFAULT_STEPS for super-resolution. */
+    steps: positiveInt(10_000_000).optional(),
     batch: positiveInt(4096).optional(),
     dSteps: positiveInt(100).optional(),
     /** Where the settings below come from when not given: see PRESET_VALUES. */
@@ -122,6 +125,7 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
   const b2 = wgan ? 0.9 : 0.999;
   return {
     ...c,
+    steps: c.steps ?? 1200,
     batch: c.batch ?? 64,
     dSteps: c.dSteps ?? (wgan ? 5 : 1),
     beta1G: c.beta1G ?? b1,
@@ -140,9 +144,11 @@ function resolveSuperRes(parsed: z.output<typeof TrainConfigSchema>): TrainConfi
   // Every crop size is a multiple of every scale.
   const sr = SuperResSchema.parse(parsed.superres ?? {});
   const c = withoutUndefined(parsed);
+  const steps = c.steps ?? SR_DEFAULT_STEPS;
   return {
     ...PRESET_VALUES.tutorial,
     ...c,
+    steps,
     lrG: c.lrG ?? 2e-4,
     lrD: c.lrD ?? 2e-4,
     emaDecay: c.emaDecay ?? 0.999,
@@ -152,7 +158,7 @@ function resolveSuperRes(parsed: z.output<typeof TrainConfigSchema>): TrainConfi
     beta2G: c.beta2G ?? 0.99,
     beta1D: c.beta1D ?? 0.9,
     beta2D: c.beta2D ?? 0.99,
-    superres: { ...sr, psnrSteps: Math.min(sr.psnrSteps ?? Math.round(parsed.steps / 2), parsed.steps) },
+    superres: { ...sr, psnrSteps: Math.min(sr.psnrSteps ?? Math.round(steps / 2), steps) },
   } as TrainConfig;
 }
 

@@ -140,7 +140,7 @@ export class RunStore {
       )
       .run(
         id,
-        name ?? `${config.dataset.replace(/^builtin:/, '')} ${config.model}/${config.loss}`,
+        name ?? `${config.dataset.replace(/^builtin:/, '')} ${config.superres ? `super-resolution ×${config.superres.scale}` : `${config.model}/${config.loss}`}`,
         config.dataset,
         JSON.stringify(config),
         config.steps,
@@ -273,14 +273,19 @@ export class RunStore {
 
   /** The newest evaluation of a run, or null before its first. */
   lastEvaluation(id: string): Omit<Evaluation, 'judge' | 'ms' | 'numClasses'> | null {
-    return (
-      (this.db
-        .prepare(
-          `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy
-           FROM metrics WHERE run_id = ? AND diversity IS NOT NULL ORDER BY step DESC LIMIT 1`,
-        )
-        .get(id) as Omit<Evaluation, 'judge' | 'ms' | 'numClasses'> | undefined) ?? null
-    );
+    const row = this.db
+      .prepare(
+        `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy,
+                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic
+         FROM metrics WHERE run_id = ? AND (diversity IS NOT NULL OR psnr IS NOT NULL) ORDER BY step DESC LIMIT 1`,
+      )
+      .get(id) as (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity'> & { psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number }) | undefined;
+    if (!row) return null;
+    const { psnr, ssim, psnrBicubic, ssimBicubic, ...judged } = row;
+    // A figure SQLite could not hold (NaN: too few patches to compare) reads back as null.
+    const number = (v: number | null) => (v == null ? Number.NaN : v);
+    const base = { ...judged, fid: number(judged.fid), kid: number(judged.kid), diversity: number(judged.diversity), nearDuplicates: number(judged.nearDuplicates) };
+    return psnr == null ? base : { ...base, fidelity: { psnr, ssim, psnrBicubic, ssimBicubic } };
   }
 
   /** One metric over a step range, downsampled to at most `points` points keeping minima and maxima. */

@@ -16,6 +16,7 @@ export type View =
   | { name: 'run'; id: string }
   | { name: 'explore'; id: string }
   | { name: 'compare'; ids: string[] }
+  | { name: 'upscale'; id?: string }
   | { name: 'playground' };
 
 export interface LiveRun {
@@ -42,6 +43,8 @@ export class Studio {
   toasts = $state<Toast[]>([]);
   /** Each run's evaluations announced since the page opened, oldest first. */
   evaluations = $state<Record<string, Evaluation[]>>({});
+  /** Tiles done of upscales in flight, by ticket. */
+  upscales = $state<Record<string, { done: number; total: number }>>({});
   private toastId = 0;
   /** Listeners for each metrics point of a run (the run view's charts). */
   private readonly progressListeners = new Set<(id: string, m: StepMetrics) => void>();
@@ -89,6 +92,11 @@ export class Studio {
         case 'run.warning':
           this.notify('info', (payload as { message: string }).message);
           break;
+        case 'upscale.progress': {
+          const { ticket, done, total } = payload as { ticket: string; done: number; total: number };
+          this.upscales[ticket] = { done, total };
+          break;
+        }
       }
     });
     void this.refreshDatasets();
