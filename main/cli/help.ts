@@ -47,13 +47,14 @@ SSIM against bicubic, patch FID).
   --scale 2|4           enlargement (default 4)
   --crop 28|32|64|128   side of the training crops, high resolution (default 64)
   --downscale area|bicubic   how the low-resolution version is made (default area)
-  --psnr-steps N        steps of L1 alone before the adversarial phase (default: half)
+  --psnr-steps N        steps of L1 alone before the adversarial phase (default: two thirds)
   --blocks N, --feats N residual blocks and features of the generator (default 8, 32)
-  --d-width N           the patch discriminator's first width, doubled at each stride (default 32)
+  --d-width N           the patch discriminator's first width, doubled at each stride (default 16)
   --content-weight W, --adv-weight W, --fm-weight W   loss weights of the adversarial phase (default 1, 0.005, 0)
   --adv-loss ragan|bce  relativistic average (ESRGAN, default) or standard
   --flips on|off        random flips and quarter turns of the crops (default on)
-  With --task superres, --batch defaults to 16 and the learning rates to 0.0002.
+  With --task superres, --steps defaults to 3000, --batch to 16, --checkpoint-every
+  to 500 and the learning rates to 0.0002.
 
 Ctrl-C stops after the current step and saves a checkpoint.`,
   resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json]
@@ -124,7 +125,7 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   skipped and listed with the reason. Nothing is saved unless the import ends.
 
   --name NAME           the dataset's name (train it with --dataset NAME)
-  --size 28|32|64|128   square side in pixels (default 64)
+  --size 28|32|64|128|256|512   square side in pixels (default 64; above 128 for super-resolution only)
   --channels 1|3|auto   grayscale or RGB (default auto: grayscale if every image is)
   --fit crop|pad|stretch  non-square images: centre crop (default), pad, or stretch
   --background #RRGGBB  colour under transparency and around padding (default #ffffff)

@@ -1,4 +1,3 @@
-import type { ImageSize } from '../engine/networks.js';
 
 /**
  * Images ready for training: NHWC bytes, 0–255, as stored on disk; the
@@ -7,7 +6,8 @@ import type { ImageSize } from '../engine/networks.js';
  */
 export interface Dataset {
   name: string;
-  size: ImageSize;
+  /** Square side in pixels: a GAN trains on 28–128; super-resolution crops larger ones too. */
+  size: number;
   channels: 1 | 3;
   count: number;
   pixels: Uint8Array;

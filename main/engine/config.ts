@@ -34,12 +34,12 @@ export const SuperResSchema = z
     /** Side of the high-resolution crops trained on (and of the discriminator's input). */
     crop: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(64),
     downscale: z.enum(SR_DOWNSCALES).default('area'),
-    /** Steps of the PSNR phase; the adversarial phase takes the rest. */
+    /** Steps of the PSNR phase (default: two thirds of the steps); the adversarial phase takes the rest. */
     psnrSteps: z.number().int().min(0).max(10_000_000).optional(),
     blocks: z.number().int().min(1).max(64).default(8),
     feats: positiveInt(256).default(32),
-    /** The patch discriminator's first width, doubled at each of its three strides. */
-    dWidth: positiveInt(256).default(32),
+    /** The patch discriminator's first width, doubled at each of its three strides (16: half an adversarial step's cost of 32 on a CPU). */
+    dWidth: positiveInt(256).default(16),
     /** L1 content loss weight in the adversarial phase (the PSNR phase is L1 alone). */
     contentWeight: z.number().min(0).max(1000).default(1),
     advWeight: z.number().min(0).max(1000).default(5e-3),
@@ -85,7 +85,8 @@ export const TrainConfigSchema = z
     /** One-sided label smoothing: D aims real images at 1 − this. */
     labelSmoothing: z.number().min(0).max(0.5).optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-    checkpointEvery: positiveInt(10_000_000).default(200),
+    /** Default: 200 for a GAN, 500 for super-resolution (whose evaluation upscales whole held-out images). */
+    checkpointEvery: positiveInt(10_000_000).optional(),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
   })
   .strict();
@@ -127,6 +128,7 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
     ...c,
     steps: c.steps ?? 1200,
     batch: c.batch ?? 64,
+    checkpointEvery: c.checkpointEvery ?? 200,
     dSteps: c.dSteps ?? (wgan ? 5 : 1),
     beta1G: c.beta1G ?? b1,
     beta2G: c.beta2G ?? b2,
@@ -137,8 +139,8 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
 
 /**
  * Super-resolution's own defaults for what the user left out: ESRGAN's Adam
- * (2e-4, β 0.9/0.99), an average of G, batches of 16 crops, half the steps
- * for each phase; the GAN presets' stabilisers do not apply.
+ * (2e-4, β 0.9/0.99), an average of G, batches of 16 crops, two thirds of
+ * the steps for the PSNR phase; the GAN presets' stabilisers do not apply.
  */
 function resolveSuperRes(parsed: z.output<typeof TrainConfigSchema>): TrainConfig {
   // Every crop size is a multiple of every scale.
@@ -149,6 +151,7 @@ function resolveSuperRes(parsed: z.output<typeof TrainConfigSchema>): TrainConfi
     ...PRESET_VALUES.tutorial,
     ...c,
     steps,
+    checkpointEvery: c.checkpointEvery ?? 500,
     lrG: c.lrG ?? 2e-4,
     lrD: c.lrD ?? 2e-4,
     emaDecay: c.emaDecay ?? 0.999,
@@ -158,7 +161,7 @@ function resolveSuperRes(parsed: z.output<typeof TrainConfigSchema>): TrainConfi
     beta2G: c.beta2G ?? 0.99,
     beta1D: c.beta1D ?? 0.9,
     beta2D: c.beta2D ?? 0.99,
-    superres: { ...sr, psnrSteps: Math.min(sr.psnrSteps ?? Math.round(steps / 2), steps) },
+    superres: { ...sr, psnrSteps: Math.min(sr.psnrSteps ?? Math.round((2 * steps) / 3), steps) },
   } as TrainConfig;
 }
 

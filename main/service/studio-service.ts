@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
+import { SIZES } from '../engine/networks.js';
 import { GenerationHost } from '../generation/host.js';
 import { PlaygroundHost } from '../playground/host.js';
 import { trainingStatus, STATUS_WINDOW } from '../evaluation/status.js';
@@ -192,6 +193,10 @@ export class StudioService {
         throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); train it with model dcgan`);
       }
       const resolved = resolveConfig(config);
+      const size = this.dataset(config.dataset).size;
+      if (!resolved.superres && !(SIZES as readonly number[]).includes(size)) {
+        throw fail('INVALID_INPUT', `dataset ${config.dataset} has ${size} px images; the GAN networks are built for ${SIZES.join(', ')} px (train super-resolution on it, or import it at 128 px)`);
+      }
       if (resolved.superres) {
         // Refused up front, as the trainer would refuse it once started.
         const info = this.dataset(config.dataset);

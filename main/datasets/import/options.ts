@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SafeName } from '../../service/names.js';
 
-export const IMPORT_SIZES = [28, 32, 64, 128] as const;
+/** Square sides: the GAN networks take up to 128 px; super-resolution trains on crops of the larger ones. */
+export const IMPORT_SIZES = [28, 32, 64, 128, 256, 512] as const;
 export const FITS = ['crop', 'pad', 'stretch'] as const;
 
 export const ImportOptionsSchema = z
@@ -9,7 +10,7 @@ export const ImportOptionsSchema = z
     /** Folders, .zip files and image files; a folder's (or zip's) first-level subfolders become classes. */
     paths: z.array(z.string().min(1).max(4096)).min(1, 'name at least one folder, zip or image').max(100_000),
     name: SafeName.refine((s) => !s.startsWith('builtin:'), 'may not start with "builtin:"'),
-    size: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(64),
+    size: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128), z.literal(256), z.literal(512)]).default(64),
     /** auto: grayscale when every imported image is, else RGB. */
     channels: z.union([z.literal('auto'), z.literal(1), z.literal(3)]).default('auto'),
     fit: z.enum(FITS).default('crop'),

@@ -1,0 +1,174 @@
+/**
+ * npm run bench:superres [-- --steps N --wallpapers DIR --json]
+ *
+ * The super-resolution measurement of the README: a photo dataset built from
+ * Debian packages (nothing downloaded, nothing shipped) — python3-skimage's
+ * data photos and, when unpacked, lomiri-wallpapers-16.04 (`apt-get download
+ * lomiri-wallpapers-16.04 && dpkg-deb -x lomiri-wallpapers-16.04_*.deb DIR`),
+ * cut into 256 px tiles and imported; the default ×4 schedule trained on it
+ * through the studio service; bicubic, the end of the PSNR phase and the end
+ * of the adversarial phase compared on the held-out tiles; before/after crops
+ * written to artifacts/superres/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { useBackend } from '../main/engine/backends.js';
+import { readCheckpoint } from '../main/engine/checkpoint.js';
+import { SrTrainer } from '../main/engine/superres/trainer.js';
+import { upscaleTiled } from '../main/engine/superres/tiles.js';
+import { downscale, resizeBicubic, type Image } from '../main/engine/superres/resample.js';
+import { heldOutImages } from '../main/evaluation/superres.js';
+import { loadDataset } from '../main/datasets/index.js';
+import type { Evaluation } from '../main/evaluation/evaluation.js';
+import { StudioService } from '../main/service/studio-service.js';
+
+const { values: o } = parseArgs({
+  options: {
+    steps: { type: 'string' },
+    'psnr-steps': { type: 'string' },
+    skimage: { type: 'string', default: '/usr/lib/python3/dist-packages/skimage/data' },
+    wallpapers: { type: 'string', default: '/tmp/lomiri/usr/share/backgrounds' },
+    backend: { type: 'string', default: 'auto' },
+    json: { type: 'boolean' },
+  },
+});
+const TILE = 256;
+const SKIMAGE_PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'hubble_deep_field.jpg', 'motorcycle_left.png', 'motorcycle_right.png', 'rocket.jpg'];
+const OUT = fileURLToPath(new URL('../../artifacts/superres/', import.meta.url));
+const say = (s: string) => !o.json && console.error(s);
+
+/** Every whole 256 px tile of a photo (halved first when it is over 1,200 px high: wallpapers are sharper so, and their JPEG blocks smaller). */
+async function tiles(file: string, into: string): Promise<number> {
+  const meta = await sharp(file).metadata();
+  let img = sharp(file).rotate().removeAlpha();
+  let [w, h] = [meta.width!, meta.height!];
+  if (h > 1200) {
+    [w, h] = [Math.round(w / 2), Math.round(h / 2)];
+    img = img.resize(w, h, { kernel: 'lanczos3' });
+  }
+  const buf = await img.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  let n = 0;
+  for (let y = 0; y + TILE <= buf.info.height; y += TILE) {
+    for (let x = 0; x + TILE <= buf.info.width; x += TILE) {
+      await sharp(buf.data, { raw: { width: buf.info.width, height: buf.info.height, channels: buf.info.channels } })
+        .extract({ left: x, top: y, width: TILE, height: TILE })
+        .png()
+        .toFile(join(into, `${basename(file).replace(/\.[^.]+$/, '')}-${y}-${x}.png`));
+      n++;
+    }
+  }
+  return n;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'gan-sr-bench-'));
+const home = join(work, 'home');
+const folder = join(work, 'photos');
+mkdirSync(folder, { recursive: true });
+let sources = 0;
+let count = 0;
+for (const f of SKIMAGE_PHOTOS.map((p) => join(o.skimage, p)).filter(existsSync)) {
+  count += await tiles(f, folder);
+  sources++;
+}
+const wallpapers = existsSync(o.wallpapers) ? readdirSync(o.wallpapers).filter((f) => /\.(jpe?g|png)$/i.test(f)) : [];
+for (const f of wallpapers) {
+  count += await tiles(join(o.wallpapers, f), folder);
+  sources++;
+}
+if (count < 20) throw new Error(`only ${count} tiles: install python3-skimage, and unpack lomiri-wallpapers-16.04 at --wallpapers`);
+say(`${count} tiles of ${TILE} px from ${sources} photos (${wallpapers.length} wallpapers)`);
+
+const service = new StudioService(home);
+const imported = await service.call('datasets.import', { paths: [folder], name: 'photos', size: TILE, channels: 3, fit: 'crop' });
+if (!imported.ok) throw new Error(imported.error.message);
+const evaluations: Evaluation[] = [];
+service.on('run.evaluation', (e) => {
+  evaluations.push(e.evaluation);
+  const f = e.evaluation.fidelity!;
+  say(`step ${e.evaluation.step}: PSNR ${f.psnr.toFixed(2)} (bicubic ${f.psnrBicubic.toFixed(2)}) SSIM ${f.ssim.toFixed(4)} (${f.ssimBicubic.toFixed(4)}) patch FID ${e.evaluation.fid.toFixed(3)}`);
+});
+const finished = new Promise<{ id: string; error: string | null; seconds: number }>((resolve) =>
+  service.on('run.finished', (e) => resolve({ id: e.id, error: e.error, seconds: e.summary?.seconds ?? 0 })),
+);
+const t0 = performance.now();
+const created = await service.call('runs.create', {
+  name: 'photos ×4',
+  config: {
+    task: 'superres',
+    dataset: 'photos',
+    backend: o.backend as 'auto',
+    ...(o.steps ? { steps: Number(o.steps) } : {}),
+    superres: o['psnr-steps'] ? { psnrSteps: Number(o['psnr-steps']) } : {},
+  },
+});
+if (!created.ok) throw new Error(created.error.message);
+const done = await finished;
+if (done.error) throw new Error(done.error);
+const wall = (performance.now() - t0) / 1000;
+const run = service.store.get(done.id);
+const sr = run.config.superres!;
+const atPhaseEnd = evaluations.find((e) => e.step === sr.psnrSteps);
+const last = evaluations.at(-1)!;
+const row = (name: string, psnr: number, ssim: number, fid: number | null) => ({ name, psnr: +psnr.toFixed(2), ssim: +ssim.toFixed(4), fid: fid === null ? null : +fid.toFixed(3) });
+const table = [
+  row('bicubic', last.fidelity!.psnrBicubic, last.fidelity!.ssimBicubic, null),
+  ...(atPhaseEnd ? [row(`PSNR phase (step ${atPhaseEnd.step})`, atPhaseEnd.fidelity!.psnr, atPhaseEnd.fidelity!.ssim, atPhaseEnd.fid)] : []),
+  row(`adversarial phase (step ${last.step})`, last.fidelity!.psnr, last.fidelity!.ssim, last.fid),
+];
+
+// Before/after crops of one held-out tile: low resolution (enlarged), bicubic, each phase's model, the original.
+mkdirSync(OUT, { recursive: true });
+await useBackend(o.backend as 'auto');
+const data = loadDataset(service.store.db, home, 'photos');
+const held = heldOutImages(data, sr.scale, sr.downscale);
+const pick = held.originals.map((img, i) => ({ i, v: variance(img) })).sort((a, b) => b.v - a.v)[0].i;
+const original = held.originals[pick];
+const small = held.small[pick];
+const png = (img: Image, name: string) =>
+  sharp(Buffer.from(img.data.map((v) => Math.max(0, Math.min(255, Math.round(v))))), { raw: { width: img.width, height: img.height, channels: 3 } })
+    .png()
+    .toFile(join(OUT, name));
+await png(resizeBicubic(small, original.width, original.height), 'bicubic.png');
+await png({ ...downscale(original, 1, 'area'), data: nearest(small, sr.scale) }, 'low-resolution.png');
+await png(original, 'original.png');
+for (const [step, name] of [[sr.psnrSteps, 'psnr-phase.png'], [last.step, 'adversarial-phase.png']] as const) {
+  const ckpt = service.store.checkpoints(run.id).find((c) => c.step === step);
+  if (!ckpt) continue;
+  const model = SrTrainer.fromCheckpoint(readCheckpoint(ckpt.path));
+  await png(await upscaleTiled(model, small), name);
+  model.dispose();
+}
+await service.close();
+
+function variance(img: Image): number {
+  let s = 0;
+  let s2 = 0;
+  for (const v of img.data) {
+    s += v;
+    s2 += v * v;
+  }
+  const n = img.data.length;
+  return s2 / n - (s / n) ** 2;
+}
+
+function nearest(img: Image, s: number): Float32Array {
+  const w = img.width * s;
+  const out = new Float32Array(w * img.height * s * 3);
+  for (let y = 0; y < img.height * s; y++) {
+    for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) out[(y * w + x) * 3 + c] = img.data[(Math.floor(y / s) * img.width + Math.floor(x / s)) * 3 + c];
+  }
+  return out;
+}
+
+const summary = { tiles: count, photos: sources, heldOut: held.originals.length, scale: sr.scale, steps: run.step, psnrSteps: sr.psnrSteps, trainingSeconds: Math.round(done.seconds), wallSeconds: Math.round(wall), backend: run.backend, table, evaluations: evaluations.map((e) => ({ step: e.step, ...e.fidelity, fid: e.fid })) };
+if (o.json) console.log(JSON.stringify(summary));
+else {
+  console.log(`| | PSNR (dB) | SSIM | patch FID |\n| --- | ---: | ---: | ---: |`);
+  for (const r of table) console.log(`| ${r.name} | ${r.psnr} | ${r.ssim} | ${r.fid ?? '–'} |`);
+  console.log(`${summary.tiles} tiles (${summary.heldOut} held out), ×${summary.scale}, ${summary.steps} steps in ${summary.wallSeconds} s (training ${summary.trainingSeconds} s) on ${summary.backend}; crops in ${OUT}`);
+}
+rmSync(work, { recursive: true, force: true });
