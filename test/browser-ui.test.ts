@@ -336,6 +336,12 @@ test('super-resolution: start a run from New run, watch its held-out PSNR, then 
     await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 120_000 });
     await page.getByTestId('judges').filter({ hasText: /Held-out images at step 4: PSNR \d+\.\d+ dB \(bicubic \d+\.\d+\)/ }).waitFor({ timeout: 60_000 });
     await page.getByTestId('psnr-chart').waitFor();
+    // The PSNR phase's end (step 2) is a checkpoint of its own, and exports as a model.
+    await page.getByText(/step 2\s+\(PSNR phase\)/).waitFor();
+    await page.getByTestId('export-model').first().click();
+    const exported = (await page.getByTestId('exported').textContent({ timeout: 60_000 }))!.replace('TensorFlow.js model saved in ', '').trim();
+    const meta = JSON.parse(readFileSync(join(exported, 'model.json'), 'utf8')).userDefinedMetadata;
+    assert.deepEqual([meta.task, meta.phase, meta.step], ['superres', 'psnr', 2]);
     await page.screenshot({ path: join(SHOTS, 'run-superres-1280x900-light.png'), fullPage: true });
 
     await page.getByTestId('upscale').click();

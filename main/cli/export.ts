@@ -2,10 +2,13 @@
 import { resolve } from 'node:path';
 import { StudioError } from '../errors.js';
 import { exportImages } from '../export/images.js';
-import { generatorModel, saveLayersModel } from '../export/tfjs-model.js';
+import { exportableModel, saveLayersModel } from '../export/tfjs-model.js';
+import { isSuperRes } from '../engine/checkpoint.js';
+import { SrTrainer } from '../engine/superres/trainer.js';
+import { Trainer } from '../engine/trainer.js';
 import { backendChoice, int, parseOptions } from './options.js';
 import { barOf, StatusLine } from './progress.js';
-import { openRunGenerator } from './run-generator.js';
+import { openRunCheckpoint } from './run-generator.js';
 
 const OPTIONS = {
   run: { type: 'string' },
@@ -13,6 +16,7 @@ const OPTIONS = {
   count: { type: 'string' },
   'per-class': { type: 'boolean' },
   seed: { type: 'string' },
+  step: { type: 'string' },
   out: { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
@@ -23,17 +27,25 @@ export async function exportCommand(args: string[]): Promise<number> {
   if (!o.out) throw new StudioError('export: --out DIR is required');
   if (o.format !== 'images' && o.format !== 'tfjs') throw new StudioError('export: --format must be images or tfjs');
   const out = resolve(o.out);
-  const { record, step, trainer, classNames } = await openRunGenerator(o.run, 'export', backendChoice(o.backend) ?? 'auto');
-  try {
-    if (o.format === 'tfjs') {
-      const model = generatorModel(trainer.sampler(), trainer.spec);
-      const { zDim, numClasses, size, channels } = trainer.spec;
-      const files = await saveLayersModel(model, out, { run: record.id, step, zDim, numClasses, size, channels, dataset: record.config.dataset, classNames, inputs: numClasses ? ['z', 'label_onehot'] : ['z'], output: 'images in [-1, 1], NHWC' });
-      model.dispose();
+  const { record, checkpoint, classNames } = await openRunCheckpoint(o.run, 'export', backendChoice(o.backend) ?? 'auto', int('step', o.step));
+  const { step } = checkpoint;
+  if (isSuperRes(checkpoint.spec) && o.format === 'images') throw new StudioError(`run ${record.id} is a super-resolution run: it upscales images (gan-studio upscale) and exports as --format tfjs`);
+  if (o.format === 'tfjs') {
+    const trainer = isSuperRes(checkpoint.spec) ? SrTrainer.fromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
+    const { model, meta } = exportableModel(trainer);
+    try {
+      const files = await saveLayersModel(model, out, { run: record.id, step, dataset: record.config.dataset, classNames, ...meta });
       if (o.json) console.log(JSON.stringify({ type: 'export', format: 'tfjs', run: record.id, step, files }));
-      else console.error(`wrote ${files.join(' and ')}: load with tf.loadLayersModel('…/model.json'); input z of ${zDim} normal numbers${numClasses ? ` and a one-hot class of ${numClasses}` : ''}`);
+      else if (trainer instanceof SrTrainer) console.error(`wrote ${files.join(' and ')}: load with tf.loadLayersModel('…/model.json'); input low-resolution images in [-1, 1] of any size, output ${trainer.spec.scale}× larger (${trainer.weightsPhase} phase, step ${step})`);
+      else console.error(`wrote ${files.join(' and ')}: load with tf.loadLayersModel('…/model.json'); input z of ${trainer.spec.zDim} normal numbers${trainer.spec.numClasses ? ` and a one-hot class of ${trainer.spec.numClasses}` : ''}`);
       return 0;
+    } finally {
+      model.dispose();
+      trainer.dispose();
     }
+  }
+  const trainer = Trainer.fromCheckpoint(checkpoint);
+  try {
     const count = int('count', o.count) ?? 1000;
     if (count > 1_000_000) throw new StudioError('--count must be at most 1000000');
     const perClass = !!o['per-class'];

@@ -148,7 +148,10 @@ Ctrl-C cancels; nothing is kept.`,
     --per-class    class-conditional runs: one subfolder of N images per class
     --seed S       latent seed (default 1)
   tfjs: the generator as a TensorFlow.js LayersModel (model.json + weights.bin);
-    inputs z (and label_onehot for cdcgan), output images in [-1, 1]
+    inputs z (and label_onehot for cdcgan), output images in [-1, 1];
+    super-resolution runs: input low-resolution images of any size in [-1, 1]
+  --step N       the checkpoint at step N (default the newest); a super-resolution
+                 run keeps the end of its PSNR phase, so either phase can be exported
   --json         print a JSON summary`,
   serve: `Usage: gan-studio serve [--port P] [--host H]
 

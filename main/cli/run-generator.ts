@@ -1,5 +1,5 @@
 import { useBackend } from '../engine/backends.js';
-import type { CheckpointData } from '../engine/checkpoint.js';
+import { readCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
 import type { BackendChoice } from '../engine/config.js';
 import { Trainer } from '../engine/trainer.js';
 import { StudioError } from '../errors.js';
@@ -7,18 +7,23 @@ import { showDataset } from '../datasets/store.js';
 import { studioHome } from '../runs/home.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
 
-/** A run's newest readable checkpoint, with the backend made ready, for commands that use a trained model. */
+/** A run's newest readable checkpoint (or the one at `step`), with the backend made ready, for commands that use a trained model. */
 export async function openRunCheckpoint(
   ref: string | undefined,
   command: string,
   backend: BackendChoice,
+  step?: number,
 ): Promise<{ record: RunRecord; checkpoint: CheckpointData; classNames: string[] }> {
   if (!ref) throw new StudioError(`${command}: --run ID is required; \`gan-studio runs\` lists them`);
   const store = new RunStore(studioHome());
   let record, checkpoint, classNames;
   try {
     record = store.get(ref);
-    checkpoint = store.latestCheckpoint(record.id, (m) => console.error(`warning: skipped a damaged checkpoint: ${m}`));
+    if (step !== undefined) {
+      const steps = store.checkpointSteps(record.id);
+      if (!steps.includes(step)) throw new StudioError(`run ${record.id} has no checkpoint at step ${step}; it has ${steps.join(', ') || 'none'}`);
+      checkpoint = readCheckpoint(store.checkpointPath(record.id, step));
+    } else checkpoint = store.latestCheckpoint(record.id, (m) => console.error(`warning: skipped a damaged checkpoint: ${m}`));
     classNames = showDataset(store.db, record.config.dataset)?.classes ?? [];
   } finally {
     store.close();

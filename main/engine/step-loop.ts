@@ -17,6 +17,8 @@ export interface StepTrainer {
   toCheckpoint(): Promise<CheckpointData>;
   /** The run's progress picture, its grid's columns, and the latent seed it was drawn from (0 when none). */
   preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }>;
+  /** Steps where a checkpoint is kept whatever the interval: the end of a phase, so that it can be exported. */
+  readonly milestones?: readonly number[];
   dispose(): void;
 }
 
@@ -88,7 +90,7 @@ export async function runSteps(t: StepTrainer, plan: StepPlan, control: StepCont
     if (!losses.every(Number.isFinite)) {
       throw new StudioError(`training diverged at step ${last.step} (losses ${losses.join('/')}); resume from the last checkpoint with a lower learning rate`);
     }
-    if (t.step % plan.checkpointEvery === 0) await save();
+    if (t.step % plan.checkpointEvery === 0 || t.milestones?.includes(t.step)) await save();
     else if (t.step % plan.previewEvery === 0) await preview();
   }
   if (savedStep !== t.step) await save();

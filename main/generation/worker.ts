@@ -13,7 +13,7 @@ import { Trainer } from '../engine/trainer.js';
 import { StudioError, messageOf } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
 import { exportImages } from '../export/images.js';
-import { generatorModel, saveLayersModel } from '../export/tfjs-model.js';
+import { exportableModel, saveLayersModel } from '../export/tfjs-model.js';
 import { imagePng } from '../images/png.js';
 import { pcaDirections, truncate, walk } from '../latent/math.js';
 import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
@@ -46,8 +46,18 @@ async function upscale(r: Extract<GenerationRequest, { kind: 'upscale' }>, progr
   return { png: new Uint8Array(await upscaledPng(out, input)), width: out.width, height: out.height, inputWidth: input.image.width, inputHeight: input.image.height };
 }
 
+async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
+  const { model, meta } = exportableModel(await modelFor(r.ckpt));
+  try {
+    return { files: await saveLayersModel(model, r.dir, { ...r.meta, ...meta }) };
+  } finally {
+    model.dispose();
+  }
+}
+
 async function handle(r: GenerationRequest, progress: (done: number, total: number) => void) {
   if (r.kind === 'upscale') return upscale(r, progress);
+  if (r.kind === 'export-model') return exportModel(r);
   const model = await modelFor(r.ckpt);
   if (model instanceof SrTrainer) throw new StudioError('this is a super-resolution run: it upscales images, it does not generate them from noise', 'INVALID_INPUT');
   const t = model;
@@ -76,14 +86,6 @@ async function handle(r: GenerationRequest, progress: (done: number, total: numb
     case 'export-images':
       if (r.perClass && numClasses === 0) throw new StudioError('images per class need a class-conditional (cdcgan) run', 'INVALID_INPUT');
       return exportImages(t, r);
-    case 'export-model': {
-      const model = generatorModel(t.sampler(), t.spec);
-      try {
-        return { files: await saveLayersModel(model, r.dir, r.meta) };
-      } finally {
-        model.dispose();
-      }
-    }
   }
 }
 

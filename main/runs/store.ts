@@ -340,7 +340,9 @@ export class RunStore {
   saveCheckpoint(id: string, data: CheckpointData): string {
     const path = this.checkpointPath(id, data.step);
     writeCheckpoint(path, data);
-    const old = this.checkpointSteps(id).filter((s) => s !== data.step);
+    // The end of a super-resolution run's PSNR phase is kept beside the newest: either phase can be exported.
+    const pinned = data.config.task === 'superres' ? data.config.superres?.psnrSteps : undefined;
+    const old = this.checkpointSteps(id).filter((s) => s !== data.step && s !== pinned);
     const drop = old.slice(0, Math.max(0, old.length + 1 - KEEP_CHECKPOINTS));
     this.db.transaction(() => {
       this.db

@@ -90,6 +90,17 @@ export class SrTrainer {
     return this.config.superres!;
   }
 
+  /** The PSNR phase's last weights are kept as a checkpoint of their own: either phase can be exported. */
+  get milestones(): readonly number[] {
+    return [this.sr.psnrSteps];
+  }
+
+  /** The phase whose training made the current weights (the end of the PSNR phase is still the PSNR phase's). */
+  get weightsPhase(): 'psnr' | 'adversarial' {
+    return this.step <= this.sr.psnrSteps ? 'psnr' : 'adversarial';
+  }
+
+  /** The phase the next step trains in. */
   get phase(): 'psnr' | 'adversarial' {
     return this.step < this.sr.psnrSteps ? 'psnr' : 'adversarial';
   }
