@@ -121,3 +121,21 @@ test('the engine page trains a run on Chromium’s WebGPU, step for step as the 
     assert.ok(err < 2e-3, `${name} differs by ${err.toExponential(2)}`);
   }
 });
+
+test('an engine worker that cannot load answers its port with the reason instead of leaving the run waiting', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  // The worker's script, broken as a bad build or a missing Node built-in would leave it.
+  await context.route(/\/assets\/worker-[^/]*\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: 'throw new Error("the engine bundle is broken");' }));
+  const page = await context.newPage();
+  await page.goto(new URL('engine.html', server.url).href);
+  const answer = await page.evaluate(`new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = ({ data }) => resolve(data);
+    window.postMessage({ type: 'gan-studio-engine-port' }, '*', [port2]);
+    port1.postMessage({ type: 'probe' });
+    setTimeout(() => resolve({ type: 'no answer' }), 20000);
+  })`);
+  await context.close();
+  assert.equal((answer as { type: string }).type, 'error');
+  assert.match((answer as { message: string }).message, /^the GPU engine could not start: .*the engine bundle is broken/);
+});

@@ -5,15 +5,9 @@ import { StudioError } from '../errors.js';
 import { decodeTensorFile, encodeTensorFile, type TensorData } from './tensor-file.js';
 import { upgradeStoredConfig, type TrainConfig } from './config.js';
 import type { RngState } from './rng.js';
-import type { NetSpec } from './networks.js';
-import type { SrSpec } from './superres/networks.js';
+import type { ModelSpec } from './model-spec.js';
 
-/** The networks a checkpoint holds: a GAN's, or a super-resolution model's. */
-export type ModelSpec = NetSpec | SrSpec;
-
-export function isSuperRes(spec: ModelSpec): spec is SrSpec {
-  return (spec as SrSpec).task === 'superres';
-}
+export { isSuperRes, type ModelSpec } from './model-spec.js';
 
 const MAGIC = Buffer.from('GANCKPT1', 'ascii');
 const VERSION = 1;

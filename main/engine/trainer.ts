@@ -6,7 +6,8 @@
 import { updateAverage } from './ema.js';
 import { tf } from './tf.js';
 import { Adam } from './adam.js';
-import { isSuperRes, type CheckpointData, type TensorData } from './checkpoint.js';
+import type { CheckpointData, TensorData } from './checkpoint.js';
+import { isSuperRes } from './model-spec.js';
 import type { TrainConfig } from './config.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalty, verdict } from './losses.js';
 import { applyAugment, planAugment, SMALL_DATASET } from './augment.js';

@@ -40,3 +40,5 @@ self.addEventListener('message', (e: MessageEvent) => {
   if ((e.data as { type?: unknown } | null)?.type !== 'port' || e.ports.length !== 1) return;
   serveStepEngine(webPort(e.ports[0]), { probe, setup });
 });
+// Every import above evaluated: the page may hand over ports now (page.ts).
+self.postMessage({ type: 'ready' });
