@@ -177,6 +177,31 @@ test('fit: centre crop, pad onto the background, or stretch; EXIF orientation is
   s.db.close();
 });
 
+test('tiles: the original pixels kept, cut into whole tiles in a centred grid; larger images reduced to the side kept; smaller ones skipped', async () => {
+  const src = tempDir('gan-src');
+  // 100×70 in 4 vertical stripes of 25 px: tiles of 32 → a 3×2 grid from x = 2, y = 3.
+  write(join(src, 'a-photo.png'), await stripes(100, 70, [RED, GREEN, BLUE, RED]).png().toBuffer());
+  // 400×80 reduced to 200×40 (max side 200): 6 tiles of 32 in one row.
+  write(join(src, 'b-large.png'), await stripes(400, 80, [BLUE, GREEN]).png().toBuffer());
+  write(join(src, 'c-tiny.png'), await solid(20, 40, GREEN).png().toBuffer());
+  const s = studio();
+  const r = await runImport(s, { paths: [src], name: 'tiles', size: 32, fit: 'tiles', maxSide: 200 });
+  assert.equal(r.imported, 6 + 6);
+  assert.deepEqual(r.skipped.map((x) => [x.file.split('/').pop(), x.reason]), [['c-tiny.png', 'too-small']]);
+  const d = loadDataset(s.db, s.home, 'tiles');
+  assert.equal(d.count, 12);
+  // Original pixels, no resampling: tile 0 spans x 2–33 (red to 24, green from 25), tile 2 spans x 66–97 (blue to 74, red from 75).
+  assert.deepEqual(pixel(d, 0, 0, 0), RED);
+  assert.deepEqual(pixel(d, 0, 22, 10), RED);
+  assert.deepEqual(pixel(d, 0, 23, 10), GREEN);
+  assert.deepEqual(pixel(d, 2, 8, 31), BLUE);
+  assert.deepEqual(pixel(d, 2, 9, 31), RED);
+  assert.ok(near(pixel(d, 6, 16, 16), BLUE) && near(pixel(d, 11, 16, 16), GREEN), 'the large image, reduced, follows');
+  const names = s.db.prepare('SELECT file FROM dataset_images ORDER BY idx').all() as { file: string }[];
+  assert.deepEqual(names.slice(0, 2).map((n) => n.file.split('/').pop()), ['a-photo.png#1', 'a-photo.png#2']);
+  s.db.close();
+});
+
 test('channels: auto keeps an all-grayscale import to one channel; 1 converts colour to gray; 3 widens gray', async () => {
   const src = tempDir('gan-src');
   write(join(src, 'g1.png'), await solid(20, 20, [40, 40, 40]).png().toBuffer());

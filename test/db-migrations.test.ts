@@ -100,7 +100,7 @@ test('migration 006 keeps the metrics of schema 5 and adds super-resolution colu
   assert.equal(schemaVersion(db), 6);
   const row = db.prepare("SELECT * FROM metrics WHERE run_id = 'r'").get() as Record<string, number | null>;
   assert.deepEqual([row.d_loss, row.fid], [0.7, 3.5]);
-  for (const c of ['content_loss', 'psnr', 'ssim', 'psnr_bicubic', 'ssim_bicubic']) assert.equal(row[c], null, c);
+  for (const c of ['content_loss', 'psnr', 'ssim', 'psnr_bicubic', 'ssim_bicubic', 'fid_bicubic']) assert.equal(row[c], null, c);
   // A super-resolution step of the PSNR phase: no discriminator figures, still a step row.
   db.prepare("INSERT INTO metrics (run_id, step, content_loss, images_per_s, ms) VALUES ('r', 2, 0.05, 90, 11)").run();
   assert.equal((db.prepare("SELECT count(*) AS n FROM metrics WHERE run_id = 'r' AND ms IS NOT NULL").get() as { n: number }).n, 2);

@@ -12,8 +12,9 @@ import { resolveConfig } from '../main/engine/config.js';
 import { Rng } from '../main/engine/rng.js';
 import { heldOutSplit, pairBatch } from '../main/engine/superres/data.js';
 import { createPatchDiscriminator, createSrGenerator, judgePatches, pixelShuffle, superResolve, type SrSpec } from '../main/engine/superres/networks.js';
-import { contributions, cubic, downscaleArea, resizeBicubic } from '../main/engine/superres/resample.js';
+import { contributions, cubic, downscaleArea, resizeBicubic, type Image } from '../main/engine/superres/resample.js';
 import { upscaleTiled } from '../main/engine/superres/tiles.js';
+import { gaussianBlur, jpegRoundTrip, lowResOf } from '../main/engine/superres/degrade.js';
 import { SrTrainer } from '../main/engine/superres/trainer.js';
 import { readForUpscale, upscaledPng } from '../main/images/upscale-io.js';
 import { loadMnist } from '../main/datasets/mnist.js';
@@ -42,7 +43,7 @@ describe('data', () => {
     const { train, heldOut } = heldOutSplit(mnist.count);
     const small = { ...mnist, count: 40, pixels: mnist.pixels.slice(0, 40 * 784) };
     const split = heldOutSplit(40);
-    const b = pairBatch(small, split.train, 6, 16, 2, 'area', false, Rng.fromSeed(3));
+    const b = pairBatch(small, split.train, 6, { crop: 16, scale: 2, downscale: 'area', degradation: 'none', flips: false }, Rng.fromSeed(3));
     assert.equal(b.hr.length, 6 * 16 * 16);
     assert.equal(b.lr.length, 6 * 8 * 8);
     // The low-resolution pixel is the mean of its 2×2 block (in [-1, 1], the mean is linear).
@@ -61,7 +62,7 @@ describe('data', () => {
       assert.ok(from.length > 0 && from.every((k) => split.train.includes(k)), `crop ${i} from ${from}`);
     }
     assert.ok(train.length > heldOut.length);
-    assert.deepEqual(pairBatch(small, split.train, 6, 16, 2, 'area', true, Rng.fromSeed(3)), pairBatch(small, split.train, 6, 16, 2, 'area', true, Rng.fromSeed(3)), 'seeded');
+    assert.deepEqual(pairBatch(small, split.train, 6, { crop: 16, scale: 2, downscale: 'area', degradation: 'none', flips: true }, Rng.fromSeed(3)), pairBatch(small, split.train, 6, { crop: 16, scale: 2, downscale: 'area', degradation: 'none', flips: true }, Rng.fromSeed(3)), 'seeded');
   });
 });
 
@@ -150,9 +151,9 @@ describe('training', () => {
     t.dispose();
   });
 
-  test('resume continues exactly, across the phase boundary', async () => {
+  test('resume continues exactly, across the phase boundary, with realistic degradations drawn from the saved generator', async () => {
     await onBackend('cpu');
-    const config = tiny({ fmWeight: 1 });
+    const config = tiny({ fmWeight: 1, degradation: 'realistic' });
     const straight = SrTrainer.create(config, mnist);
     for (let i = 0; i < 5; i++) await straight.trainStep();
     const want = await straight.toCheckpoint();
@@ -170,9 +171,93 @@ describe('training', () => {
     for (const [name, v] of want.tensors) assert.deepEqual(got.tensors.get(name)!.data, v.data, `${name} differs`);
   });
 
+  test('the cosine schedule falls from the learning rate to a tenth along the PSNR phase and stays; constant stays put', async () => {
+    await onBackend('cpu');
+    const long = (over: Record<string, unknown>) =>
+      resolveConfig({ task: 'superres', dataset: 'builtin:mnist', steps: 200, batch: 4, superres: { scale: 2, crop: 28, blocks: 2, feats: 8, dWidth: 8, psnrSteps: 100, ...over } });
+    const t = SrTrainer.create(long({}), mnist);
+    assert.deepEqual([0, 50, 100, 101, 5000].map((s) => +t.lrScale(s).toFixed(6)), [1, 0.55, 0.1, 0.1, 0.1]);
+    for (let s = 1; s <= 100; s++) assert.ok(t.lrScale(s) < t.lrScale(s - 1), 'falls all along the phase');
+    t.dispose();
+    const c = SrTrainer.create(long({ schedule: 'constant' }), mnist);
+    assert.deepEqual([0, 50, 100, 5000].map((s) => c.lrScale(s)), [1, 1, 1, 1]);
+    c.dispose();
+  });
+
   test('a dataset of images smaller than the crops is refused with what to do', () => {
     assert.throws(() => SrTrainer.create(resolveConfig({ task: 'superres', dataset: 'builtin:mnist', superres: { crop: 32 } }), mnist), /28 px images, smaller than the 32 px crops/);
     assert.throws(() => resolveConfig({ dataset: 'x', superres: { scale: 2 } }), /need task superres/);
+  });
+});
+
+describe('degradation', () => {
+  /** A photo-like test card: smooth shading, fine texture, hard edges and grain, in colour or grey. */
+  function card(w: number, h: number, channels: 1 | 3): Image {
+    const rng = Rng.fromSeed(9);
+    const grain = rng.normal(w * h * channels, 0, 6);
+    const data = new Float32Array(w * h * channels);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        for (let c = 0; c < channels; c++) {
+          const edge = (x > w / 3 && y < h / 2) || (x - y) % 23 === 0 ? 70 : 0;
+          const v = 60 + 90 * (x / w) + 40 * Math.sin((y + 13 * c) / 5) * Math.cos(x / 3) + edge + grain[(y * w + x) * channels + c];
+          data[(y * w + x) * channels + c] = Math.max(0, Math.min(255, Math.round(v)));
+        }
+      }
+    }
+    return { data, width: w, height: h, channels };
+  }
+  const psnrOf = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+    return 10 * Math.log10(255 ** 2 / (s / a.length));
+  };
+
+  test('the JPEG simulation matches libjpeg’s own round trip (sharp), in colour with 4:2:0 chroma and in grey', async () => {
+    for (const channels of [3, 1] as const) {
+      // Sizes that are not whole macroblocks: the edge padding is part of what is checked.
+      const img = card(75, 58, channels);
+      const raw = Buffer.from(img.data);
+      for (const quality of [30, 60, 90]) {
+        const jpeg = await sharp(raw, { raw: { width: 75, height: 58, channels } }).toColourspace(channels === 1 ? 'b-w' : 'srgb').jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
+        const real = await sharp(jpeg).toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer();
+        assert.equal((await sharp(jpeg).metadata()).channels, channels, 'a grey JPEG for grey input');
+        assert.equal(real.length, img.data.length);
+        const sim = jpegRoundTrip(img, quality).data;
+        const agree = psnrOf(sim, real);
+        const [lossReal, lossSim] = [psnrOf(real, img.data), psnrOf(sim, img.data)];
+        assert.ok(agree > 38, `${channels} channels, quality ${quality}: simulation vs libjpeg ${agree.toFixed(2)} dB`);
+        assert.ok(Math.abs(lossReal - lossSim) < 0.3, `${channels} channels, quality ${quality}: libjpeg loses to ${lossReal.toFixed(2)} dB, the simulation to ${lossSim.toFixed(2)}`);
+      }
+    }
+  });
+
+  test('blur keeps flat images flat and spreads a point as a normalised Gaussian', () => {
+    const flat = gaussianBlur({ data: new Float32Array(20 * 20 * 3).fill(77), width: 20, height: 20, channels: 3 }, 1.7);
+    assert.ok(flat.data.every((v) => Math.abs(v - 77) < 1e-3));
+    const dot = new Float32Array(21 * 21);
+    dot[10 * 21 + 10] = 1000;
+    const b = gaussianBlur({ data: dot, width: 21, height: 21, channels: 1 }, 1.5).data;
+    assert.ok(Math.abs(b.reduce((a, v) => a + v, 0) - 1000) < 1e-2, 'energy kept');
+    const g = (d: number) => Math.exp(-(d * d) / (2 * 1.5 * 1.5));
+    assert.ok(Math.abs(b[10 * 21 + 12] / b[10 * 21 + 10] - g(2)) < 1e-4, 'Gaussian profile');
+    assert.ok(Math.abs(b[12 * 21 + 12] / b[10 * 21 + 10] - g(2) ** 2) < 1e-4, 'separable');
+  });
+
+  test('realistic low-resolution inputs: blurred, noisy and compressed, drawn afresh per image, fixed for held-out images', () => {
+    const img = card(64, 64, 3);
+    const clean = lowResOf(img, { scale: 4, downscale: 'area', degradation: 'none' }, Rng.fromSeed(1));
+    const rng = Rng.fromSeed(1);
+    const draws = [0, 1, 2, 3].map(() => lowResOf(img, { scale: 4, downscale: 'area', degradation: 'realistic' }, rng));
+    assert.deepEqual([draws[0].width, draws[0].height], [16, 16]);
+    for (const d of draws) {
+      const p = psnrOf(d.data, clean.data);
+      assert.ok(p > 15 && p < 40, `a degraded input is near the clean one but not it: ${p.toFixed(1)} dB`);
+    }
+    assert.notDeepEqual(draws[0].data, draws[1].data, 'each image its own draw');
+    const data = { ...mnist, count: 30, pixels: mnist.pixels.slice(0, 30 * 784) };
+    const settings = { scale: 2, downscale: 'area', degradation: 'realistic' } as const;
+    assert.deepEqual(heldOutImages(data, settings).small, heldOutImages(data, settings).small, 'the same held-out inputs at every checkpoint');
   });
 });
 
@@ -194,7 +279,7 @@ describe('upscaling', () => {
     await onBackend('wasm');
     const data = { ...mnist, count: 30, pixels: mnist.pixels.slice(0, 30 * 784) };
     const t = SrTrainer.create(tiny(), data);
-    const held = heldOutImages(data, 2, 'area');
+    const held = heldOutImages(data, { scale: 2, downscale: 'area', degradation: 'none' });
     assert.equal(held.originals.length, 3);
     const e = await evaluateSuperRes(t, data, held, 0);
     const bicubic = held.originals.map((o, i) => fidelity(resizeBicubic(held.small[i], 28, 28), o, 2));

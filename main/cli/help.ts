@@ -47,14 +47,18 @@ SSIM against bicubic, patch FID).
   --scale 2|4           enlargement (default 4)
   --crop 28|32|64|128   side of the training crops, high resolution (default 64)
   --downscale area|bicubic   how the low-resolution version is made (default area)
+  --degradation none|realistic   realistic: blur, noise and JPEG on the inputs, drawn
+                        per image as Real-ESRGAN does, for real photos (default none)
   --psnr-steps N        steps of L1 alone before the adversarial phase (default: two thirds)
   --blocks N, --feats N residual blocks and features of the generator (default 8, 32)
   --d-width N           the patch discriminator's first width, doubled at each stride (default 16)
   --content-weight W, --adv-weight W, --fm-weight W   loss weights of the adversarial phase (default 1, 0.005, 0)
   --adv-loss ragan|bce  relativistic average (ESRGAN, default) or standard
   --flips on|off        random flips and quarter turns of the crops (default on)
+  --schedule cosine|constant   cosine: the learning rates fall to a tenth along the
+                        PSNR phase and stay there (default); constant: they do not
   With --task superres, --steps defaults to 3000, --batch to 16, --checkpoint-every
-  to 500 and the learning rates to 0.0002.
+  to 500 and the learning rates to 0.001.
 
 Ctrl-C stops after the current step and saves a checkpoint.`,
   resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json]
@@ -127,7 +131,11 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --name NAME           the dataset's name (train it with --dataset NAME)
   --size 28|32|64|128|256|512   square side in pixels (default 64; above 128 for super-resolution only)
   --channels 1|3|auto   grayscale or RGB (default auto: grayscale if every image is)
-  --fit crop|pad|stretch  non-square images: centre crop (default), pad, or stretch
+  --fit crop|pad|stretch|tiles  each image reduced to the size: centre crop (default),
+                        pad, or stretch; or tiles: the original pixels kept, every whole
+                        size×size tile an image (super-resolution)
+  --max-side N          with --fit tiles: keep original size up to N px on the longer
+                        side, reduce larger images to it (default 2048)
   --background #RRGGBB  colour under transparency and around padding (default #ffffff)
   --max-pixels N        refuse images with more pixels (default 100000000)
   --json                print the report as JSON

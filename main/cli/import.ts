@@ -12,6 +12,7 @@ const OPTIONS = {
   size: { type: 'string' },
   channels: { type: 'string' },
   fit: { type: 'string' },
+  'max-side': { type: 'string' },
   background: { type: 'string' },
   'max-pixels': { type: 'string' },
   json: { type: 'boolean' },
@@ -53,6 +54,7 @@ export async function importCommand(args: string[]): Promise<number> {
       size: int('size', o.size),
       channels,
       fit: o.fit,
+      maxSide: int('max-side', o['max-side']),
       background: o.background,
       maxPixels: int('max-pixels', o['max-pixels']),
     });

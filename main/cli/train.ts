@@ -41,6 +41,7 @@ const TRAIN_OPTIONS = {
   scale: { type: 'string' },
   crop: { type: 'string' },
   downscale: { type: 'string' },
+  degradation: { type: 'string' },
   'psnr-steps': { type: 'string' },
   blocks: { type: 'string' },
   feats: { type: 'string' },
@@ -50,9 +51,10 @@ const TRAIN_OPTIONS = {
   'fm-weight': { type: 'string' },
   'adv-loss': { type: 'string' },
   flips: { type: 'string' },
+  schedule: { type: 'string' },
 } as const;
 
-const SR_FLAGS = ['scale', 'crop', 'downscale', 'psnr-steps', 'blocks', 'feats', 'd-width', 'content-weight', 'adv-weight', 'fm-weight', 'adv-loss', 'flips'] as const;
+const SR_FLAGS = ['scale', 'crop', 'downscale', 'degradation', 'psnr-steps', 'blocks', 'feats', 'd-width', 'content-weight', 'adv-weight', 'fm-weight', 'adv-loss', 'flips', 'schedule'] as const;
 
 /** The super-resolution settings given on the command line; the rest come from the defaults. */
 function superResOptions(o: Partial<Record<(typeof SR_FLAGS)[number], string>>): TrainConfigInput['superres'] {
@@ -60,6 +62,7 @@ function superResOptions(o: Partial<Record<(typeof SR_FLAGS)[number], string>>):
     scale: int('scale', o.scale) as 2 | 4 | undefined,
     crop: int('crop', o.crop) as 28 | 32 | 64 | 128 | undefined,
     downscale: o.downscale as 'area' | 'bicubic' | undefined,
+    degradation: o.degradation as 'none' | 'realistic' | undefined,
     psnrSteps: int('psnr-steps', o['psnr-steps'], 0),
     blocks: int('blocks', o.blocks),
     feats: int('feats', o.feats),
@@ -69,6 +72,7 @@ function superResOptions(o: Partial<Record<(typeof SR_FLAGS)[number], string>>):
     fmWeight: num('fm-weight', o['fm-weight']),
     advLoss: o['adv-loss'] as 'ragan' | 'bce' | undefined,
     flips: onOff('flips', o.flips),
+    schedule: o.schedule as 'cosine' | 'constant' | undefined,
   };
 }
 
@@ -105,7 +109,7 @@ function evaluationJson(e: Evaluation) {
     num_classes: e.numClasses,
     class_accuracy: e.classAccuracy,
     ...(e.fidelity
-      ? { psnr: e.fidelity.psnr, ssim: e.fidelity.ssim, psnr_bicubic: e.fidelity.psnrBicubic, ssim_bicubic: e.fidelity.ssimBicubic, held_out_images: e.fidelity.images }
+      ? { psnr: e.fidelity.psnr, ssim: e.fidelity.ssim, psnr_bicubic: e.fidelity.psnrBicubic, ssim_bicubic: e.fidelity.ssimBicubic, fid_bicubic: e.fidelity.fidBicubic, held_out_images: e.fidelity.images }
       : {}),
     judge: e.judge,
   };
@@ -115,7 +119,7 @@ function evaluationJson(e: Evaluation) {
 export function describeEvaluation(e: Evaluation): string {
   if (e.fidelity) {
     const f = e.fidelity;
-    const patches = Number.isFinite(e.fid) ? `, patch FID ${e.fid.toFixed(2)}` : '';
+    const patches = Number.isFinite(e.fid) ? `, patch FID ${e.fid.toFixed(3)} (bicubic ${f.fidBicubic.toFixed(3)})` : '';
     return `PSNR ${f.psnr.toFixed(2)} dB (bicubic ${f.psnrBicubic.toFixed(2)}), SSIM ${f.ssim.toFixed(4)} (bicubic ${f.ssimBicubic.toFixed(4)}) on ${f.images ?? 'the'} held-out image${f.images === 1 ? '' : 's'}${patches}`;
   }
   const parts = [`FID ${e.fid.toFixed(2)}`, `KID ${e.kid.toFixed(3)}`, `diversity ${e.diversity.toFixed(2)}`, `near-duplicates ${(e.nearDuplicates * 100).toFixed(1)}%`];

@@ -26,9 +26,11 @@ export class Adam {
     }
   }
 
-  apply(grads: Record<string, tf.Tensor>): void {
+  /** One update; `lrScale` multiplies the learning rate for this step (a schedule's factor). */
+  apply(grads: Record<string, tf.Tensor>, lrScale = 1): void {
     this.iterations++;
-    const { lr, beta1, beta2 } = this.s;
+    const { beta1, beta2 } = this.s;
+    const lr = this.s.lr * lrScale;
     const t = this.iterations;
     const stepSize = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
     tf.tidy(() => {

@@ -15,7 +15,7 @@ export interface Evaluation {
   /** Conditional runs: share of images the judge assigns the class they were asked for. */
   classAccuracy: number | null;
   /** Super-resolution runs: PSNR and SSIM (luma, border cropped) on the held-out images, the model's and bicubic upscaling's. */
-  fidelity?: { psnr: number; ssim: number; psnrBicubic: number; ssimBicubic: number; images?: number };
+  fidelity?: { psnr: number; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number; images?: number };
   /** The feature space: a classifier trained on the dataset's labels, or random features for unlabelled data. */
   judge: string;
   ms: number;

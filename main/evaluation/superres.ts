@@ -8,8 +8,9 @@
  * random network's features: what the adversarial phase is for.
  */
 import type { Dataset } from '../datasets/dataset.js';
-import { heldOutSplit, imageOf } from '../engine/superres/data.js';
-import { cropToMultiple, downscale, resizeBicubic, type Image } from '../engine/superres/resample.js';
+import { heldOutRng, heldOutSplit, imageOf } from '../engine/superres/data.js';
+import { lowResOf, type LowResSettings } from '../engine/superres/degrade.js';
+import { cropToMultiple, resizeBicubic, type Image } from '../engine/superres/resample.js';
 import { upscaleTiled } from '../engine/superres/tiles.js';
 import type { SrTrainer } from '../engine/superres/trainer.js';
 import { disposeJudge, evaluateSamples, fidelity, realReference, type Judge } from '../judges/index.js';
@@ -26,9 +27,10 @@ export interface HeldOut {
   small: Image[];
 }
 
-export function heldOutImages(data: Dataset, scale: number, how: 'area' | 'bicubic'): HeldOut {
-  const originals = Array.from(heldOutSplit(data.count).heldOut, (k) => cropToMultiple(imageOf(data, k), scale));
-  return { originals, small: originals.map((img) => downscale(img, scale, how)) };
+export function heldOutImages(data: Dataset, s: LowResSettings): HeldOut {
+  const held = Array.from(heldOutSplit(data.count).heldOut);
+  const originals = held.map((k) => cropToMultiple(imageOf(data, k), s.scale));
+  return { originals, small: originals.map((img, i) => lowResOf(img, s, heldOutRng(held[i]))) };
 }
 
 /** Non-overlapping `crop`-sided patches at the same places of each image pair, spread over the images, up to MAX_PATCHES. */
@@ -61,6 +63,7 @@ export async function evaluateSuperRes(model: SrTrainer, data: Dataset, held: He
   const { scale, crop } = model.spec;
   const sums = { psnr: 0, ssim: 0, psnrBicubic: 0, ssimBicubic: 0 };
   const pairs: [Image, Image][] = [];
+  const bicubicPairs: [Image, Image][] = [];
   for (const [i, original] of held.originals.entries()) {
     const up = await upscaleTiled(model, held.small[i]);
     const bicubic = resizeBicubic(held.small[i], original.width, original.height);
@@ -71,10 +74,12 @@ export async function evaluateSuperRes(model: SrTrainer, data: Dataset, held: He
     sums.psnrBicubic += b.psnr;
     sums.ssimBicubic += b.ssim;
     pairs.push([up, original]);
+    bicubicPairs.push([bicubic, original]);
   }
   const n = held.originals.length;
   const p = patches(pairs, crop);
   let judged: Pick<Evaluation, 'fid' | 'kid' | 'diversity' | 'nearDuplicates'> = { fid: Number.NaN, kid: Number.NaN, diversity: Number.NaN, nearDuplicates: Number.NaN };
+  let fidBicubic = Number.NaN;
   // Patch statistics need a few patches; a dataset of small images held out too few gets none.
   if (p.count >= 2) {
     const judge: Judge = await randomFeaturesJudge(crop, model.spec.channels, data.name);
@@ -82,6 +87,8 @@ export async function evaluateSuperRes(model: SrTrainer, data: Dataset, held: He
       const real = await realReference(judge, { name: data.name, size: crop, channels: model.spec.channels, count: p.count, pixels: p.b, labels: null, classNames: [] }, p.count, 1);
       const e = await evaluateSamples(judge, real, p.a, p.count);
       judged = { fid: e.fid, kid: e.kid, diversity: e.diversity, nearDuplicates: e.nearDuplicates };
+      // Bicubic's patches at the same places, against the same reference: the line the model's FID is read against.
+      fidBicubic = (await evaluateSamples(judge, real, patches(bicubicPairs, crop).a, p.count)).fid;
     } finally {
       disposeJudge(judge);
     }
@@ -92,7 +99,7 @@ export async function evaluateSuperRes(model: SrTrainer, data: Dataset, held: He
     classesCovered: null,
     numClasses: null,
     classAccuracy: null,
-    fidelity: { psnr: sums.psnr / n, ssim: sums.ssim / n, psnrBicubic: sums.psnrBicubic / n, ssimBicubic: sums.ssimBicubic / n, images: n },
+    fidelity: { psnr: sums.psnr / n, ssim: sums.ssim / n, psnrBicubic: sums.psnrBicubic / n, ssimBicubic: sums.ssimBicubic / n, fidBicubic, images: n },
     judge: 'random-features',
     ms: performance.now() - t0,
   };

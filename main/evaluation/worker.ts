@@ -57,7 +57,7 @@ async function evaluateUpscaler(r: EvaluationRequest, checkpoint: CheckpointData
     const db = openDatabase(databasePath(r.home));
     try {
       const data = loadDataset(db, r.home, r.dataset);
-      heldOut = { key, data, images: heldOutImages(data, sr.scale, sr.downscale) };
+      heldOut = { key, data, images: heldOutImages(data, sr) };
     } finally {
       db.close();
     }

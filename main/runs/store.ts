@@ -258,6 +258,7 @@ export class RunStore {
       ssim: e.fidelity?.ssim ?? null,
       psnr_bicubic: e.fidelity?.psnrBicubic ?? null,
       ssim_bicubic: e.fidelity?.ssimBicubic ?? null,
+      fid_bicubic: e.fidelity?.fidBicubic ?? null,
     };
     const columns = Object.keys(values);
     this.db.transaction(() => {
@@ -276,16 +277,16 @@ export class RunStore {
     const row = this.db
       .prepare(
         `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy,
-                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic
+                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic, fid_bicubic AS fidBicubic
          FROM metrics WHERE run_id = ? AND (diversity IS NOT NULL OR psnr IS NOT NULL) ORDER BY step DESC LIMIT 1`,
       )
-      .get(id) as (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity'> & { psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number }) | undefined;
+      .get(id) as (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity'> & { psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number | null }) | undefined;
     if (!row) return null;
-    const { psnr, ssim, psnrBicubic, ssimBicubic, ...judged } = row;
+    const { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, ...judged } = row;
     // A figure SQLite could not hold (NaN: too few patches to compare) reads back as null.
     const number = (v: number | null) => (v == null ? Number.NaN : v);
     const base = { ...judged, fid: number(judged.fid), kid: number(judged.kid), diversity: number(judged.diversity), nearDuplicates: number(judged.nearDuplicates) };
-    return psnr == null ? base : { ...base, fidelity: { psnr, ssim, psnrBicubic, ssimBicubic } };
+    return psnr == null ? base : { ...base, fidelity: { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic: number(fidBicubic) } };
   }
 
   /** One metric over a step range, downsampled to at most `points` points keeping minima and maxima. */

@@ -12,7 +12,10 @@ import { SkipFile } from './report.js';
 export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'avif' | 'heif';
 
 export interface Decoded {
+  /** `count` images of size×size×channels, one after the other. */
   pixels: Buffer;
+  /** 1, or the tiles an image was cut into (fit 'tiles'). */
+  count: number;
   /** Every pixel has r = g = b (always true for one channel). */
   gray: boolean;
   format: ImageFormat;
@@ -60,7 +63,7 @@ function parseColour(hex: string): { r: number; g: number; b: number } {
 
 const FIT = { crop: 'cover', pad: 'contain', stretch: 'fill' } as const;
 
-export async function decodeImage(buf: Buffer, opts: Pick<ImportOptions, 'size' | 'channels' | 'fit' | 'background' | 'maxPixels'>): Promise<Decoded> {
+export async function decodeImage(buf: Buffer, opts: Pick<ImportOptions, 'size' | 'channels' | 'fit' | 'background' | 'maxPixels' | 'maxSide'>): Promise<Decoded> {
   if (buf.length === 0) throw new SkipFile('empty');
   const format = sniffFormat(buf);
   if (!format) throw new SkipFile('not-image', 'the content is not PNG, JPEG, GIF, WebP, TIFF, BMP or AVIF');
@@ -74,10 +77,12 @@ export async function decodeImage(buf: Buffer, opts: Pick<ImportOptions, 'size' 
     // failOn 'error': truncation and real errors refuse the image; a harmless warning (odd EXIF) does not.
     img = sharp(buf, { limitInputPixels: opts.maxPixels, failOn: 'error', pages: 1, sequentialRead: true }).rotate();
   }
-  img = img
-    .flatten({ background })
-    .resize(opts.size, opts.size, { fit: FIT[opts.fit], position: 'centre', background })
-    .toColourspace(outChannels === 1 ? 'b-w' : 'srgb');
+  img = img.flatten({ background });
+  img =
+    opts.fit === 'tiles'
+      ? img.resize(opts.maxSide, opts.maxSide, { fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
+      : img.resize(opts.size, opts.size, { fit: FIT[opts.fit], position: 'centre', background });
+  img = img.toColourspace(outChannels === 1 ? 'b-w' : 'srgb');
   let data: Buffer;
   let info: sharp.OutputInfo;
   try {
@@ -85,10 +90,33 @@ export async function decodeImage(buf: Buffer, opts: Pick<ImportOptions, 'size' 
   } catch (err) {
     throw classify(messageOf(err), format);
   }
+  if (opts.fit === 'tiles' && info.channels === outChannels) {
+    const pixels = cutTiles(data, info.width, info.height, outChannels, opts.size);
+    if (pixels.length === 0) throw new SkipFile('too-small', `${info.width}×${info.height} holds no whole ${opts.size} px tile`);
+    return { pixels, count: pixels.length / (opts.size * opts.size * outChannels), gray: outChannels === 1 || isGray(pixels), format };
+  }
   if (info.channels !== outChannels || info.width !== opts.size || info.height !== opts.size) {
     throw new SkipFile('unsupported', `decoded to ${info.width}×${info.height}×${info.channels}, expected ${opts.size}×${opts.size}×${outChannels}`);
   }
-  return { pixels: data, gray: outChannels === 1 || isGray(data), format };
+  return { pixels: data, count: 1, gray: outChannels === 1 || isGray(data), format };
+}
+
+/** Every whole size×size tile of an image, in a grid centred on it (the margins left over are split evenly), row by row. */
+export function cutTiles(data: Buffer, width: number, height: number, channels: number, size: number): Buffer {
+  const [cols, rows] = [Math.floor(width / size), Math.floor(height / size)];
+  const [ox, oy] = [Math.floor((width - cols * size) / 2), Math.floor((height - rows * size) / 2)];
+  const row = size * channels;
+  const out = Buffer.alloc(cols * rows * size * row);
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      for (let y = 0; y < size; y++, at += row) {
+        const from = ((oy + r * size + y) * width + ox + c * size) * channels;
+        data.copy(out, at, from, from + row);
+      }
+    }
+  }
+  return out;
 }
 
 function isGray(rgb: Buffer): boolean {

@@ -134,8 +134,10 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       allGray &&= d.gray;
       const note = extensionNote(c.file, d.format);
       if (note && notes.length < 100) notes.push(note);
-      images.push({ file: c.file, sha256, label: labelled ? classIndex.get(folderOf(c)!)! : null });
-      progress.imported++;
+      const label = labelled ? classIndex.get(folderOf(c)!)! : null;
+      // Tiles of one file share its name and hash, with their place in the grid after a '#'.
+      for (let t = 0; t < d.count; t++) images.push({ file: d.count > 1 ? `${c.file}#${t + 1}` : c.file, sha256, label });
+      progress.imported += d.count;
     }
 
     if (images.length === 0) {

@@ -3,7 +3,8 @@ import { SafeName } from '../../service/names.js';
 
 /** Square sides: the GAN networks take up to 128 px; super-resolution trains on crops of the larger ones. */
 export const IMPORT_SIZES = [28, 32, 64, 128, 256, 512] as const;
-export const FITS = ['crop', 'pad', 'stretch'] as const;
+/** tiles: the original pixels kept, each image cut into whole size×size tiles (for super-resolution and other image-to-image training). */
+export const FITS = ['crop', 'pad', 'stretch', 'tiles'] as const;
 
 export const ImportOptionsSchema = z
   .object({
@@ -14,6 +15,8 @@ export const ImportOptionsSchema = z
     /** auto: grayscale when every imported image is, else RGB. */
     channels: z.union([z.literal('auto'), z.literal(1), z.literal(3)]).default('auto'),
     fit: z.enum(FITS).default('crop'),
+    /** fit 'tiles': images whose longer side is over this are first reduced to it ("keep original size up to N px"). */
+    maxSide: z.number().int().min(28).max(16_384).default(2048),
     /** Transparency is flattened onto this colour; `pad` fills with it too. */
     background: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'is not a colour like #ffffff').default('#ffffff'),
     /** Images with more pixels are refused before decoding (decompression bombs). */

@@ -15,6 +15,7 @@ export const SKIP_REASONS = {
   'nested-archive': 'archive inside a folder or archive',
   'bad-archive': 'archive cannot be read',
   hidden: 'hidden or system file',
+  'too-small': 'smaller than one tile',
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../../datasets/dataset.js';
 import { Rng } from '../rng.js';
-import { downscale, type Downscale } from './resample.js';
+import { lowResOf, type LowResSettings } from './degrade.js';
 
 /** Independent of every run's seed: runs on one dataset are measured on the same images. */
 const HELD_OUT_SEED = 0x5eed;
@@ -45,13 +45,19 @@ export interface PairBatch {
   lr: Float32Array;
 }
 
+export interface PairSettings extends LowResSettings {
+  crop: number;
+  flips: boolean;
+}
+
 /**
  * n random crops of side `crop` from the training images, each flipped or
  * turned when `flips`, and their low-resolution versions, scaled to [-1, 1].
  * The low-resolution versions are made on the CPU by the same code that
  * makes the held-out ones, so training and measurement degrade alike.
  */
-export function pairBatch(data: Dataset, train: Int32Array, n: number, crop: number, scale: number, how: Downscale, flips: boolean, rng: Rng): PairBatch {
+export function pairBatch(data: Dataset, train: Int32Array, n: number, s: PairSettings, rng: Rng): PairBatch {
+  const { crop, scale, flips } = s;
   const { size, channels: c, pixels } = data;
   const per = crop * crop * c;
   const small = crop / scale;
@@ -71,11 +77,16 @@ export function pairBatch(data: Dataset, train: Int32Array, n: number, crop: num
         for (let ch = 0; ch < c; ch++) patch[(y * crop + x) * c + ch] = pixels[src + ch];
       }
     }
-    const low = downscale({ data: patch, width: crop, height: crop, channels: c }, scale, how);
+    const low = lowResOf({ data: patch, width: crop, height: crop, channels: c }, s, rng);
     for (let j = 0; j < per; j++) hr[i * per + j] = patch[j] / 127.5 - 1;
     for (let j = 0; j < low.data.length; j++) lr[i * low.data.length + j] = low.data[j] / 127.5 - 1;
   }
   return { hr, lr };
+}
+
+/** The fixed degradation draw of held-out image k: the same at every checkpoint and in every run. */
+export function heldOutRng(k: number): Rng {
+  return Rng.fromSeed(HELD_OUT_SEED + 1 + k);
 }
 
 /** Image k of a dataset as 0–255 floats. */

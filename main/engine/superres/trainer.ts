@@ -17,9 +17,10 @@ import type { ImageBatch } from '../sampling.js';
 import type { StepMetrics } from '../trainer.js';
 import type { Dataset } from '../../datasets/dataset.js';
 import { StudioError } from '../../errors.js';
-import { heldOutSplit, imageOf, pairBatch, type Split } from './data.js';
+import { heldOutRng, heldOutSplit, imageOf, pairBatch, type Split } from './data.js';
+import { lowResOf } from './degrade.js';
 import { createPatchDiscriminator, createSrGenerator, judgePatches, superResolve, type SrSpec } from './networks.js';
-import { downscale, type Image } from './resample.js';
+import type { Image } from './resample.js';
 
 export function srSpecFor(config: TrainConfig, data: Pick<Dataset, 'name' | 'size' | 'channels'>): SrSpec {
   const sr = config.superres;
@@ -47,6 +48,9 @@ function adversarial(kind: SuperResSettings['advLoss'], real: tf.Tensor, fake: t
     f,
   };
 }
+
+/** The adversarial phase's share of the learning rates under the cosine schedule. */
+const ADVERSARIAL_LR_SCALE = 0.1;
 
 export class SrTrainer {
   readonly G: ParamSet;
@@ -107,22 +111,36 @@ export class SrTrainer {
 
   private batch(): { hr: tf.Tensor4D; lr: tf.Tensor4D } {
     if (!this.data || !this.split) throw new Error('this trainer was restored for upscaling only');
-    const { crop, scale, downscale: how, flips } = this.sr;
+    const { crop, scale } = this.sr;
     const n = this.config.batch;
     const c = this.spec.channels;
-    const b = pairBatch(this.data, this.split.train, n, crop, scale, how, flips, this.rng);
+    const b = pairBatch(this.data, this.split.train, n, this.sr, this.rng);
     return { hr: tf.tensor4d(b.hr, [n, crop, crop, c]), lr: tf.tensor4d(b.lr, [n, crop / scale, crop / scale, c]) };
+  }
+
+  /**
+   * The learning rates' factor at this step. 'cosine': down from 1 to 0.1
+   * along the PSNR phase (a short schedule gains most from ending slowly),
+   * then 0.1 through the adversarial phase — with the default 1e-3, ESRGAN's
+   * 1e-4 for its GAN phase.
+   */
+  lrScale(step = this.step): number {
+    const { schedule, psnrSteps } = this.sr;
+    if (schedule === 'constant') return 1;
+    if (step >= psnrSteps) return ADVERSARIAL_LR_SCALE;
+    return ADVERSARIAL_LR_SCALE + (1 - ADVERSARIAL_LR_SCALE) * 0.5 * (1 + Math.cos((Math.PI * step) / psnrSteps));
   }
 
   async trainStep(): Promise<StepMetrics> {
     const t0 = performance.now();
     const n = this.config.batch;
     const psnrPhase = this.phase === 'psnr';
+    const scale = this.lrScale();
     const packed = tf.tidy(() => {
       const { hr, lr } = this.batch();
       if (psnrPhase) {
         const { value, grads } = tf.variableGrads(() => l1(superResolve(this.G, this.spec, lr), hr), this.G.trainableList());
-        this.optG.apply(grads);
+        this.optG.apply(grads, scale);
         return tf.stack([value]);
       }
       const { contentWeight, advWeight, fmWeight, advLoss } = this.sr;
@@ -131,7 +149,7 @@ export class SrTrainer {
         const fake = superResolve(this.G, this.spec, lr);
         // D's update on this batch, its gradients taken with respect to D alone; G's loss then sees the updated D.
         const { value: dLoss, grads: dGrads } = tf.variableGrads(() => adversarial(advLoss, judgePatches(this.D, hr).logits, judgePatches(this.D, fake).logits).d, this.D.trainableList());
-        this.optD.apply(dGrads);
+        this.optD.apply(dGrads, scale);
         const real = judgePatches(this.D, hr);
         const mine = judgePatches(this.D, fake);
         const adv = adversarial(advLoss, real.logits, mine.logits);
@@ -152,7 +170,7 @@ export class SrTrainer {
         ].map((t) => tf.keep(t));
         return total as tf.Scalar;
       }, this.G.trainableList());
-      this.optG.apply(grads);
+      this.optG.apply(grads, scale);
       value.dispose();
       const out = tf.stack(figures);
       tf.dispose(figures);
@@ -205,7 +223,7 @@ export class SrTrainer {
   /** The timeline's picture: for a few held-out images, a centre crop at low resolution (pixels enlarged), upscaled, and the original. */
   async preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }> {
     if (!this.data || !this.split) throw new Error('this trainer was restored for upscaling only');
-    const { crop, scale, downscale: how } = this.sr;
+    const { crop, scale } = this.sr;
     const c = this.spec.channels;
     const picks = Array.from(this.split.heldOut.slice(0, PREVIEW_IMAGES));
     const per = crop * crop * c;
@@ -215,7 +233,7 @@ export class SrTrainer {
       const whole = imageOf(this.data, k);
       const hr = new Float32Array(per);
       for (let y = 0; y < crop; y++) hr.set(whole.data.subarray(((at + y) * whole.width + at) * c, ((at + y) * whole.width + at + crop) * c), y * crop * c);
-      const lr = downscale({ data: hr, width: crop, height: crop, channels: c }, scale, how);
+      const lr = lowResOf({ data: hr, width: crop, height: crop, channels: c }, this.sr, heldOutRng(k));
       const sr = await this.upscale(lr);
       const small = crop / scale;
       const enlarged = new Float32Array(per);
