@@ -1,5 +1,5 @@
 /**
- * npm run bench:superres [-- --steps N --psnr-steps N --lr R --backend B --wallpapers DIR --all-tiles --keep --json]
+ * npm run bench:superres [-- --steps N --psnr-steps N --lr R --crop C --batch B --blocks N --feats N --backend B --wallpapers DIR --all-tiles --keep --json]
  *
  * The super-resolution measurement of the README: a photo dataset built from
  * Debian packages (nothing downloaded, nothing shipped) — python3-skimage's
@@ -34,6 +34,10 @@ const { values: o } = parseArgs({
     steps: { type: 'string' },
     'psnr-steps': { type: 'string' },
     lr: { type: 'string' },
+    crop: { type: 'string' },
+    batch: { type: 'string' },
+    blocks: { type: 'string' },
+    feats: { type: 'string' },
     skimage: { type: 'string', default: '/usr/lib/python3/dist-packages/skimage/data' },
     wallpapers: { type: 'string', default: '/tmp/lomiri/usr/share/backgrounds' },
     backend: { type: 'string', default: 'auto' },
@@ -127,7 +131,13 @@ const created = await service.call('runs.create', {
     backend: o.backend as 'auto',
     ...(o.steps ? { steps: Number(o.steps) } : {}),
     ...(o.lr ? { lrG: Number(o.lr), lrD: Number(o.lr) } : {}),
-    superres: o['psnr-steps'] ? { psnrSteps: Number(o['psnr-steps']) } : {},
+    ...(o.batch ? { batch: Number(o.batch) } : {}),
+    superres: {
+      ...(o['psnr-steps'] ? { psnrSteps: Number(o['psnr-steps']) } : {}),
+      ...(o.crop ? { crop: Number(o.crop) as 64 } : {}),
+      ...(o.blocks ? { blocks: Number(o.blocks) } : {}),
+      ...(o.feats ? { feats: Number(o.feats) } : {}),
+    },
   },
 });
 if (!created.ok) throw new Error(created.error.message);

@@ -5,8 +5,8 @@
  */
 import { updateAverage } from './ema.js';
 import { tf } from './tf.js';
-import { Adam } from './adam.js';
-import type { CheckpointData, TensorData } from './checkpoint.js';
+import { NetPair, pairSettings } from './net-pair.js';
+import type { CheckpointData } from './checkpoint.js';
 import { isSuperRes } from './model-spec.js';
 import type { TrainConfig } from './config.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalty, verdict } from './losses.js';
@@ -87,12 +87,7 @@ function ganSpec(c: CheckpointData): NetSpec {
 /** R1 is applied every few D updates at a proportionally larger weight (StyleGAN2's lazy regularisation): the penalty moves slowly. */
 export const R1_INTERVAL = 4;
 
-export class Trainer {
-  readonly G: ParamSet;
-  readonly D: ParamSet;
-  readonly ema: ParamSet | null;
-  readonly optG: Adam;
-  readonly optD: Adam;
+export class Trainer extends NetPair {
   step = 0;
   private rng: Rng;
   /** DiffAugment on: chosen once from the setting and the dataset's size. */
@@ -108,11 +103,7 @@ export class Trainer {
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
-    this.G = createGenerator(spec, init);
-    this.D = createDiscriminator(spec, init);
-    this.ema = config.emaDecay > 0 ? this.G.clone('EMA') : null;
-    this.optG = new Adam('adamG', this.G.trainable, { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G });
-    this.optD = new Adam('adamD', this.D.trainable, { lr: config.lrD, beta1: config.beta1D, beta2: config.beta2D });
+    super(createGenerator(spec, init), createDiscriminator(spec, init), pairSettings(config));
     this.rng = init;
     this.augment = config.augment === 'on' || (config.augment === 'auto' && data !== null && data.count < SMALL_DATASET);
     if (from) this.restore(from);
@@ -333,72 +324,24 @@ export class Trainer {
     }
   }
 
-  private allTensors(): Map<string, tf.Variable> {
-    return new Map([
-      ...this.G.all(),
-      ...this.D.all(),
-      ...(this.ema ? this.ema.all() : []),
-      ...this.optG.stateTensors(),
-      ...this.optD.stateTensors(),
-    ]);
-  }
-
   async toCheckpoint(): Promise<CheckpointData> {
     // The average is saved with its own statistics, whether or not samples were drawn since it moved.
     this.sampler();
-    const all = [...this.allTensors()];
-    // One read-back of every tensor packed end to end: on a GPU each read is a round trip of its own.
-    const packed = tf.tidy(() => tf.concat(all.map(([, v]) => tf.reshape(v, [-1]))));
-    const flat = (await packed.data()) as Float32Array;
-    packed.dispose();
-    const tensors = new Map<string, TensorData>();
-    let offset = 0;
-    for (const [name, v] of all) {
-      tensors.set(name, { shape: v.shape, data: flat.slice(offset, offset + v.size) });
-      offset += v.size;
-    }
+    const { tensors, iterations } = await this.read();
     return {
       step: this.step,
       config: this.config,
       spec: this.spec,
       rng: this.rng.state(),
-      iterations: { adamG: this.optG.iterations, adamD: this.optD.iterations },
+      iterations,
       tensors,
     };
   }
 
   private restore(c: CheckpointData): void {
-    let emaMissing = false;
-    for (const [name, v] of this.allTensors()) {
-      const t = c.tensors.get(name);
-      if (!t) {
-        if (name.startsWith('EMA/')) {
-          emaMissing = true;
-          continue;
-        }
-        throw new StudioError(`checkpoint lacks tensor ${name}; it belongs to a different model`);
-      }
-      if (t.shape.join(',') !== v.shape.join(',')) {
-        throw new StudioError(`checkpoint tensor ${name} has shape [${t.shape}] but the model needs [${v.shape}]`);
-      }
-      v.assign(tf.tensor(t.data, t.shape));
-    }
-    // A checkpoint from a run without EMA starts its EMA from the generator.
-    if (this.ema && emaMissing) {
-      for (const [name, v] of this.G.all()) this.ema.get(name.slice(2)).assign(v);
-    }
+    this.load(c);
     this.emaStatsStale = true;
     this.step = c.step;
     this.rng = Rng.fromState(c.rng);
-    this.optG.iterations = c.iterations.adamG ?? 0;
-    this.optD.iterations = c.iterations.adamD ?? 0;
-  }
-
-  dispose(): void {
-    this.G.dispose();
-    this.D.dispose();
-    this.ema?.dispose();
-    this.optG.dispose();
-    this.optD.dispose();
   }
 }

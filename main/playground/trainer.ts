@@ -6,9 +6,9 @@
  */
 import { updateAverage } from '../engine/ema.js';
 import { tf } from '../engine/tf.js';
-import { Adam, type AdamSettings } from '../engine/adam.js';
+import type { AdamSettings } from '../engine/adam.js';
+import { NetPair } from '../engine/net-pair.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, r1Penalty, verdict } from '../engine/losses.js';
-import type { ParamSet } from '../engine/params.js';
 import { Rng } from '../engine/rng.js';
 import type { Distribution } from './distributions.js';
 import { createPointDiscriminator, createPointGenerator, discriminatePoints, generatePoints } from './mlp.js';
@@ -25,13 +25,8 @@ export interface PointStepMetrics {
   dFake: number;
 }
 
-export class PointTrainer {
-  readonly G: ParamSet;
-  readonly D: ParamSet;
-  readonly ema: ParamSet | null;
+export class PointTrainer extends NetPair {
   step = 0;
-  readonly optG: Adam;
-  readonly optD: Adam;
   /** Held by the optimizers and rescaled in place: Adam reads its rate at every update. */
   private readonly lrG: AdamSettings;
   private readonly lrD: AdamSettings;
@@ -41,15 +36,14 @@ export class PointTrainer {
   readonly scale: number;
 
   constructor(readonly recipe: PlaygroundRecipe, readonly data: Distribution) {
-    this.rng = Rng.fromSeed(recipe.seed);
-    this.G = createPointGenerator(recipe, this.rng);
-    this.D = createPointDiscriminator(recipe, this.rng);
-    this.prior = new LatentPrior(recipe, this.rng);
-    this.ema = recipe.emaDecay > 0 ? this.G.clone('EMA') : null;
-    this.lrG = { lr: recipe.lrG, beta1: recipe.beta1, beta2: recipe.beta2 };
-    this.lrD = { lr: recipe.lrD, beta1: recipe.beta1, beta2: recipe.beta2 };
-    this.optG = new Adam('adamG', this.G.trainable, this.lrG);
-    this.optD = new Adam('adamD', this.D.trainable, this.lrD);
+    const rng = Rng.fromSeed(recipe.seed);
+    const lrG = { lr: recipe.lrG, beta1: recipe.beta1, beta2: recipe.beta2 };
+    const lrD = { lr: recipe.lrD, beta1: recipe.beta1, beta2: recipe.beta2 };
+    super(createPointGenerator(recipe, rng), createPointDiscriminator(recipe, rng), { emaDecay: recipe.emaDecay, adamG: lrG, adamD: lrD });
+    this.rng = rng;
+    this.lrG = lrG;
+    this.lrD = lrD;
+    this.prior = new LatentPrior(recipe, rng);
     this.scale = data.extent / 2;
   }
 
@@ -170,13 +164,5 @@ export class PointTrainer {
       const x = tf.tile(tf.tensor2d(pts, [res * res, 2]), [1, this.recipe.pack]) as tf.Tensor2D;
       return verdict(this.recipe.loss, discriminatePoints(this.D, this.recipe, x)).dataSync() as Float32Array;
     });
-  }
-
-  dispose(): void {
-    this.G.dispose();
-    this.D.dispose();
-    this.ema?.dispose();
-    this.optG.dispose();
-    this.optD.dispose();
   }
 }

@@ -7,8 +7,8 @@
  * feature matching.
  */
 import { tf } from '../tf.js';
-import { Adam } from '../adam.js';
-import type { CheckpointData, TensorData } from '../checkpoint.js';
+import { NetPair, pairSettings } from '../net-pair.js';
+import type { CheckpointData } from '../checkpoint.js';
 import type { TrainConfig, SuperResSettings } from '../config.js';
 import { updateAverage } from '../ema.js';
 import type { ParamSet } from '../params.js';
@@ -52,12 +52,7 @@ function adversarial(kind: SuperResSettings['advLoss'], real: tf.Tensor, fake: t
 /** The adversarial phase's share of the learning rates under the cosine schedule. */
 const ADVERSARIAL_LR_SCALE = 0.1;
 
-export class SrTrainer {
-  readonly G: ParamSet;
-  readonly D: ParamSet;
-  readonly ema: ParamSet | null;
-  readonly optG: Adam;
-  readonly optD: Adam;
+export class SrTrainer extends NetPair {
   step = 0;
   private rng: Rng;
   readonly split: Split | null;
@@ -69,11 +64,7 @@ export class SrTrainer {
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
-    this.G = createSrGenerator(spec, init);
-    this.D = createPatchDiscriminator(spec, init);
-    this.ema = config.emaDecay > 0 ? this.G.clone('EMA') : null;
-    this.optG = new Adam('adamG', this.G.trainable, { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G });
-    this.optD = new Adam('adamD', this.D.trainable, { lr: config.lrD, beta1: config.beta1D, beta2: config.beta2D });
+    super(createSrGenerator(spec, init), createPatchDiscriminator(spec, init), pairSettings(config));
     this.rng = init;
     this.split = data ? heldOutSplit(data.count) : null;
     if (from) this.restore(from);
@@ -249,43 +240,13 @@ export class SrTrainer {
     return { batch: { data, count: picks.length * 3, size: crop, channels: c }, columns: 3, seed: 0 };
   }
 
-  private allTensors(): Map<string, tf.Variable> {
-    return new Map([...this.G.all(), ...this.D.all(), ...(this.ema ? this.ema.all() : []), ...this.optG.stateTensors(), ...this.optD.stateTensors()]);
-  }
-
   async toCheckpoint(): Promise<CheckpointData> {
-    const all = [...this.allTensors()];
-    // One read-back of everything, as the GAN trainer does it.
-    const packed = tf.tidy(() => tf.concat(all.map(([, v]) => tf.reshape(v, [-1]))));
-    const flat = (await packed.data()) as Float32Array;
-    packed.dispose();
-    const tensors = new Map<string, TensorData>();
-    let offset = 0;
-    for (const [name, v] of all) {
-      tensors.set(name, { shape: v.shape, data: flat.slice(offset, offset + v.size) });
-      offset += v.size;
-    }
-    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), iterations: { adamG: this.optG.iterations, adamD: this.optD.iterations }, tensors };
+    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), ...(await this.read()) };
   }
 
   private restore(c: CheckpointData): void {
-    for (const [name, v] of this.allTensors()) {
-      const t = c.tensors.get(name);
-      if (!t) throw new StudioError(`checkpoint lacks tensor ${name}; it belongs to a different model`);
-      if (t.shape.join(',') !== v.shape.join(',')) throw new StudioError(`checkpoint tensor ${name} has shape [${t.shape}] but the model needs [${v.shape}]`);
-      v.assign(tf.tensor(t.data, t.shape));
-    }
+    this.load(c);
     this.step = c.step;
     this.rng = Rng.fromState(c.rng);
-    this.optG.iterations = c.iterations.adamG ?? 0;
-    this.optD.iterations = c.iterations.adamD ?? 0;
-  }
-
-  dispose(): void {
-    this.G.dispose();
-    this.D.dispose();
-    this.ema?.dispose();
-    this.optG.dispose();
-    this.optD.dispose();
   }
 }
