@@ -11,14 +11,14 @@ import type { TrainConfig } from './config.js';
 import type { ParamSet } from './params.js';
 import { StudioError } from '../errors.js';
 
-export interface PairSettings {
+export interface NetPairSettings {
   emaDecay: number;
   adamG: AdamSettings;
   adamD: AdamSettings;
 }
 
 /** Adam for each network and the generator's average, as a run's settings say. */
-export function pairSettings(config: TrainConfig): PairSettings {
+export function pairSettings(config: TrainConfig): NetPairSettings {
   return {
     emaDecay: config.emaDecay,
     adamG: { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G },
@@ -34,7 +34,7 @@ export class NetPair {
   constructor(
     readonly G: ParamSet,
     readonly D: ParamSet,
-    o: PairSettings,
+    o: NetPairSettings,
   ) {
     this.ema = o.emaDecay > 0 ? G.clone('EMA') : null;
     this.optG = new Adam('adamG', G.trainable, o.adamG);
