@@ -360,6 +360,73 @@ test('super-resolution: start a run from New run, watch its held-out PSNR, then 
   });
 });
 
+test('translation: a pix2pix edges → image run from New run, its held-out measures, then the sketch pad renders a drawing and a dropped photo is translated', { skip, timeout: 300_000 }, async () => {
+  // Colour pictures to learn from: discs and bars on varied grounds, imported as a person would through the service.
+  const folder = tempDir('gan-ui-shapes');
+  for (let i = 0; i < 20; i++) {
+    const hue = (i * 37) % 255;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="rgb(${250 - i * 5},240,${200 + i})"/><circle cx="${10 + i / 2}" cy="16" r="${6 + (i % 4)}" fill="rgb(${hue},${255 - hue},90)"/></svg>`;
+    await sharp(Buffer.from(svg)).png().toFile(join(folder, `shape-${i}.png`));
+  }
+  const imported = await service.call('datasets.import', { paths: [folder], name: 'shapes', size: 32 });
+  assert.ok(imported.ok);
+  const page = await openStudio({ width: 1280, height: 900 });
+  await steps(page, 'translate', async () => {
+    await page.getByRole('button', { name: 'New run' }).first().click();
+    await page.getByTestId('run-task').selectOption('pix2pix');
+    await page.getByTestId('translate-settings').waitFor();
+    await page.getByTestId('run-dataset').selectOption('shapes');
+    await page.getByTestId('tr-source').selectOption('edges');
+    assert.equal(await page.getByTestId('tr-source').locator('option[value="pairs"]').isDisabled(), true, 'pairs need a paired dataset');
+    await page.getByLabel('Generator width').fill('4');
+    await page.getByLabel('Discriminator width').fill('4');
+    await page.getByTestId('run-steps').fill('4');
+    await page.getByLabel('Batch size').fill('2');
+    await page.getByTestId('run-backend').selectOption('wasm');
+    await page.screenshot({ path: join(SHOTS, 'new-run-pix2pix-1280x900-light.png'), fullPage: true });
+    await page.getByTestId('start-run').click();
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('judges').filter({ hasText: /Held-out images at step 4: L1 \d\.\d+, PSNR \d+\.\d+ dB, SSIM/ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('psnr-chart').waitFor();
+    await page.getByText('held-out pairs: input · output · target').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'run-pix2pix-1280x900-light.png'), fullPage: true });
+
+    await page.getByTestId('translate').click();
+    await page.getByRole('heading', { name: 'Translate an image' }).waitFor();
+    // A stroke on the sketch pad: rendered when it ends.
+    const pad = page.getByTestId('sketch-pad');
+    const box = (await pad.boundingBox())!;
+    await page.mouse.move(box.x + 40, box.y + 60);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + 40 + k * 16, box.y + 60 + k * 8);
+    await page.mouse.up();
+    assert.equal(await pad.getAttribute('data-strokes'), '1');
+    const rendered = page.getByTestId('sketch-render');
+    await rendered.waitFor({ timeout: 60_000 });
+    const png = Buffer.from((await rendered.getAttribute('src'))!.split(',')[1], 'base64');
+    const meta = await sharp(png).metadata();
+    assert.deepEqual([meta.width, meta.height, meta.channels], [32, 32, 3], 'the drawing rendered at the model’s size, in colour');
+    await page.getByTestId('sketch-clear').click();
+    await rendered.waitFor({ state: 'detached' });
+
+    // A dropped photo: its edges found first, translated at its own size, before and after.
+    const photo = await sharp({ create: { width: 48, height: 40, channels: 3, background: { r: 240, g: 230, b: 200 } } })
+      .composite([{ input: Buffer.from('<svg width="24" height="24"><circle cx="12" cy="12" r="10" fill="rgb(200,40,40)"/></svg>'), left: 12, top: 8 }])
+      .png()
+      .toBuffer();
+    assert.equal(await page.getByTestId('translate-derive').isChecked(), true);
+    await page.getByTestId('translate-file').setInputFiles({ name: 'ball.png', mimeType: 'image/png', buffer: photo });
+    await page.getByTestId('translate-sizes').filter({ hasText: 'ball.png: 48×40, edges → image' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('translate-split').fill('30');
+    assert.match((await page.getByTestId('translate-before').getAttribute('style')) ?? '', /clip-path: inset\(0(px)? 70% 0(px)? 0(px)?\)/);
+    const saving = page.waitForEvent('download');
+    await page.getByTestId('translate-save').click();
+    const saved = await sharp(readFileSync(await (await saving).path()!)).metadata();
+    assert.deepEqual([saved.format, saved.width, saved.height], ['png', 48, 40]);
+    await page.screenshot({ path: join(SHOTS, 'translate-1280x900-light.png'), fullPage: true });
+  });
+});
+
 test('the 2D playground: play, watch the points and the coverage, pause, step once, draw a distribution', { skip, timeout: 240_000 }, async () => {
   const page = await openStudio({ width: 1280, height: 800 });
   const canvasAttr = (name: string) => page.getByTestId('pg-canvas').getAttribute(name);

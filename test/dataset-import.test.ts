@@ -202,6 +202,50 @@ test('tiles: the original pixels kept, cut into whole tiles in a centred grid; l
   s.db.close();
 });
 
+test('paired folders: A/ and B/ matched by name (extension aside), partners kept together, the unmatched and the unreadable listed with their partner', async () => {
+  const src = tempDir('gan-pairs');
+  for (const [name, a, b] of [
+    ['cat', RED, GREEN],
+    ['dog', BLUE, RED],
+    ['eel', GREEN, GREEN],
+  ] as const) {
+    write(join(src, 'A', `${name}.png`), await solid(20, 20, a).png().toBuffer());
+    write(join(src, 'B', `${name}.jpg`), await solid(20, 20, b).jpeg().toBuffer());
+  }
+  write(join(src, 'A', 'fox.png'), await solid(20, 20, RED).png().toBuffer());
+  write(join(src, 'B', 'gnu.png'), await solid(20, 20, RED).png().toBuffer());
+  write(join(src, 'B', 'eel.jpg'), Buffer.from('broken'));
+  const s = studio();
+  const r = await runImport(s, { paths: [src], name: 'pairs', size: 28, pairs: 'folders' });
+  assert.equal(r.pairs, 2);
+  assert.deepEqual(r.classes, [{ name: 'A', count: 2 }, { name: 'B', count: 2 }]);
+  const why = Object.fromEntries(r.skipped.map((x) => [x.file.replace(/^.*?([AB]\/)/, '$1'), x.reason]));
+  assert.deepEqual(why, { 'A/fox.png': 'no-partner', 'B/gnu.png': 'no-partner', 'B/eel.jpg': 'not-image', 'A/eel.png': 'no-partner' });
+  const d = loadDataset(s.db, s.home, 'pairs');
+  assert.deepEqual(Array.from(d.labels!), [0, 1, 0, 1]);
+  assert.ok(near(pixel(d, 0, 5, 5), RED) && near(pixel(d, 1, 5, 5), GREEN), 'cat: A then its B');
+  assert.ok(near(pixel(d, 2, 5, 5), BLUE) && near(pixel(d, 3, 5, 5), RED), 'dog: A then its B');
+  await assert.rejects(runImport(studio(), { paths: [join(src, 'A')], name: 'flat', pairs: 'folders' }), /needs two folders, A\/ and B\//);
+  s.db.close();
+});
+
+test('side-by-side pairs: each image split into A (left) and B (right), each half fitted as a whole image', async () => {
+  const src = tempDir('gan-sbs');
+  write(join(src, 'one.png'), await stripes(80, 40, [RED, BLUE]).png().toBuffer());
+  write(join(src, 'two.png'), await stripes(60, 30, [GREEN, RED]).png().toBuffer());
+  const s = studio();
+  const r = await runImport(s, { paths: [src], name: 'sbs', size: 28, pairs: 'side-by-side' });
+  assert.equal(r.pairs, 2);
+  const d = loadDataset(s.db, s.home, 'sbs');
+  assert.deepEqual(d.classNames, ['A', 'B']);
+  assert.deepEqual(Array.from(d.labels!), [0, 1, 0, 1]);
+  assert.ok(near(pixel(d, 0, 14, 14), RED) && near(pixel(d, 1, 14, 14), BLUE));
+  assert.ok(near(pixel(d, 2, 14, 14), GREEN) && near(pixel(d, 3, 14, 14), RED));
+  const names = s.db.prepare('SELECT file FROM dataset_images ORDER BY idx').all() as { file: string }[];
+  assert.deepEqual(names.map((n) => n.file.split('/').pop()), ['one.png#A', 'one.png#B', 'two.png#A', 'two.png#B']);
+  s.db.close();
+});
+
 test('channels: auto keeps an all-grayscale import to one channel; 1 converts colour to gray; 3 widens gray', async () => {
   const src = tempDir('gan-src');
   write(join(src, 'g1.png'), await solid(20, 20, [40, 40, 40]).png().toBuffer());

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, openDatabase, schemaVersion, SCHEMA_VERSION } from '../main/db/database.js';
 import { MIGRATIONS } from '../main/db/migrations/index.js';
+import { TRANSLATION_COLUMNS } from '../main/db/migrations/007-translation.js';
 import { StudioError } from '../main/errors.js';
 import { tempDir } from './helpers.js';
 
@@ -105,6 +106,22 @@ test('migration 006 keeps the metrics of schema 5 and adds super-resolution colu
   db.prepare("INSERT INTO metrics (run_id, step, content_loss, images_per_s, ms) VALUES ('r', 2, 0.05, 90, 11)").run();
   assert.equal((db.prepare("SELECT count(*) AS n FROM metrics WHERE run_id = 'r' AND ms IS NOT NULL").get() as { n: number }).n, 2);
   assert.throws(() => db.prepare("UPDATE metrics SET psnr = 'high' WHERE run_id = 'r'").run(), /cannot store TEXT value in REAL column/);
+  db.close();
+});
+
+test('migration 007 keeps the metrics of schema 6 and adds the translation columns, empty and strictly typed', () => {
+  const db = new Database(':memory:');
+  migrate(db, MIGRATIONS.slice(0, 6));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  db.prepare("INSERT INTO metrics (run_id, step, content_loss, ms, psnr, ssim, fid) VALUES ('r', 1, 0.05, 10, 27.5, 0.8, 3.5)").run();
+  migrate(db, MIGRATIONS.slice(0, 7));
+  assert.equal(schemaVersion(db), 7);
+  const row = db.prepare("SELECT * FROM metrics WHERE run_id = 'r'").get() as Record<string, number | null>;
+  assert.deepEqual([row.content_loss, row.psnr, row.ssim, row.fid], [0.05, 27.5, 0.8, 3.5]);
+  for (const c of TRANSLATION_COLUMNS) assert.equal(row[c], null, c);
+  db.prepare("UPDATE metrics SET l1 = 0.1, cycle_a = 0.2, share_target = 0.75 WHERE run_id = 'r'").run();
+  assert.deepEqual(Object.values(db.prepare("SELECT l1, cycle_a, share_target FROM metrics WHERE run_id = 'r'").get() as object), [0.1, 0.2, 0.75]);
+  assert.throws(() => db.prepare("UPDATE metrics SET share_target = 'most' WHERE run_id = 'r'").run(), /cannot store TEXT value in REAL column/);
   db.close();
 });
 

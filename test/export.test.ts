@@ -12,6 +12,11 @@ import { resolveConfig } from '../main/engine/config.js';
 import { superResolve } from '../main/engine/superres/networks.js';
 import { SrTrainer } from '../main/engine/superres/trainer.js';
 import { sampleLatents } from '../main/engine/sampling.js';
+import { Rng } from '../main/engine/rng.js';
+import type { Dataset } from '../main/datasets/dataset.js';
+import { CycleGanTrainer } from '../main/engine/translate/cyclegan.js';
+import { Pix2PixTrainer } from '../main/engine/translate/pix2pix.js';
+import { exportableTranslators, writeInstanceNorm } from '../main/export/translate-model.js';
 import { maxAbsDiff, onBackend, tempDir, tf, tinyConfig } from './helpers.js';
 
 before(() => onBackend('cpu'));
@@ -98,4 +103,42 @@ test('the depth-to-space kernel of the export is TensorFlow’s depth-to-space',
     const y = tf.conv2dTranspose(x, k, [1, 6, 8, 3], 2, 'valid');
     assert.equal(maxAbsDiff(y.dataSync(), tf.depthToSpace(x, 2).dataSync()), 0);
   });
+});
+
+test('exported translation generators (pix2pix with instance or batch norm, both CycleGAN directions) reload in tfjs and translate as the studio does', async () => {
+  const size = 16;
+  const rng = Rng.fromSeed(7);
+  const data: Dataset = { name: 'colours', size, channels: 3, count: 8, pixels: Uint8Array.from({ length: 8 * size * size * 3 }, () => rng.int(256)), labels: Int32Array.from({ length: 8 }, (_, i) => i % 2), classNames: ['x', 'y'] };
+  const common = { dataset: 'colours', steps: 4, batch: 2, emaDecay: 0.9, lrG: 0.01 } as const;
+  const runs = [
+    Pix2PixTrainer.create(resolveConfig({ ...common, task: 'pix2pix', translate: { ngf: 4, ndf: 4 } }), data),
+    Pix2PixTrainer.create(resolveConfig({ ...common, task: 'pix2pix', translate: { ngf: 4, ndf: 4, norm: 'batch', source: 'mask' } }), data),
+    CycleGanTrainer.create(resolveConfig({ ...common, task: 'cyclegan', translate: { ngf: 4, ndf: 4, blocks: 1, classA: 'x', classB: 'y' } }), data, null),
+  ];
+  for (const t of runs) {
+    for (let i = 0; i < 3; i++) await t.trainStep();
+    const exported = exportableTranslators(t);
+    assert.equal(exported.length, t.spec.task === 'pix2pix' ? 1 : 2);
+    for (const { subdir, model, meta } of exported) {
+      const dir = join(tempDir('gan-export-tr'), 'model', subdir);
+      await saveLayersModel(model, dir, meta);
+      model.dispose();
+      const js = writeInstanceNorm(dir, t.spec);
+      assert.equal(js !== null, t.spec.norm === 'instance');
+      if (js) assert.match(readFileSync(js, 'utf8'), /registerInstanceNorm/);
+      const loaded = await loadOverHttp(dir);
+      const direction = (meta.direction as 'AtoB' | 'BtoA') ?? 'AtoB';
+      const cin = t.inChannelsOf(direction);
+      const x = tf.randomUniform([2, size, size, cin], -1, 1, 'float32', 5) as tf.Tensor4D;
+      const pixels = Float32Array.from(x.dataSync(), (v) => (v + 1) * 127.5);
+      const want = await t.translateTiles(pixels, 2, direction);
+      const out = loaded.predict(x) as tf.Tensor;
+      const got = Float32Array.from(out.dataSync(), (v) => Math.min(255, Math.max(0, (v + 1) * 127.5)));
+      const diff = maxAbsDiff(got, want);
+      assert.ok(diff < 1e-2, `${t.spec.task} ${t.spec.norm} ${direction}: the export differs from the studio by ${diff} (0–255)`);
+      tf.dispose([x, out]);
+      loaded.dispose();
+    }
+    t.dispose();
+  }
 });

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { StudioError } from '../errors.js';
 import { exportImages } from '../export/images.js';
 import { exportableModel, saveLayersModel } from '../export/tfjs-model.js';
-import { isSuperRes } from '../engine/checkpoint.js';
+import { isSuperRes, isTranslation } from '../engine/checkpoint.js';
+import { translatorFromCheckpoint, type TranslationModel } from '../engine/translate/load.js';
+import { saveTranslators } from '../export/translate-model.js';
 import { SrTrainer } from '../engine/superres/trainer.js';
 import { Trainer } from '../engine/trainer.js';
 import { backendChoice, int, parseOptions } from './options.js';
@@ -30,6 +32,10 @@ export async function exportCommand(args: string[]): Promise<number> {
   const { record, checkpoint, classNames } = await openRunCheckpoint(o.run, 'export', backendChoice(o.backend) ?? 'auto', int('step', o.step));
   const { step } = checkpoint;
   if (isSuperRes(checkpoint.spec) && o.format === 'images') throw new StudioError(`run ${record.id} is a super-resolution run: it upscales images (gan-studio upscale) and exports as --format tfjs`);
+  if (isTranslation(checkpoint.spec)) {
+    if (o.format === 'images') throw new StudioError(`run ${record.id} is a translation run: it translates images (gan-studio translate) and exports as --format tfjs`);
+    return exportTranslation(translatorFromCheckpoint(checkpoint), out, { run: record.id, step, dataset: record.config.dataset }, !!o.json);
+  }
   if (o.format === 'tfjs') {
     const trainer = isSuperRes(checkpoint.spec) ? SrTrainer.fromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
     const { model, meta } = exportableModel(trainer);
@@ -61,4 +67,20 @@ export async function exportCommand(args: string[]): Promise<number> {
   } finally {
     trainer.dispose();
   }
+}
+
+/** pix2pix's generator into `out`, or CycleGAN's two into out/AtoB and out/BtoA, each with the custom layer's code. */
+async function exportTranslation(t: TranslationModel, out: string, meta: Record<string, unknown>, json: boolean): Promise<number> {
+  let files: string[];
+  try {
+    files = await saveTranslators(t, out, meta);
+  } finally {
+    t.dispose();
+  }
+  if (json) console.log(JSON.stringify({ type: 'export', format: 'tfjs', ...meta, files }));
+  else {
+    const custom = t.spec.norm === 'instance' ? "; call registerInstanceNorm(tf) from instance-norm.js first" : '';
+    console.error(`wrote ${files.join(', ')}: load with tf.loadLayersModel('…/model.json')${custom}; input images in [-1, 1] (${t.spec.size} px as trained), output the translation, same size`);
+  }
+  return 0;
 }

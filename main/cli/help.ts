@@ -3,10 +3,11 @@ export const USAGE = `GAN Studio — train, watch and explore generative adversa
 Usage: gan-studio <command> [options]
 
 Commands:
-  train      train a GAN on a dataset (default: builtin:mnist, 1200 steps), or a super-resolution model
+  train      train a GAN on a dataset (default: builtin:mnist, 1200 steps), a super-resolution or a translation model
   resume     continue a run from its newest checkpoint
   sample     write PNG images from a trained run
   upscale    enlarge images with a super-resolution run (train --task superres)
+  translate  translate images with a pix2pix or CycleGAN run (train --task pix2pix|cyclegan)
   runs       list, show, compare or delete runs
   import     make a dataset from a folder, a .zip or image files
   datasets   list, show or delete datasets
@@ -43,7 +44,7 @@ Super-resolution (--task superres): a model that enlarges images, trained on
 random crops of the dataset's images and their reduced versions; a tenth of
 the images (up to 24) are held out and measured at every checkpoint (PSNR and
 SSIM against bicubic, patch FID).
-  --task generate|superres   (default generate)
+  --task generate|superres|pix2pix|cyclegan   (default generate)
   --scale 2|4           enlargement (default 4)
   --crop 28|32|64|128   side of the training crops, high resolution (default 64)
   --downscale area|bicubic   how the low-resolution version is made (default area)
@@ -59,6 +60,31 @@ SSIM against bicubic, patch FID).
                         PSNR phase and stay there (default); constant: they do not
   With --task superres, --steps defaults to 3000, --batch to 16, --checkpoint-every
   to 500 and the learning rates to 0.001.
+
+Image-to-image translation: pix2pix learns input → image from pairs (--task
+pix2pix), CycleGAN between two unpaired collections (--task cyclegan). A
+tenth of the images (up to 500) are held out and measured at every checkpoint.
+  --task pix2pix|cyclegan
+  --source gray|edges|mask|pairs   pix2pix's inputs: each image's grayscale (colourise),
+                        its Canny edges (edges → image), the image with a square
+                        blanked (fill in), or an imported paired dataset (default gray)
+  --dataset-b NAME      CycleGAN's domain B: another dataset of the same size and channels
+  --class-a C, --class-b C   or the domains as two classes of --dataset
+  --ngf N, --ndf N      first widths of the generators and discriminators (default 32)
+  --norm instance|batch (default instance)
+  --dropout P           pix2pix: dropout in the U-Net's middle decoder layers (default 0.5)
+  --l1-weight W         pix2pix: the L1 term (default 100)
+  --adv-weight W        the adversarial term (default 1; 0 is "L1 alone", no discriminator)
+  --cycle-weight W      CycleGAN: cycle consistency (default 10)
+  --identity S          CycleGAN: identity weight as a share of the cycle weight (default 0.5)
+  --blocks N            CycleGAN: residual blocks per generator (default 6; 9 above 128 px)
+  --pool N              CycleGAN: past generated images each discriminator sees (default 50)
+  --decay linear|constant   linear: the learning rates fall to 0 over the second half (default)
+  --canny-sigma S, --canny-low L, --canny-high H   edges: smoothing and thresholds (default 1, 0.1, 0.2)
+  --mask-size F         mask: the blanked square's side as a share of the image's (default 0.5)
+  --flips on|off        random mirroring of training images (default on)
+  With a translation task, --steps defaults to 2000, --batch to 8 (pix2pix) or 4
+  (CycleGAN), --checkpoint-every to 500, Adam to 0.0002 with β1 0.5.
 
 Ctrl-C stops after the current step and saves a checkpoint.`,
   resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json]
@@ -80,6 +106,18 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   transparency is kept. Every image is checked before anything is written;
   outputs over 64 megapixels are refused.
   --tile N      low-resolution pixels per tile side (default 128)
+  --backend B   tensor backend (default auto)
+  --json        one JSON line per image`,
+  translate: `Usage: gan-studio translate --run ID IMAGE… --out DIR [options]
+
+  Translates each image with the run's model (its averaged generator, newest
+  checkpoint) and writes DIR/NAME.png, the input's size. Any size: images go
+  through in overlapping tiles of the training size, blended without seams.
+  Transparency is kept. Every image is checked before anything is written.
+  --direction AtoB|BtoA  CycleGAN: which generator (default AtoB; pix2pix has only AtoB)
+  --derive      pix2pix: make the input from the image as training did (its Canny
+                edges for edges → image, a blanked centre for fill-in); without it
+                the image is the input (a drawing, a gray photo)
   --backend B   tensor backend (default auto)
   --json        one JSON line per image`,
   playground: `Usage: gan-studio playground [--dist ring|grid|spiral] [options]
@@ -134,6 +172,9 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --fit crop|pad|stretch|tiles  each image reduced to the size: centre crop (default),
                         pad, or stretch; or tiles: the original pixels kept, every whole
                         size×size tile an image (super-resolution)
+  --pairs folders|side-by-side  paired data for pix2pix (train --source pairs): folders A/
+                        and B/ with matching file names, or each image's left half (A)
+                        beside its right half (B); files without a partner are listed
   --max-side N          with --fit tiles: keep original size up to N px on the longer
                         side, reduce larger images to it (default 2048)
   --background #RRGGBB  colour under transparency and around padding (default #ffffff)

@@ -12,6 +12,7 @@ const OPTIONS = {
   size: { type: 'string' },
   channels: { type: 'string' },
   fit: { type: 'string' },
+  pairs: { type: 'string' },
   'max-side': { type: 'string' },
   background: { type: 'string' },
   'max-pixels': { type: 'string' },
@@ -54,6 +55,7 @@ export async function importCommand(args: string[]): Promise<number> {
       size: int('size', o.size),
       channels,
       fit: o.fit,
+      pairs: o.pairs as 'none' | 'folders' | 'side-by-side' | undefined,
       maxSide: int('max-side', o['max-side']),
       background: o.background,
       maxPixels: int('max-pixels', o['max-pixels']),
@@ -73,6 +75,7 @@ export async function importCommand(args: string[]): Promise<number> {
 export function describeReport(r: ImportReport, maxListed = 20): string {
   const out: string[] = [];
   out.push(`dataset "${r.name}": ${r.imported} images, ${r.size}×${r.size}, ${r.channels === 1 ? 'grayscale' : 'RGB'}, fit ${r.fit} (${r.seconds.toFixed(1)} s, ${r.imagesPerSec.toFixed(0)} img/s)`);
+  if (r.pairs !== undefined) out.push(`pairs: ${r.pairs} (A → B)`);
   out.push(r.classes.length ? `classes: ${r.classes.map((c) => `${c.name} (${c.count})`).join(', ')}` : 'classes: none (unlabelled; put images in one subfolder per class for class-conditional training)');
   if (r.duplicates) out.push(`duplicates: ${r.duplicates} exact ${r.duplicates === 1 ? 'copy' : 'copies'} of other files, imported once`);
   const reasons = Object.entries(r.skippedByReason) as [SkipReason, number][];
@@ -82,6 +85,10 @@ export function describeReport(r: ImportReport, maxListed = 20): string {
     if (r.skipped.length > maxListed) out.push(`  … and ${r.skipped.length - maxListed} more (--json lists every one)`);
   } else out.push('skipped: none');
   for (const n of r.notes.slice(0, 10)) out.push(`note: ${n}`);
-  out.push(`train it: gan-studio train --dataset "${r.name}"${r.classes.length ? ' [--model cdcgan]' : ''}`);
+  out.push(
+    r.pairs !== undefined
+      ? `train it: gan-studio train --task pix2pix --source pairs --dataset "${r.name}"`
+      : `train it: gan-studio train --dataset "${r.name}"${r.classes.length ? ' [--model cdcgan]' : ''}`,
+  );
   return out.join('\n');
 }

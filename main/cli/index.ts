@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   resume: async () => (await import('./train.js')).resumeCommand,
   sample: async () => (await import('./sample.js')).sampleCommand,
   upscale: async () => (await import('./upscale.js')).upscaleCommand,
+  translate: async () => (await import('./translate.js')).translateCommand,
   runs: async () => (await import('./runs.js')).runsCommand,
   import: async () => (await import('./import.js')).importCommand,
   datasets: async () => (await import('./datasets.js')).datasetsCommand,

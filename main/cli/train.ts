@@ -12,6 +12,7 @@ import type { StepMetrics } from '../engine/trainer.js';
 import { backendChoice, explainConfigError, int, num, onOff, parseOptions } from './options.js';
 import { STATUS_WINDOW, trainingStatus } from '../evaluation/status.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
+import { describeEvaluation } from '../evaluation/describe.js';
 import { ProgressBar, stepFigures } from './progress.js';
 
 const TRAIN_OPTIONS = {
@@ -52,7 +53,54 @@ const TRAIN_OPTIONS = {
   'adv-loss': { type: 'string' },
   flips: { type: 'string' },
   schedule: { type: 'string' },
+  // Translation (--task pix2pix|cyclegan); --adv-weight, --blocks and --flips are shared with super-resolution.
+  source: { type: 'string' },
+  'dataset-b': { type: 'string' },
+  'class-a': { type: 'string' },
+  'class-b': { type: 'string' },
+  ngf: { type: 'string' },
+  ndf: { type: 'string' },
+  norm: { type: 'string' },
+  dropout: { type: 'string' },
+  'l1-weight': { type: 'string' },
+  'cycle-weight': { type: 'string' },
+  identity: { type: 'string' },
+  pool: { type: 'string' },
+  decay: { type: 'string' },
+  'canny-sigma': { type: 'string' },
+  'canny-low': { type: 'string' },
+  'canny-high': { type: 'string' },
+  'mask-size': { type: 'string' },
 } as const;
+
+const SHARED_FLAGS = ['adv-weight', 'blocks', 'flips'] as const;
+const TRANSLATE_FLAGS = ['source', 'dataset-b', 'class-a', 'class-b', 'ngf', 'ndf', 'norm', 'l1-weight', 'cycle-weight', 'identity', 'pool', 'decay', 'canny-sigma', 'canny-low', 'canny-high', 'mask-size'] as const;
+
+/** The translation settings given on the command line. */
+function translateOptions(o: Partial<Record<(typeof TRANSLATE_FLAGS)[number] | (typeof SHARED_FLAGS)[number] | 'dropout', string>>): TrainConfigInput['translate'] {
+  return {
+    source: o.source as 'gray' | 'edges' | 'mask' | 'pairs' | undefined,
+    datasetB: o['dataset-b'],
+    classA: o['class-a'],
+    classB: o['class-b'],
+    ngf: int('ngf', o.ngf),
+    ndf: int('ndf', o.ndf),
+    norm: o.norm as 'instance' | 'batch' | undefined,
+    dropout: num('dropout', o.dropout),
+    l1Weight: num('l1-weight', o['l1-weight']),
+    advWeight: num('adv-weight', o['adv-weight']),
+    cycleWeight: num('cycle-weight', o['cycle-weight']),
+    identity: num('identity', o.identity),
+    blocks: int('blocks', o.blocks),
+    pool: int('pool', o.pool, 0),
+    flips: onOff('flips', o.flips),
+    decay: o.decay as 'linear' | 'constant' | undefined,
+    cannySigma: num('canny-sigma', o['canny-sigma']),
+    cannyLow: num('canny-low', o['canny-low']),
+    cannyHigh: num('canny-high', o['canny-high']),
+    maskSize: num('mask-size', o['mask-size']),
+  };
+}
 
 const SR_FLAGS = ['scale', 'crop', 'downscale', 'degradation', 'psnr-steps', 'blocks', 'feats', 'd-width', 'content-weight', 'adv-weight', 'fm-weight', 'adv-loss', 'flips', 'schedule'] as const;
 
@@ -111,22 +159,9 @@ function evaluationJson(e: Evaluation) {
     ...(e.fidelity
       ? { psnr: e.fidelity.psnr, ssim: e.fidelity.ssim, psnr_bicubic: e.fidelity.psnrBicubic, ssim_bicubic: e.fidelity.ssimBicubic, fid_bicubic: e.fidelity.fidBicubic, held_out_images: e.fidelity.images }
       : {}),
+    ...(e.translation ? { translation: e.translation } : {}),
     judge: e.judge,
   };
-}
-
-/** One line a person can read: the judges' figures at a step. */
-export function describeEvaluation(e: Evaluation): string {
-  if (e.fidelity) {
-    const f = e.fidelity;
-    const patches = Number.isFinite(e.fid) ? `, patch FID ${e.fid.toFixed(3)} (bicubic ${f.fidBicubic.toFixed(3)})` : '';
-    return `PSNR ${f.psnr.toFixed(2)} dB (bicubic ${f.psnrBicubic.toFixed(2)}), SSIM ${f.ssim.toFixed(4)} (bicubic ${f.ssimBicubic.toFixed(4)}) on ${f.images ?? 'the'} held-out image${f.images === 1 ? '' : 's'}${patches}`;
-  }
-  const parts = [`FID ${e.fid.toFixed(2)}`, `KID ${e.kid.toFixed(3)}`, `diversity ${e.diversity.toFixed(2)}`, `near-duplicates ${(e.nearDuplicates * 100).toFixed(1)}%`];
-  if (e.classesCovered != null) parts.push(`classes ${e.classesCovered}/${e.numClasses}`);
-  if (e.classAccuracy != null) parts.push(`class accuracy ${(e.classAccuracy * 100).toFixed(0)}%`);
-  if (e.judge === 'random-features') parts.push('(random-feature judge: unlabelled data)');
-  return parts.join(', ');
 }
 
 export function summaryJson(s: RunSummary) {
@@ -154,11 +189,15 @@ export async function trainCommand(args: string[]): Promise<number> {
   let config: TrainConfig;
   try {
     const task = (o.task ?? 'generate') as TrainConfig['task'];
-    const srGiven = SR_FLAGS.filter((f) => o[f] !== undefined);
+    const translating = task === 'pix2pix' || task === 'cyclegan';
+    const srGiven = SR_FLAGS.filter((f) => o[f] !== undefined && !(translating && (SHARED_FLAGS as readonly string[]).includes(f)));
     if (task !== 'superres' && srGiven.length) throw new StudioError(`--${srGiven[0]} is a super-resolution setting; add --task superres`);
+    const trGiven = TRANSLATE_FLAGS.filter((f) => o[f] !== undefined);
+    if (!translating && trGiven.length) throw new StudioError(`--${trGiven[0]} is a translation setting; add --task pix2pix or --task cyclegan`);
     config = resolveConfig({
       task,
       ...(task === 'superres' ? { superres: superResOptions(o) } : {}),
+      ...(translating ? { translate: translateOptions(o) } : {}),
       dataset,
       model: o.model as TrainConfig['model'] | undefined,
       loss: o.loss as TrainConfig['loss'] | undefined,
@@ -299,3 +338,4 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
     await service.close();
   }
 }
+

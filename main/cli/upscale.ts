@@ -1,13 +1,14 @@
 /** `gan-studio upscale`: images of any size through a super-resolution run's model, in tiles, as PNGs. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { isSuperRes } from '../engine/checkpoint.js';
 import { DEFAULT_TILE, upscaleTiled } from '../engine/superres/tiles.js';
 import { SrTrainer } from '../engine/superres/trainer.js';
-import { StudioError, messageOf } from '../errors.js';
-import { readForUpscale, upscaledPng, type UpscaleInput } from '../images/upscale-io.js';
+import { StudioError } from '../errors.js';
+import { readForUpscale, upscaledPng } from '../images/upscale-io.js';
 import { backendChoice, int, parseOptions, splitPositionals } from './options.js';
 import { barOf } from './progress.js';
+import { pngNames, readImageFiles } from './image-files.js';
 import { openRunCheckpoint } from './run-generator.js';
 
 const OPTIONS = {
@@ -29,32 +30,20 @@ export async function upscaleCommand(args: string[]): Promise<number> {
   if (!isSuperRes(checkpoint.spec)) throw new StudioError(`run ${record.id} generates images from noise; upscale needs a super-resolution run (train --task superres)`);
   const spec = checkpoint.spec;
   // Every input is read and checked before anything is written.
-  const inputs: { file: string; input: UpscaleInput }[] = [];
-  for (const file of files) {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(file);
-    } catch (err) {
-      throw new StudioError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}`);
-    }
-    inputs.push({ file, input: await readForUpscale(buf, spec.channels, spec.scale, file) });
-  }
+  const inputs = await readImageFiles(files, (buf, file) => readForUpscale(buf, spec.channels, spec.scale, file));
   const out = resolve(o.out);
   mkdirSync(out, { recursive: true });
   const model = SrTrainer.fromCheckpoint(checkpoint);
   const tty = !o.json && process.stderr.isTTY;
   try {
-    const taken = new Set<string>();
+    const nameOf = pngNames();
     for (const { file, input } of inputs) {
       const t0 = performance.now();
       const result = await upscaleTiled(model, input.image, tile, (done, total) => {
         if (tty) process.stderr.write(`\r${barOf(done / total)} ${basename(file)} tile ${done}/${total}`);
       });
       if (tty) process.stderr.write('\n');
-      let name = `${basename(file, extname(file))}.png`;
-      for (let k = 2; taken.has(name); k++) name = `${basename(file, extname(file))}-${k}.png`;
-      taken.add(name);
-      const path = join(out, name);
+      const path = join(out, nameOf(file));
       writeFileSync(path, await upscaledPng(result, input));
       const summary = { type: 'upscaled', run: record.id, step: checkpoint.step, input: file, output: path, width: result.width, height: result.height, seconds: Math.round((performance.now() - t0) / 100) / 10 };
       if (o.json) console.log(JSON.stringify(summary));

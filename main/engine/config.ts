@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { SR_DEGRADATIONS } from './superres/degrade.js';
+import { TranslateSchema, resolveTranslate, type TranslateSettings } from './translate/settings.js';
 
 export const LOSSES = ['bce', 'hinge', 'lsgan', 'wgan-gp'] as const;
 export const MODELS = ['dcgan', 'cdcgan'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const PRESETS = ['quality', 'tutorial'] as const;
 export const AUGMENT = ['auto', 'on', 'off'] as const;
-export const TASKS = ['generate', 'superres'] as const;
+export const TASKS = ['generate', 'superres', 'pix2pix', 'cyclegan'] as const;
+export { TRANSLATE_SOURCES, NORMS } from './translate/settings.js';
 export const SR_SCALES = [2, 4] as const;
 export const SR_CROPS = [28, 32, 64, 128] as const;
 export const SR_DOWNSCALES = ['area', 'bicubic'] as const;
@@ -64,6 +66,7 @@ export const TrainConfigSchema = z
   .object({
     task: z.enum(TASKS).default('generate'),
     superres: SuperResSchema.optional(),
+    translate: TranslateSchema.optional(),
     dataset: z.string().min(1).max(200),
     model: z.enum(MODELS).default('dcgan'),
     loss: z.enum(LOSSES).default('bce'),
@@ -99,7 +102,7 @@ export const TrainConfigSchema = z
   .strict();
 
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
-export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, 'superres'>> & { superres?: SuperResSettings };
+export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, 'superres' | 'translate'>> & { superres?: SuperResSettings; translate?: TranslateSettings };
 
 type PresetKey = 'lrG' | 'lrD' | 'emaDecay' | 'augment' | 'spectralNorm' | 'r1' | 'labelSmoothing';
 
@@ -122,12 +125,19 @@ export const PRESET_VALUES: Record<Preset, Pick<TrainConfig, PresetKey>> = {
  */
 export function resolveConfig(input: TrainConfigInput): TrainConfig {
   const parsed = TrainConfigSchema.parse(input);
+  if (parsed.task !== 'superres' && parsed.superres) throw new z.ZodError([{ code: 'custom', path: ['superres'], message: 'super-resolution settings need task superres' }]);
+  if (parsed.task !== 'pix2pix' && parsed.task !== 'cyclegan' && parsed.translate) {
+    throw new z.ZodError([{ code: 'custom', path: ['translate'], message: 'translation settings need task pix2pix or cyclegan' }]);
+  }
   if (parsed.task === 'superres') return resolveSuperRes(parsed);
-  if (parsed.superres) throw new z.ZodError([{ code: 'custom', path: ['superres'], message: 'super-resolution settings need task superres' }]);
+  if (parsed.task === 'pix2pix' || parsed.task === 'cyclegan') {
+    const { superres: _sr, translate, ...rest } = parsed;
+    return { ...PRESET_VALUES.tutorial, ...resolveTranslate(parsed.task, translate, withoutUndefined(rest)) } as TrainConfig;
+  }
   const wgan = parsed.loss === 'wgan-gp';
   // quality's 1e-3 was measured with the DCGAN losses; WGAN-GP's critic keeps the tutorial's rate.
   const rates = wgan ? { lrG: PRESET_VALUES.tutorial.lrG, lrD: PRESET_VALUES.tutorial.lrD } : {};
-  const { superres: _none, ...gan } = parsed;
+  const { superres: _none, translate: _neither, ...gan } = parsed;
   const c = { ...PRESET_VALUES[parsed.preset], ...rates, ...withoutUndefined(gan) };
   const b1 = wgan ? 0 : 0.5;
   const b2 = wgan ? 0.9 : 0.999;

@@ -14,6 +14,8 @@ import type { Dataset } from '../datasets/dataset.js';
 export interface EngineInit {
   config: TrainConfig;
   dataset: Dataset;
+  /** CycleGAN's domain B when it is a dataset of its own. */
+  datasetB?: Dataset | null;
   /** The checkpoint to continue from, or null to start at step 0. */
   from: CheckpointData | null;
 }

@@ -53,7 +53,7 @@ export function serveStepEngine(port: PortLike, backends: EngineBackends): void 
         backends
           .setup(m.init.config.backend)
           .then((backend) => {
-            trainer = createTrainer(m.init.config, m.init.dataset, m.init.from ?? undefined);
+            trainer = createTrainer(m.init.config, m.init.dataset, m.init.from ?? undefined, m.init.datasetB ?? null);
             send({ type: 'prepared', backend, step: trainer.step });
           })
           .catch(fail);

@@ -77,3 +77,17 @@ export function r1Penalty(critic: (x: tf.Tensor4D) => tf.Tensor1D, real: tf.Tens
 export function judgedReal(loss: Loss, logits: tf.Tensor1D): tf.Scalar {
   return tf.mean(tf.cast(tf.greaterEqual(verdict(loss, logits), 0.5), 'float32'));
 }
+
+/**
+ * What the charts show of a patch discriminator's logits on real and
+ * generated images: its mean verdicts (sigmoid) and its accuracy on each side.
+ * Image-to-image trainers report these beside their losses.
+ */
+export function patchVerdicts(real: tf.Tensor, fake: tf.Tensor): tf.Scalar[] {
+  return [
+    tf.mean(tf.sigmoid(real)) as tf.Scalar,
+    tf.mean(tf.sigmoid(fake)) as tf.Scalar,
+    tf.mean(tf.cast(tf.greater(real, 0), 'float32')) as tf.Scalar,
+    tf.mean(tf.cast(tf.less(fake, 0), 'float32')) as tf.Scalar,
+  ];
+}

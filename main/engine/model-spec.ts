@@ -4,10 +4,21 @@
  */
 import type { NetSpec } from './networks.js';
 import type { SrSpec } from './superres/networks.js';
+import type { TranslateSpec } from './translate/networks.js';
 
-/** The networks a checkpoint holds: a GAN's, or a super-resolution model's. */
-export type ModelSpec = NetSpec | SrSpec;
+/** The networks a checkpoint holds: a GAN's, a super-resolution model's, or a translation model's. */
+export type ModelSpec = NetSpec | SrSpec | TranslateSpec;
 
 export function isSuperRes(spec: ModelSpec): spec is SrSpec {
   return (spec as SrSpec).task === 'superres';
+}
+
+export function isTranslation(spec: ModelSpec): spec is TranslateSpec {
+  const task = (spec as TranslateSpec).task;
+  return task === 'pix2pix' || task === 'cyclegan';
+}
+
+/** Whether a checkpoint's model generates from noise (a GAN) rather than transforming images. */
+export function isGenerator(spec: ModelSpec): spec is NetSpec {
+  return !isSuperRes(spec) && !isTranslation(spec);
 }

@@ -7,7 +7,7 @@ import { updateAverage } from './ema.js';
 import { tf } from './tf.js';
 import { NetPair, pairSettings } from './net-pair.js';
 import type { CheckpointData } from './checkpoint.js';
-import { isSuperRes } from './model-spec.js';
+import { isSuperRes, isTranslation } from './model-spec.js';
 import type { TrainConfig } from './config.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalty, verdict } from './losses.js';
 import { applyAugment, planAugment, SMALL_DATASET } from './augment.js';
@@ -78,9 +78,10 @@ export function specFor(config: TrainConfig, data: Dataset): NetSpec {
   };
 }
 
-/** A GAN checkpoint's networks; a super-resolution run's checkpoint draws nothing from noise. */
+/** A GAN checkpoint's networks; a super-resolution or translation run's checkpoint draws nothing from noise. */
 function ganSpec(c: CheckpointData): NetSpec {
   if (isSuperRes(c.spec)) throw new StudioError('this is a super-resolution run: it upscales images (gan-studio upscale), it does not generate them from noise', 'INVALID_INPUT');
+  if (isTranslation(c.spec)) throw new StudioError('this is a translation run: it translates images (gan-studio translate), it does not generate them from noise', 'INVALID_INPUT');
   return c.spec;
 }
 

@@ -16,7 +16,31 @@ export interface Evaluation {
   classAccuracy: number | null;
   /** Super-resolution runs: PSNR and SSIM (luma, border cropped) on the held-out images, the model's and bicubic upscaling's. */
   fidelity?: { psnr: number; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number; images?: number };
+  /** Translation runs, on held-out images. */
+  translation?: TranslationScores;
   /** The feature space: a classifier trained on the dataset's labels, or random features for unlabelled data. */
   judge: string;
   ms: number;
+}
+
+/**
+ * pix2pix: L1 (0–1), PSNR and SSIM of outputs to targets, and the same for
+ * the input itself where it is a baseline (fid is then the model's FID).
+ * CycleGAN: each cycle's L1 (A→B→A, B→A→B), FID of B→A against real A
+ * (fid is A→B's against B), and the shares of A→B outputs a domain
+ * classifier reads as B and of B→A outputs it reads as A, with its
+ * accuracy on held-out real images.
+ */
+export interface TranslationScores {
+  images: number;
+  l1?: number;
+  psnr?: number;
+  ssim?: number;
+  baseline?: { name: string; l1: number; psnr: number; ssim: number; fid: number };
+  cycleA?: number;
+  cycleB?: number;
+  fidReverse?: number;
+  shareTarget?: number;
+  shareTargetReverse?: number;
+  domainAccuracy?: number;
 }

@@ -8,7 +8,7 @@
  * random network's features: what the adversarial phase is for.
  */
 import type { Dataset } from '../datasets/dataset.js';
-import { heldOutRng, heldOutSplit, imageOf } from '../engine/superres/data.js';
+import { heldOutRng, heldOutSplit, imageOf } from '../engine/held-out.js';
 import { lowResOf, type LowResSettings } from '../engine/superres/degrade.js';
 import { cropToMultiple, resizeBicubic, type Image } from '../engine/superres/resample.js';
 import { upscaleTiled } from '../engine/superres/tiles.js';

@@ -6,7 +6,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
-import { isSuperRes, readCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
+import { isSuperRes, isTranslation, readCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
+import { CycleGanTrainer } from '../engine/translate/cyclegan.js';
+import { Pix2PixTrainer } from '../engine/translate/pix2pix.js';
+import type { TranslateSpec } from '../engine/translate/networks.js';
+import { evaluateCycleGan, evaluatePix2Pix } from './translate.js';
 import { SrTrainer } from '../engine/superres/trainer.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { evaluateSuperRes, heldOutImages, type HeldOut } from './superres.js';
@@ -70,11 +74,36 @@ async function evaluateUpscaler(r: EvaluationRequest, checkpoint: CheckpointData
   }
 }
 
+let translationData: { key: string; data: Dataset; dataB: Dataset | null } | null = null;
+
+/** A translation checkpoint: its held-out pairs or domains, the datasets loaded once per run's choice of them. */
+async function evaluateTranslator(r: EvaluationRequest, checkpoint: CheckpointData) {
+  const nameB = checkpoint.config.translate?.datasetB ?? null;
+  const key = `${r.dataset}\0${nameB ?? ''}`;
+  if (translationData?.key !== key) {
+    const db = openDatabase(databasePath(r.home));
+    try {
+      translationData = { key, data: loadDataset(db, r.home, r.dataset), dataB: nameB ? loadDataset(db, r.home, nameB) : null };
+    } finally {
+      db.close();
+    }
+  }
+  const { data, dataB } = translationData;
+  const model = (checkpoint.spec as TranslateSpec).task === 'pix2pix' ? Pix2PixTrainer.create(checkpoint.config, data, checkpoint) : CycleGanTrainer.create(checkpoint.config, data, dataB, checkpoint);
+  try {
+    const evaluation = model instanceof Pix2PixTrainer ? await evaluatePix2Pix(model, data, r.step) : await evaluateCycleGan(model, r.step);
+    reply({ type: 'result', evaluation });
+  } finally {
+    model.dispose();
+  }
+}
+
 async function evaluate(r: EvaluationRequest) {
   ready ??= useBackend('auto');
   await ready;
   const checkpoint = readCheckpoint(r.checkpoint);
   if (isSuperRes(checkpoint.spec)) return evaluateUpscaler(r, checkpoint);
+  if (isTranslation(checkpoint.spec)) return evaluateTranslator(r, checkpoint);
   const t0 = performance.now();
   const { judge, kind, real } = await referenceFor(r.home, r.dataset);
   const trainer = Trainer.fromCheckpoint(checkpoint);

@@ -1,4 +1,5 @@
 /** Requests to the generation worker, which draws images from checkpoints off the service's thread. */
+import type { Direction } from '../engine/translate/tiles.js';
 
 export interface CheckpointRef {
   path: string;
@@ -13,7 +14,9 @@ export type GenerationRequest =
   | { kind: 'export-images'; ckpt: CheckpointRef; dir: string; count: number; perClass: boolean; classNames: string[]; seed: number }
   | { kind: 'export-model'; ckpt: CheckpointRef; dir: string; meta: Record<string, unknown> }
   /** A super-resolution run's model on one image file's bytes, in tiles of `tile` low-resolution pixels. */
-  | { kind: 'upscale'; ckpt: CheckpointRef; image: Uint8Array; name: string; tile: number };
+  | { kind: 'upscale'; ckpt: CheckpointRef; image: Uint8Array; name: string; tile: number }
+  /** A translation run's model on one image file's bytes, in overlapping tiles of its training size. */
+  | { kind: 'translate'; ckpt: CheckpointRef; image: Uint8Array; name: string; direction: Direction; derive: boolean };
 
 export interface GenerationResults {
   images: { pngs: string[]; z: Float32Array; zDim: number };
@@ -22,6 +25,7 @@ export interface GenerationResults {
   'export-images': { dirs: string[]; count: number };
   'export-model': { files: string[] };
   upscale: { png: Uint8Array; width: number; height: number; inputWidth: number; inputHeight: number };
+  translate: { png: Uint8Array; width: number; height: number };
 }
 
 export type WorkerMessage = { id: number; request: GenerationRequest };

@@ -5,7 +5,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
-import { isSuperRes, readCheckpoint } from '../engine/checkpoint.js';
+import { isSuperRes, isTranslation, readCheckpoint } from '../engine/checkpoint.js';
+import { CycleGanTrainer } from '../engine/translate/cyclegan.js';
+import { translatorFromCheckpoint, type TranslationModel } from '../engine/translate/load.js';
+import { Pix2PixTrainer } from '../engine/translate/pix2pix.js';
+import { translateTiled } from '../engine/translate/tiles.js';
+import { readForTranslation, translatedPng } from '../images/translate-io.js';
 import { upscaleTiled } from '../engine/superres/tiles.js';
 import { SrTrainer } from '../engine/superres/trainer.js';
 import { readForUpscale, upscaledPng } from '../images/upscale-io.js';
@@ -14,6 +19,7 @@ import { StudioError, messageOf } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
 import { exportImages } from '../export/images.js';
 import { exportableModel, saveLayersModel } from '../export/tfjs-model.js';
+import { saveTranslators } from '../export/translate-model.js';
 import { imagePng } from '../images/png.js';
 import { pcaDirections, truncate, walk } from '../latent/math.js';
 import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
@@ -23,17 +29,18 @@ const port = parentPort;
 if (!port) throw new Error('generation worker must run in a worker thread');
 
 let ready: Promise<unknown> | null = null;
-let cached: { path: string; step: number; model: Trainer | SrTrainer } | null = null;
+type Model = Trainer | SrTrainer | TranslationModel;
+let cached: { path: string; step: number; model: Model } | null = null;
 
-/** The checkpoint's model, kept for the next request; a GAN's generator, or a super-resolution model. */
-async function modelFor(ref: CheckpointRef): Promise<Trainer | SrTrainer> {
+/** The checkpoint's model, kept for the next request; a GAN's generator, a super-resolution or a translation model. */
+async function modelFor(ref: CheckpointRef): Promise<Model> {
   ready ??= useBackend('auto');
   await ready;
   if (cached && cached.path === ref.path && cached.step === ref.step) return cached.model;
   cached?.model.dispose();
   cached = null;
   const checkpoint = readCheckpoint(ref.path);
-  const model = isSuperRes(checkpoint.spec) ? SrTrainer.fromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
+  const model = isSuperRes(checkpoint.spec) ? SrTrainer.fromCheckpoint(checkpoint) : isTranslation(checkpoint.spec) ? translatorFromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
   cached = { ...ref, model };
   return model;
 }
@@ -46,8 +53,18 @@ async function upscale(r: Extract<GenerationRequest, { kind: 'upscale' }>, progr
   return { png: new Uint8Array(await upscaledPng(out, input)), width: out.width, height: out.height, inputWidth: input.image.width, inputHeight: input.image.height };
 }
 
+async function translate(r: Extract<GenerationRequest, { kind: 'translate' }>, progress: (done: number, total: number) => void) {
+  const model = await modelFor(r.ckpt);
+  if (!(model instanceof Pix2PixTrainer || model instanceof CycleGanTrainer)) throw new StudioError('translating needs a pix2pix or CycleGAN run', 'INVALID_INPUT');
+  const input = await readForTranslation(Buffer.from(r.image), model, r.direction, r.derive, r.name);
+  const out = await translateTiled(model, input.image, r.direction, progress);
+  return { png: new Uint8Array(await translatedPng(out, input)), width: out.width, height: out.height };
+}
+
 async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
-  const { model, meta } = exportableModel(await modelFor(r.ckpt));
+  const m = await modelFor(r.ckpt);
+  if (m instanceof Pix2PixTrainer || m instanceof CycleGanTrainer) return { files: await saveTranslators(m, r.dir, r.meta) };
+  const { model, meta } = exportableModel(m);
   try {
     return { files: await saveLayersModel(model, r.dir, { ...r.meta, ...meta }) };
   } finally {
@@ -57,9 +74,11 @@ async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' 
 
 async function handle(r: GenerationRequest, progress: (done: number, total: number) => void) {
   if (r.kind === 'upscale') return upscale(r, progress);
+  if (r.kind === 'translate') return translate(r, progress);
   if (r.kind === 'export-model') return exportModel(r);
   const model = await modelFor(r.ckpt);
   if (model instanceof SrTrainer) throw new StudioError('this is a super-resolution run: it upscales images, it does not generate them from noise', 'INVALID_INPUT');
+  if (!(model instanceof Trainer)) throw new StudioError('this is a translation run: it translates images, it does not generate them from noise', 'INVALID_INPUT');
   const t = model;
   const { zDim, numClasses } = t.spec;
   switch (r.kind) {

@@ -13,7 +13,8 @@ import { metricSeries, rollUp, trimRollups, type MetricName, type SeriesPoint } 
 import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
 import { upgradeStoredConfig, type TrainConfig } from '../engine/config.js';
 import type { StepMetrics } from '../engine/trainer.js';
-import type { Evaluation } from '../evaluation/evaluation.js';
+import type { Evaluation, TranslationScores } from '../evaluation/evaluation.js';
+import { TRANSLATION_COLUMNS } from '../db/migrations/007-translation.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -140,7 +141,7 @@ export class RunStore {
       )
       .run(
         id,
-        name ?? `${config.dataset.replace(/^builtin:/, '')} ${config.superres ? `super-resolution ×${config.superres.scale}` : `${config.model}/${config.loss}`}`,
+        name ?? defaultRunName(config),
         config.dataset,
         JSON.stringify(config),
         config.steps,
@@ -259,7 +260,9 @@ export class RunStore {
       psnr_bicubic: e.fidelity?.psnrBicubic ?? null,
       ssim_bicubic: e.fidelity?.ssimBicubic ?? null,
       fid_bicubic: e.fidelity?.fidBicubic ?? null,
+      ...translationColumns(e.translation),
     };
+    if (e.translation?.psnr != null) Object.assign(values, { psnr: e.translation.psnr, ssim: e.translation.ssim ?? null });
     const columns = Object.keys(values);
     this.db.transaction(() => {
       this.db
@@ -277,15 +280,29 @@ export class RunStore {
     const row = this.db
       .prepare(
         `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy,
-                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic, fid_bicubic AS fidBicubic
-         FROM metrics WHERE run_id = ? AND (diversity IS NOT NULL OR psnr IS NOT NULL) ORDER BY step DESC LIMIT 1`,
+                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic, fid_bicubic AS fidBicubic, ${TRANSLATION_COLUMNS.join(', ')}
+         FROM metrics WHERE run_id = ? AND (diversity IS NOT NULL OR psnr IS NOT NULL OR l1 IS NOT NULL OR cycle_a IS NOT NULL) ORDER BY step DESC LIMIT 1`,
       )
-      .get(id) as (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity'> & { psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number | null }) | undefined;
+      .get(id) as
+      | (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity' | 'translation'> & { psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number | null } & Record<
+            (typeof TRANSLATION_COLUMNS)[number],
+            number | null
+          >)
+      | undefined;
     if (!row) return null;
-    const { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, ...judged } = row;
+    const { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, l1, l1_baseline, psnr_baseline, ssim_baseline, fid_baseline, cycle_a, cycle_b, fid_reverse, share_target, share_target_reverse, domain_accuracy, ...judged } =
+      row;
     // A figure SQLite could not hold (NaN: too few patches to compare) reads back as null.
     const number = (v: number | null) => (v == null ? Number.NaN : v);
     const base = { ...judged, fid: number(judged.fid), kid: number(judged.kid), diversity: number(judged.diversity), nearDuplicates: number(judged.nearDuplicates) };
+    if (l1 != null) {
+      const baseline = l1_baseline == null ? {} : { baseline: { name: 'input', l1: l1_baseline, psnr: number(psnr_baseline), ssim: number(ssim_baseline), fid: number(fid_baseline) } };
+      return { ...base, translation: { images: Number.NaN, l1, psnr: number(psnr), ssim: number(ssim), ...baseline } };
+    }
+    if (cycle_a != null) {
+      const t = { images: Number.NaN, cycleA: cycle_a, cycleB: number(cycle_b), fidReverse: number(fid_reverse), shareTarget: number(share_target), shareTargetReverse: number(share_target_reverse), domainAccuracy: number(domain_accuracy) };
+      return { ...base, translation: t };
+    }
     return psnr == null ? base : { ...base, fidelity: { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic: number(fidBicubic) } };
   }
 
@@ -417,4 +434,31 @@ export class RunStore {
     this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
     if (existsSync(this.dir(id))) rmSync(this.dir(id), { recursive: true, force: true });
   }
+}
+
+/** A translation evaluation's figures by their metrics column; all null for other runs. */
+function translationColumns(t: TranslationScores | undefined): Record<(typeof TRANSLATION_COLUMNS)[number], number | null> {
+  return {
+    l1: t?.l1 ?? null,
+    l1_baseline: t?.baseline?.l1 ?? null,
+    psnr_baseline: t?.baseline?.psnr ?? null,
+    ssim_baseline: t?.baseline?.ssim ?? null,
+    fid_baseline: t?.baseline?.fid ?? null,
+    cycle_a: t?.cycleA ?? null,
+    cycle_b: t?.cycleB ?? null,
+    fid_reverse: t?.fidReverse ?? null,
+    share_target: t?.shareTarget ?? null,
+    share_target_reverse: t?.shareTargetReverse ?? null,
+    domain_accuracy: t?.domainAccuracy ?? null,
+  };
+}
+
+/** "emoji pix2pix gray → colour", "mnist dcgan/bce", … */
+function defaultRunName(config: TrainConfig): string {
+  const data = config.dataset.replace(/^builtin:/, '');
+  const t = config.translate;
+  if (config.superres) return `${data} super-resolution ×${config.superres.scale}`;
+  if (config.task === 'pix2pix' && t) return `${data} pix2pix ${{ gray: 'gray → colour', edges: 'edges → image', mask: 'masked → filled', pairs: 'A → B' }[t.source]}${t.advWeight === 0 ? ' (L1 alone)' : ''}`;
+  if (config.task === 'cyclegan' && t) return `${t.classA ?? data} ↔ ${t.datasetB ?? t.classB} CycleGAN`;
+  return `${data} ${config.model}/${config.loss}`;
 }

@@ -7,6 +7,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { TrainConfigSchema } from '../engine/config.js';
+import { DIRECTIONS } from '../engine/translate/tiles.js';
 import { SafeName } from './names.js';
 import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
@@ -133,6 +134,20 @@ export const COMMANDS = {
       ticket: z.string().max(64).optional(),
     })
     .strict(),
+  /** A translation run's model (pix2pix or CycleGAN) on one image of any size, in overlapping tiles; tiles done come as translate.progress events with the same ticket. */
+  'images.translate': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      /** The image file's bytes, base64 (PNG, JPEG, WebP, …). */
+      image: z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) + 4, `is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`),
+      name: z.string().min(1).max(255).default('image'),
+      direction: z.enum(DIRECTIONS).default('AtoB'),
+      /** pix2pix: make the input from this image as training made it (its edges, a blanked centre). */
+      derive: z.boolean().default(false),
+      ticket: z.string().max(64).optional(),
+    })
+    .strict(),
   /** A 2D playground session (small MLP G and D on points); frames follow as playground.frame events. Replaces any session running. */
   'playground.start': PlaygroundSettingsSchema,
   /** 'step' trains exactly one step (k D updates, one G update) of a paused session; 'pause' answers once no more frames will come. */
@@ -202,6 +217,8 @@ export interface CommandResults {
   'checkpoints.delete': { deleted: number };
   /** Base64 PNG at the run's scale, with the sizes before and after. */
   'images.upscale': { step: number; png: string; width: number; height: number; inputWidth: number; inputHeight: number };
+  /** Base64 PNG, the input's size. */
+  'images.translate': { step: number; png: string; width: number; height: number };
   'playground.start': PlaygroundStarted;
   'playground.control': PlaygroundState;
 }
@@ -235,6 +252,8 @@ export interface StudioEvents {
   'playground.finished': PlaygroundSummary;
   /** Tiles done of an images.upscale call with this ticket. */
   'upscale.progress': { id: string; ticket: string; done: number; total: number };
+  /** Tiles done of an images.translate call with this ticket. */
+  'translate.progress': { id: string; ticket: string; done: number; total: number };
 }
 
 export type EventName = keyof StudioEvents;
@@ -254,6 +273,7 @@ export const EVENT_NAMES = [
   'playground.frame',
   'playground.finished',
   'upscale.progress',
+  'translate.progress',
 ] as const satisfies readonly EventName[];
 // A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.
 const _allEvents: Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;

@@ -3,6 +3,7 @@
  * with a typed result or a typed error; training runs queued and executed
  * in worker threads, their progress recorded and announced as events.
  */
+import { checkTaskData } from './task-checks.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
@@ -38,6 +39,8 @@ import {
 const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
 /** The same for a super-resolution model's settings. */
 const srNetworks = (c: TrainConfig) => (c.superres ? JSON.stringify([c.superres.scale, c.superres.blocks, c.superres.feats, c.superres.dWidth]) : '');
+/** And for a translation model's. */
+const translateNetworks = (c: TrainConfig) => (c.translate ? JSON.stringify([c.translate.ngf, c.translate.ndf, c.translate.norm, c.translate.blocks, c.translate.source]) : '');
 
 const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'CANCELLED', 'FAILED'] satisfies ErrorCode[];
 
@@ -194,16 +197,13 @@ export class StudioService {
       }
       const resolved = resolveConfig(config);
       const size = this.dataset(config.dataset).size;
-      if (!resolved.superres && !(SIZES as readonly number[]).includes(size)) {
+      if (resolved.task === 'generate' && !(SIZES as readonly number[]).includes(size)) {
         throw fail('INVALID_INPUT', `dataset ${config.dataset} has ${size} px images; the GAN networks are built for ${SIZES.join(', ')} px (train super-resolution on it, or import it at 128 px)`);
       }
-      if (resolved.superres) {
-        // Refused up front, as the trainer would refuse it once started.
-        const info = this.dataset(config.dataset);
-        const { crop } = resolved.superres;
-        if (info.size < crop) throw fail('INVALID_INPUT', `dataset ${config.dataset} has ${info.size} px images, smaller than the ${crop} px crops; import it at a larger size or choose a smaller crop`);
-        if (info.imageCount < 2) throw fail('INVALID_INPUT', `dataset ${config.dataset} has one image; super-resolution needs at least one to train on and one to measure with`);
-      }
+      checkTaskData(resolved, (n) => {
+        checkDatasetName(this.store.db, n);
+        return this.dataset(n);
+      });
       const r = this.store.create(resolved, new Date(), name);
       return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
     },
@@ -242,7 +242,7 @@ export class StudioService {
     'runs.fork': ({ id, name, changes, start }) => {
       const parent = this.run(id);
       const config: TrainConfig = resolveConfig({ ...parent.config, ...changes, dataset: parent.config.dataset });
-      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]) && srNetworks(config) === srNetworks(parent.config);
+      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]) && srNetworks(config) === srNetworks(parent.config) && translateNetworks(config) === translateNetworks(parent.config);
       const child = this.store.create(config, new Date(), name ?? `${parent.name} (fork)`, { id: parent.id, kind: 'fork' });
       // Same networks: the fork continues from the parent's newest checkpoint with its new settings.
       const from = sameNetworks ? this.store.latestCheckpoint(parent.id) : null;
@@ -357,6 +357,17 @@ export class StudioService {
         ticket ? this.emit('upscale.progress', { id, ticket, done, total }) : undefined,
       );
       return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height, inputWidth: r.inputWidth, inputHeight: r.inputHeight };
+    },
+    'images.translate': async ({ id, step, image, name, direction, derive, ticket }) => {
+      const ref = this.checkpointRef(id, step);
+      const task = this.run(id).config.task;
+      if (task !== 'pix2pix' && task !== 'cyclegan') throw fail('INVALID_INPUT', `run ${id} is not a translation run (pix2pix or CycleGAN)`);
+      const bytes = Buffer.from(image, 'base64');
+      if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
+      const r = await this.generation.request({ kind: 'translate', ckpt: ref, image: new Uint8Array(bytes), name, direction, derive }, (done, total) =>
+        ticket ? this.emit('translate.progress', { id, ticket, done, total }) : undefined,
+      );
+      return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height };
     },
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),

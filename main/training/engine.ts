@@ -37,7 +37,7 @@ export class LocalStepEngine implements StepEngine {
 
   async prepare(init: EngineInit) {
     const backend = await useBackend(init.config.backend);
-    this.trainer = createTrainer(init.config, init.dataset, init.from ?? undefined);
+    this.trainer = createTrainer(init.config, init.dataset, init.from ?? undefined, init.datasetB ?? null);
     return { backend, step: this.trainer.step };
   }
 

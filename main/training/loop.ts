@@ -55,12 +55,13 @@ async function train(store: RunStore, job: TrainJob, control: RunControl, emit: 
         });
   try {
     const data = loadDataset(store.db, job.home, config.dataset);
+    const dataB = config.translate?.datasetB ? loadDataset(store.db, job.home, config.translate.datasetB) : null;
     let from = null;
     if (job.resume) {
       from = store.latestCheckpoint(id, (m) => emit({ type: 'warning', message: `skipped a damaged checkpoint: ${m}` }));
       if (!from && record.step > 0) emit({ type: 'warning', message: `run ${id} has no readable checkpoint; training restarts at step 0` });
     }
-    const { backend, step: start } = await engine.prepare({ config, dataset: data, from });
+    const { backend, step: start } = await engine.prepare({ config, dataset: data, datasetB: dataB, from });
     store.truncateMetrics(id, start);
     store.discardCheckpointsAfter(id, start);
     const target = job.resume && job.addSteps != null ? start + job.addSteps : job.resume ? record.targetSteps : config.steps;

@@ -63,7 +63,10 @@ function parseColour(hex: string): { r: number; g: number; b: number } {
 
 const FIT = { crop: 'cover', pad: 'contain', stretch: 'fill' } as const;
 
-export async function decodeImage(buf: Buffer, opts: Pick<ImportOptions, 'size' | 'channels' | 'fit' | 'background' | 'maxPixels' | 'maxSide'>): Promise<Decoded> {
+type DecodeOptions = Pick<ImportOptions, 'size' | 'channels' | 'fit' | 'background' | 'maxPixels' | 'maxSide'>;
+
+/** The file as a sharp pipeline: format sniffed, EXIF-rotated, transparency flattened onto the background. */
+function openImage(buf: Buffer, opts: DecodeOptions): { img: sharp.Sharp; format: ImageFormat; background: ReturnType<typeof parseColour>; outChannels: 1 | 3 } {
   if (buf.length === 0) throw new SkipFile('empty');
   const format = sniffFormat(buf);
   if (!format) throw new SkipFile('not-image', 'the content is not PNG, JPEG, GIF, WebP, TIFF, BMP or AVIF');
@@ -77,7 +80,43 @@ export async function decodeImage(buf: Buffer, opts: Pick<ImportOptions, 'size' 
     // failOn 'error': truncation and real errors refuse the image; a harmless warning (odd EXIF) does not.
     img = sharp(buf, { limitInputPixels: opts.maxPixels, failOn: 'error', pages: 1, sequentialRead: true }).rotate();
   }
-  img = img.flatten({ background });
+  return { img: img.flatten({ background }), format, background, outChannels };
+}
+
+/**
+ * A pix2pix-style pair image, A on the left half and B on the right: each
+ * half fitted to the size as a whole image would be, A's pixels then B's.
+ */
+export async function decodeSideBySide(buf: Buffer, opts: DecodeOptions): Promise<Decoded> {
+  const { img, format, background, outChannels } = openImage(buf, opts);
+  let whole: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    whole = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw classify(messageOf(err), format);
+  }
+  const { width, height, channels } = whole.info;
+  const half = Math.floor(width / 2);
+  if (half < 1) throw new SkipFile('too-small', `${width}×${height} cannot be split into A|B halves`);
+  const parts = await Promise.all(
+    [0, width - half].map((left) =>
+      sharp(whole.data, { raw: { width, height, channels } })
+        .extract({ left, top: 0, width: half, height })
+        .resize(opts.size, opts.size, { fit: FIT[opts.fit === 'tiles' ? 'crop' : opts.fit], position: 'centre', background })
+        .toColourspace(outChannels === 1 ? 'b-w' : 'srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer(),
+    ),
+  );
+  const pixels = Buffer.concat(parts);
+  if (pixels.length !== 2 * opts.size * opts.size * outChannels) throw new SkipFile('unsupported', `a half decoded to ${parts[0].length} values, expected ${opts.size * opts.size * outChannels}`);
+  return { pixels, count: 2, gray: outChannels === 1 || isGray(pixels), format };
+}
+
+export async function decodeImage(buf: Buffer, opts: DecodeOptions): Promise<Decoded> {
+  const opened = openImage(buf, opts);
+  const { format, background, outChannels } = opened;
+  let img = opened.img;
   img =
     opts.fit === 'tiles'
       ? img.resize(opts.maxSide, opts.maxSide, { fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })

@@ -7,12 +7,12 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Db } from '../../db/database.js';
 import { StudioError, messageOf } from '../../errors.js';
 import { coverPicks, coverPng } from '../gallery.js';
 import { COVER, datasetExists, datasetsRoot, insertImported, newDatasetId, pixelsFile, sweepDatasetFolders, tempDatasetDir, type ImportedImage } from '../store.js';
-import { decodeImage, extensionNote, type Decoded } from './decode.js';
+import { decodeImage, decodeSideBySide, extensionNote, type Decoded } from './decode.js';
 import type { ImportOptions } from './options.js';
 import { countByReason, SkipFile, type ImportProgress, type ImportReport, type SkippedFile } from './report.js';
 import { scanSources, type Candidate } from './sources.js';
@@ -57,11 +57,18 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
   async function build(): Promise<ImportReport> {
     const skipped = [...scan.skipped];
     const folderOf = classFolders(scan.candidates);
-    // Classes: the first-level folders, when there are at least two of them.
-    const folders = [...new Set(scan.candidates.map(folderOf).filter((f): f is string => f !== null))].sort();
+    // Classes: the first-level folders, when there are at least two of them; a side-by-side paired import makes its own.
+    const sideBySide = opts.pairs === 'side-by-side';
+    const paired = opts.pairs !== 'none';
+    const folders = sideBySide ? ['A', 'B'] : [...new Set(scan.candidates.map(folderOf).filter((f): f is string => f !== null))].sort();
     const labelled = folders.length >= 2;
     let candidates: Candidate[] = scan.candidates;
-    if (labelled) {
+    if (opts.pairs === 'folders') {
+      if (folders.length !== 2 || folders[0].toUpperCase() !== 'A' || folders[1].toUpperCase() !== 'B') {
+        throw new StudioError(`a paired import needs two folders, A/ and B/, with matching file names; found ${folders.length ? folders.slice(0, 4).join(', ') : 'no class folders'}`, 'INVALID_INPUT');
+      }
+      candidates = partnered(scan.candidates, folderOf, folders, skipped);
+    } else if (labelled && !sideBySide) {
       candidates = [];
       for (const c of scan.candidates) {
         if (folderOf(c) === null) skipped.push({ file: c.file, reason: 'no-class', detail: `the import has class folders (${folders.slice(0, 3).join(', ')}…) and this file is in none` });
@@ -88,8 +95,9 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
         const bytes = await c.read();
         const sha256 = createHash('sha256').update(bytes).digest('hex');
         // A duplicate of an earlier file is not decoded again; source order decides which one is kept.
-        if (firstBySha.has(sha256)) return { ok: true, decoded: null, sha256 };
-        return { ok: true, decoded: await decodeImage(bytes, opts), sha256 };
+        // Partners may repeat an image (one target for two inputs): paired folders keep every file.
+        if (firstBySha.has(sha256) && opts.pairs !== 'folders') return { ok: true, decoded: null, sha256 };
+        return { ok: true, decoded: await (sideBySide ? decodeSideBySide(bytes, opts) : decodeImage(bytes, opts)), sha256 };
       } catch (err) {
         if (err instanceof SkipFile) return { ok: false, skip: { file: c.file, reason: err.reason, detail: err.detail } };
         return { ok: false, skip: { file: c.file, reason: 'unreadable', detail: messageOf(err).split('\n')[0] } };
@@ -105,12 +113,20 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
         while (pending.length < window && next < candidates.length && !control.cancelled) pending.push(work(candidates[next++]));
       };
       fill();
+      // A paired folder's A waits for its B: both are kept, or neither.
+      let waiting: { c: Candidate; outcome: Outcome } | null = null;
       for (let i = 0; i < candidates.length; i++) {
         if (control.cancelled) throw new StudioError('import cancelled; nothing was saved', 'CANCELLED');
         const c = candidates[i];
         const outcome = await pending.shift()!;
         fill();
         progress.processed = i + 1;
+        if (opts.pairs === 'folders') {
+          if (i % 2 === 0) waiting = { c, outcome };
+          else settlePair(waiting!, { c, outcome });
+          report();
+          continue;
+        }
         if (!outcome.ok) {
           skipped.push(outcome.skip);
           progress.skipped++;
@@ -128,12 +144,32 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       closeSync(fd);
     }
 
+    function settlePair(a: { c: Candidate; outcome: Outcome }, b: { c: Candidate; outcome: Outcome }) {
+      if (a.outcome.ok && b.outcome.ok) {
+        accept(a.c, a.outcome.decoded!, a.outcome.sha256);
+        accept(b.c, b.outcome.decoded!, b.outcome.sha256);
+        return;
+      }
+      for (const [one, other] of [
+        [a, b],
+        [b, a],
+      ]) {
+        skipped.push(one.outcome.ok ? { file: one.c.file, reason: 'no-partner', detail: `its partner ${other.c.file} was skipped` } : one.outcome.skip);
+        progress.skipped++;
+      }
+    }
+
     function accept(c: Candidate, d: Decoded, sha256: string) {
       firstBySha.set(sha256, c.file);
       writeAll(fd, d.pixels);
       allGray &&= d.gray;
       const note = extensionNote(c.file, d.format);
       if (note && notes.length < 100) notes.push(note);
+      if (sideBySide) {
+        images.push({ file: `${c.file}#A`, sha256, label: 0 }, { file: `${c.file}#B`, sha256, label: 1 });
+        progress.imported += 2;
+        return;
+      }
       const label = labelled ? classIndex.get(folderOf(c)!)! : null;
       // Tiles of one file share its name and hash, with their place in the grid after a '#'.
       for (let t = 0; t < d.count; t++) images.push({ file: d.count > 1 ? `${c.file}#${t + 1}` : c.file, sha256, label });
@@ -173,6 +209,7 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       skipped,
       skippedByReason: countByReason(skipped),
       classes: usedClasses.map((name, i) => ({ name, count: classCounts[i] })),
+      ...(paired ? { pairs: images.length / 2 } : {}),
       notes,
       seconds,
       imagesPerSec: images.length / seconds,
@@ -211,6 +248,33 @@ function classFolders(candidates: Candidate[]): (c: Candidate) => string | null 
     const dirs = wrapped.get(c.source) ? c.dirs.slice(1) : c.dirs;
     return dirs.length > 0 ? dirs[0] : null;
   };
+}
+
+/**
+ * A paired import's candidates in pairs, A then B, by file name without its
+ * extension; files with no partner are listed as skipped.
+ */
+function partnered(all: Candidate[], folderOf: (c: Candidate) => string | null, folders: string[], skipped: SkippedFile[]): Candidate[] {
+  const stem = (c: Candidate) => basename(c.file).replace(/\.[^.]*$/, '');
+  const sides = folders.map(() => new Map<string, Candidate>());
+  for (const c of all) {
+    const side = folders.indexOf(folderOf(c) ?? '');
+    if (side < 0) {
+      skipped.push({ file: c.file, reason: 'no-class', detail: 'a paired import takes files inside A/ and B/ only' });
+      continue;
+    }
+    const key = stem(c);
+    if (sides[side].has(key)) skipped.push({ file: c.file, reason: 'no-partner', detail: `${folders[side]}/ has another file named ${key}` });
+    else sides[side].set(key, c);
+  }
+  const out: Candidate[] = [];
+  for (const [key, a] of [...sides[0]].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const b = sides[1].get(key);
+    if (b) out.push(a, b);
+    else skipped.push({ file: a.file, reason: 'no-partner', detail: `no file named ${key} in ${folders[1]}/` });
+  }
+  for (const [key, b] of sides[1]) if (!sides[0].has(key)) skipped.push({ file: b.file, reason: 'no-partner', detail: `no file named ${key} in ${folders[0]}/` });
+  return out;
 }
 
 function writeAll(fd: number, b: Uint8Array): void {

@@ -5,6 +5,7 @@ import { SafeName } from '../../service/names.js';
 export const IMPORT_SIZES = [28, 32, 64, 128, 256, 512] as const;
 /** tiles: the original pixels kept, each image cut into whole size×size tiles (for super-resolution and other image-to-image training). */
 export const FITS = ['crop', 'pad', 'stretch', 'tiles'] as const;
+export const PAIRINGS = ['none', 'folders', 'side-by-side'] as const;
 
 export const ImportOptionsSchema = z
   .object({
@@ -17,6 +18,13 @@ export const ImportOptionsSchema = z
     fit: z.enum(FITS).default('crop'),
     /** fit 'tiles': images whose longer side is over this are first reduced to it ("keep original size up to N px"). */
     maxSide: z.number().int().min(28).max(16_384).default(2048),
+    /**
+     * Paired data for image-to-image translation: 'folders' takes A/ and B/ with
+     * matching file names (the extension aside), 'side-by-side' splits each
+     * image into its left (A) and right (B) halves, as pix2pix's datasets ship.
+     * The dataset gets classes A and B, each A image followed by its partner.
+     */
+    pairs: z.enum(PAIRINGS).default('none'),
     /** Transparency is flattened onto this colour; `pad` fills with it too. */
     background: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'is not a colour like #ffffff').default('#ffffff'),
     /** Images with more pixels are refused before decoding (decompression bombs). */

@@ -12,6 +12,7 @@ export const SKIP_REASONS = {
   'zip-bomb': 'suspicious compression (zip bomb?)',
   'bad-name': 'name is not valid UTF-8',
   'no-class': 'not inside a class folder',
+  'no-partner': 'no partner in the other folder of a paired import',
   'nested-archive': 'archive inside a folder or archive',
   'bad-archive': 'archive cannot be read',
   hidden: 'hidden or system file',
@@ -39,6 +40,8 @@ export interface ImportReport {
   skippedByReason: Partial<Record<SkipReason, number>>;
   /** Empty for an unlabelled dataset. */
   classes: { name: string; count: number }[];
+  /** Paired imports: the pairs kept (each an A image followed by its B partner). */
+  pairs?: number;
   /** Things worth knowing that did not stop an image, e.g. a PNG named .jpg. */
   notes: string[];
   seconds: number;

@@ -5,6 +5,7 @@ import * as m003 from './003-imported-datasets.js';
 import * as m004 from './004-favorite-latents.js';
 import * as m005 from './005-training-signals.js';
 import * as m006 from './006-super-resolution.js';
+import * as m007 from './007-translation.js';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, name: '004-favorite-latents', up: m004.up },
   { version: 5, name: '005-training-signals', up: m005.up },
   { version: 6, name: '006-super-resolution', up: m006.up },
+  { version: 7, name: '007-translation', up: m007.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

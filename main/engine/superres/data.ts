@@ -4,31 +4,8 @@
  * low-resolution versions; and the held-out images it never sees.
  */
 import type { Dataset } from '../../datasets/dataset.js';
-import { Rng } from '../rng.js';
+import type { Rng } from '../rng.js';
 import { lowResOf, type LowResSettings } from './degrade.js';
-
-/** Independent of every run's seed: runs on one dataset are measured on the same images. */
-const HELD_OUT_SEED = 0x5eed;
-/** Enough images to measure on; the rest are for training. */
-const MAX_HELD_OUT = 24;
-
-export interface Split {
-  train: Int32Array;
-  heldOut: Int32Array;
-}
-
-/** A tenth of the images (at least one, at most 24) held out, by a fixed seeded draw; at least one left to train on. */
-export function heldOutSplit(count: number): Split {
-  if (count < 2) throw new Error('super-resolution needs at least 2 images: one to train on, one to measure with');
-  const order = Int32Array.from({ length: count }, (_, i) => i);
-  const rng = Rng.fromSeed(HELD_OUT_SEED);
-  for (let i = count - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const held = Math.min(MAX_HELD_OUT, Math.max(1, Math.round(count / 10)));
-  return { train: order.slice(held).sort(), heldOut: order.slice(0, held).sort() };
-}
 
 /** One of the 8 symmetries of the square: transpose, then flip rows, then flip columns, by the bits of `t`. */
 function dihedral(y: number, x: number, n: number, t: number): [number, number] {
@@ -82,15 +59,4 @@ export function pairBatch(data: Dataset, train: Int32Array, n: number, s: PairSe
     for (let j = 0; j < low.data.length; j++) lr[i * low.data.length + j] = low.data[j] / 127.5 - 1;
   }
   return { hr, lr };
-}
-
-/** The fixed degradation draw of held-out image k: the same at every checkpoint and in every run. */
-export function heldOutRng(k: number): Rng {
-  return Rng.fromSeed(HELD_OUT_SEED + 1 + k);
-}
-
-/** Image k of a dataset as 0–255 floats. */
-export function imageOf(data: Dataset, k: number): { data: Float32Array; width: number; height: number; channels: number } {
-  const per = data.size * data.size * data.channels;
-  return { data: Float32Array.from(data.pixels.subarray(k * per, (k + 1) * per)), width: data.size, height: data.size, channels: data.channels };
 }

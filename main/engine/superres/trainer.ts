@@ -11,13 +11,16 @@ import { NetPair, pairSettings } from '../net-pair.js';
 import type { CheckpointData } from '../checkpoint.js';
 import type { TrainConfig, SuperResSettings } from '../config.js';
 import { updateAverage } from '../ema.js';
+import { patchVerdicts } from '../losses.js';
+import { imageStepMetrics } from '../image-step.js';
 import type { ParamSet } from '../params.js';
 import { Rng } from '../rng.js';
 import type { ImageBatch } from '../sampling.js';
 import type { StepMetrics } from '../trainer.js';
 import type { Dataset } from '../../datasets/dataset.js';
 import { StudioError } from '../../errors.js';
-import { heldOutRng, heldOutSplit, imageOf, pairBatch, type Split } from './data.js';
+import { heldOutRng, heldOutSplit, imageOf, type Split } from '../held-out.js';
+import { pairBatch } from './data.js';
 import { lowResOf } from './degrade.js';
 import { createPatchDiscriminator, createSrGenerator, judgePatches, superResolve, type SrSpec } from './networks.js';
 import type { Image } from './resample.js';
@@ -150,15 +153,7 @@ export class SrTrainer extends NetPair {
           const fm = tf.addN(real.features.map((r, i) => l1(mine.features[i], r)));
           total = tf.add(total, tf.mul(fm, fmWeight / real.features.length));
         }
-        figures = [
-          content,
-          dLoss,
-          adv.g,
-          tf.mean(tf.sigmoid(adv.r)),
-          tf.mean(tf.sigmoid(adv.f)),
-          tf.mean(tf.cast(tf.greater(adv.r, 0), 'float32')),
-          tf.mean(tf.cast(tf.less(adv.f, 0), 'float32')),
-        ].map((t) => tf.keep(t));
+        figures = [content, dLoss, adv.g, ...patchVerdicts(adv.r, adv.f)].map((t) => tf.keep(t));
         return total as tf.Scalar;
       }, this.G.trainableList());
       this.optG.apply(grads, scale);
@@ -169,24 +164,7 @@ export class SrTrainer extends NetPair {
     });
     if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
     this.step++;
-    const v = (await packed.data()) as Float32Array;
-    packed.dispose();
-    const ms = performance.now() - t0;
-    // L1 of [-1, 1] images, halved: in units of the full pixel range.
-    const content = v[0] / 2;
-    const adv = psnrPhase ? null : v;
-    return {
-      step: this.step,
-      content,
-      dLoss: adv && adv[1],
-      gLoss: adv && adv[2],
-      dReal: adv && adv[3],
-      dFake: adv && adv[4],
-      accReal: adv && adv[5],
-      accFake: adv && adv[6],
-      ms,
-      imagesPerSec: (n * 1000) / ms,
-    };
+    return imageStepMetrics(this.step, packed, n, t0);
   }
 
   /** The generator results come from: the average when there is one (no batch norm here, so nothing to recalibrate). */

@@ -17,6 +17,7 @@ export type View =
   | { name: 'explore'; id: string }
   | { name: 'compare'; ids: string[] }
   | { name: 'upscale'; id?: string }
+  | { name: 'translate'; id?: string }
   | { name: 'playground' };
 
 export interface LiveRun {
@@ -45,6 +46,8 @@ export class Studio {
   evaluations = $state<Record<string, Evaluation[]>>({});
   /** Tiles done of upscales in flight, by ticket. */
   upscales = $state<Record<string, { done: number; total: number }>>({});
+  /** Tiles done of translations in flight, by ticket. */
+  translations = $state<Record<string, { done: number; total: number }>>({});
   private toastId = 0;
   /** Listeners for each metrics point of a run (the run view's charts). */
   private readonly progressListeners = new Set<(id: string, m: StepMetrics) => void>();
@@ -95,6 +98,11 @@ export class Studio {
         case 'upscale.progress': {
           const { ticket, done, total } = payload as { ticket: string; done: number; total: number };
           this.upscales[ticket] = { done, total };
+          break;
+        }
+        case 'translate.progress': {
+          const { ticket, done, total } = payload as { ticket: string; done: number; total: number };
+          this.translations[ticket] = { done, total };
           break;
         }
       }

@@ -1,0 +1,28 @@
+/** The figures of an image-to-image training step (super-resolution, pix2pix), read back from the device in one go. */
+import { tf } from './tf.js';
+import type { StepMetrics } from './trainer.js';
+
+/**
+ * `packed`: [L1, D loss, G adversarial loss, D(real), D(fake), accuracy on
+ * real, accuracy on fake], or [L1] alone in a step without a discriminator.
+ * Disposed here.
+ */
+export async function imageStepMetrics(step: number, packed: tf.Tensor, images: number, t0: number): Promise<StepMetrics> {
+  const v = (await packed.data()) as Float32Array;
+  packed.dispose();
+  const ms = performance.now() - t0;
+  const adv = v.length > 1 ? v : null;
+  return {
+    step,
+    // L1 of [-1, 1] images, halved: in units of the full pixel range.
+    content: v[0] / 2,
+    dLoss: adv && adv[1],
+    gLoss: adv && adv[2],
+    dReal: adv && adv[3],
+    dFake: adv && adv[4],
+    accReal: adv && adv[5],
+    accFake: adv && adv[6],
+    ms,
+    imagesPerSec: (images * 1000) / ms,
+  };
+}

@@ -1,0 +1,29 @@
+/** The judges' figures at a step as one line a person reads: the CLI prints it, the run view shows it. */
+import type { Evaluation } from './evaluation.js';
+
+/** One line a person can read: the judges' figures at a step. */
+export function describeEvaluation(e: Evaluation): string {
+  if (e.fidelity) {
+    const f = e.fidelity;
+    const patches = Number.isFinite(e.fid) ? `, patch FID ${e.fid.toFixed(3)} (bicubic ${f.fidBicubic.toFixed(3)})` : '';
+    return `PSNR ${f.psnr.toFixed(2)} dB (bicubic ${f.psnrBicubic.toFixed(2)}), SSIM ${f.ssim.toFixed(4)} (bicubic ${f.ssimBicubic.toFixed(4)}) on ${f.images ?? 'the'} held-out image${f.images === 1 ? '' : 's'}${patches}`;
+  }
+  if (e.translation) return describeTranslation(e, e.translation);
+  const parts = [`FID ${e.fid.toFixed(2)}`, `KID ${e.kid.toFixed(3)}`, `diversity ${e.diversity.toFixed(2)}`, `near-duplicates ${(e.nearDuplicates * 100).toFixed(1)}%`];
+  if (e.classesCovered != null) parts.push(`classes ${e.classesCovered}/${e.numClasses}`);
+  if (e.classAccuracy != null) parts.push(`class accuracy ${(e.classAccuracy * 100).toFixed(0)}%`);
+  if (e.judge === 'random-features') parts.push('(random-feature judge: unlabelled data)');
+  return parts.join(', ');
+}
+
+
+export function describeTranslation(e: Pick<Evaluation, 'fid'>, t: NonNullable<Evaluation['translation']>): string {
+  const held = Number.isFinite(t.images) ? ` on ${t.images} held-out images` : '';
+  if (t.cycleA != null) {
+    const pct = (v: number | undefined) => `${((v ?? Number.NaN) * 100).toFixed(0)}%`;
+    return `cycle L1 A→B→A ${t.cycleA.toFixed(4)}, B→A→B ${(t.cycleB ?? Number.NaN).toFixed(4)}; FID A→B ${e.fid.toFixed(3)}, B→A ${(t.fidReverse ?? Number.NaN).toFixed(3)}; judged as the target domain ${pct(t.shareTarget)} (A→B), ${pct(t.shareTargetReverse)} (B→A)${held}`;
+  }
+  const b = t.baseline;
+  const vs = (v: number | undefined, w: number | undefined, digits: number) => `${(v ?? Number.NaN).toFixed(digits)}${b ? ` (${b.name} ${(w ?? Number.NaN).toFixed(digits)})` : ''}`;
+  return `L1 ${vs(t.l1, b?.l1, 4)}, PSNR ${vs(t.psnr, b?.psnr, 2)} dB, SSIM ${vs(t.ssim, b?.ssim, 4)}, FID ${vs(e.fid, b?.fid, 3)}${held}`;
+}
