@@ -168,6 +168,12 @@ if (o.only !== 'paired') {
     shareJudgedB: round(t.shareTarget, 3),
     shareJudgedA: round(t.shareTargetReverse, 3),
     domainAccuracy: round(t.domainAccuracy, 3),
+    untranslated: t.untranslated && {
+      fidAtoB: round(t.untranslated.fid, 3),
+      fidBtoA: round(t.untranslated.fidReverse, 3),
+      shareJudgedB: round(t.untranslated.shareTarget, 3),
+      shareJudgedA: round(t.untranslated.shareTargetReverse, 3),
+    },
     strip: await strip('smileys-animals.png', rows, 32),
   };
 }

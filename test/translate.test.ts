@@ -288,6 +288,10 @@ describe('CycleGAN', () => {
     const e = await evaluateCycleGan(t, 3);
     const tr = e.translation!;
     for (const k of ['cycleA', 'cycleB', 'shareTarget', 'shareTargetReverse', 'domainAccuracy'] as const) assert.ok(tr[k]! >= 0 && tr[k]! <= 1, k);
+    // Untranslated, the shares are the classifier's errors on the held-out images (one per domain here: the accuracy is their mean's complement).
+    const u = tr.untranslated!;
+    assert.ok(Math.abs(1 - tr.domainAccuracy! - (u.shareTarget + u.shareTargetReverse) / 2) < 1e-9, JSON.stringify(tr));
+    assert.ok(Number.isNaN(u.fid) || u.fid >= 0);
     t.dispose();
 
     await onBackend('cpu');

@@ -21,7 +21,13 @@ export function describeTranslation(e: Pick<Evaluation, 'fid'>, t: NonNullable<E
   const held = Number.isFinite(t.images) ? ` on ${t.images} held-out images` : '';
   if (t.cycleA != null) {
     const pct = (v: number | undefined) => `${((v ?? Number.NaN) * 100).toFixed(0)}%`;
-    return `cycle L1 A→B→A ${t.cycleA.toFixed(4)}, B→A→B ${(t.cycleB ?? Number.NaN).toFixed(4)}; FID A→B ${e.fid.toFixed(3)}, B→A ${(t.fidReverse ?? Number.NaN).toFixed(3)}; judged as the target domain ${pct(t.shareTarget)} (A→B), ${pct(t.shareTargetReverse)} (B→A)${held}`;
+    const u = t.untranslated;
+    const was = (v: number | undefined, digits: number, f: (x: number | undefined) => string = (x) => (x ?? Number.NaN).toFixed(digits)) => (u ? ` (untranslated ${f(v)})` : '');
+    return (
+      `cycle L1 A→B→A ${t.cycleA.toFixed(4)}, B→A→B ${(t.cycleB ?? Number.NaN).toFixed(4)}; ` +
+      `FID A→B ${e.fid.toFixed(3)}${was(u?.fid, 3)}, B→A ${(t.fidReverse ?? Number.NaN).toFixed(3)}${was(u?.fidReverse, 3)}; ` +
+      `judged as the target domain ${pct(t.shareTarget)}${was(u?.shareTarget, 0, pct)} (A→B), ${pct(t.shareTargetReverse)}${was(u?.shareTargetReverse, 0, pct)} (B→A)${held}`
+    );
   }
   const b = t.baseline;
   const vs = (v: number | undefined, w: number | undefined, digits: number) => `${(v ?? Number.NaN).toFixed(digits)}${b ? ` (${b.name} ${(w ?? Number.NaN).toFixed(digits)})` : ''}`;

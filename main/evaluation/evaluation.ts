@@ -29,7 +29,8 @@ export interface Evaluation {
  * CycleGAN: each cycle's L1 (A→B→A, B→A→B), FID of B→A against real A
  * (fid is A→B's against B), and the shares of A→B outputs a domain
  * classifier reads as B and of B→A outputs it reads as A, with its
- * accuracy on held-out real images.
+ * accuracy on held-out real images, and those figures for the held-out
+ * images untranslated.
  */
 export interface TranslationScores {
   images: number;
@@ -43,4 +44,6 @@ export interface TranslationScores {
   shareTarget?: number;
   shareTargetReverse?: number;
   domainAccuracy?: number;
+  /** CycleGAN: the same figures for the held-out images as they are, untranslated: where translation starts from. */
+  untranslated?: { fid: number; fidReverse: number; shareTarget: number; shareTargetReverse: number };
 }

@@ -161,7 +161,16 @@ export async function evaluateCycleGan(model: CycleGanTrainer, step: number): Pr
     // Held-out real images say how far the classifier's reading can be trusted.
     const heldA = await embedImages(judge, toUnit(A.data), A.count);
     const heldB = await embedImages(judge, toUnit(B.data), B.count);
-    const domainAccuracy = ((1 - shareJudgedB(classifier, heldA.features, F)) * A.count + shareJudgedB(classifier, heldB.features, F) * B.count) / (A.count + B.count);
+    const aAsB = shareJudgedB(classifier, heldA.features, F);
+    const bAsA = 1 - shareJudgedB(classifier, heldB.features, F);
+    const domainAccuracy = ((1 - aAsB) * A.count + (1 - bAsA) * B.count) / (A.count + B.count);
+    // The images as they are, against the other domain: where translation starts from.
+    const asIs = {
+      fid: A.count >= 2 ? evaluateOutputs(judge, realB, heldA).fid : Number.NaN,
+      fidReverse: B.count >= 2 ? evaluateOutputs(judge, realA, heldB).fid : Number.NaN,
+      shareTarget: aAsB,
+      shareTargetReverse: bAsA,
+    };
     return {
       step,
       fid: toB?.fid ?? Number.NaN,
@@ -179,6 +188,7 @@ export async function evaluateCycleGan(model: CycleGanTrainer, step: number): Pr
         shareTarget: shareJudgedB(classifier, outB.features, F),
         shareTargetReverse: 1 - shareJudgedB(classifier, outA.features, F),
         domainAccuracy,
+        untranslated: asIs,
       },
       judge: 'random-features',
       ms: performance.now() - t0,

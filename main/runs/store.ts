@@ -290,7 +290,7 @@ export class RunStore {
           >)
       | undefined;
     if (!row) return null;
-    const { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, l1, l1_baseline, psnr_baseline, ssim_baseline, fid_baseline, cycle_a, cycle_b, fid_reverse, share_target, share_target_reverse, domain_accuracy, ...judged } =
+    const { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, l1, l1_baseline, psnr_baseline, ssim_baseline, fid_baseline, cycle_a, cycle_b, fid_reverse, share_target, share_target_reverse, domain_accuracy, fid_untranslated, fid_untranslated_reverse, share_untranslated, share_untranslated_reverse, ...judged } =
       row;
     // A figure SQLite could not hold (NaN: too few patches to compare) reads back as null.
     const number = (v: number | null) => (v == null ? Number.NaN : v);
@@ -300,7 +300,8 @@ export class RunStore {
       return { ...base, translation: { images: Number.NaN, l1, psnr: number(psnr), ssim: number(ssim), ...baseline } };
     }
     if (cycle_a != null) {
-      const t = { images: Number.NaN, cycleA: cycle_a, cycleB: number(cycle_b), fidReverse: number(fid_reverse), shareTarget: number(share_target), shareTargetReverse: number(share_target_reverse), domainAccuracy: number(domain_accuracy) };
+      const untranslated = { fid: number(fid_untranslated), fidReverse: number(fid_untranslated_reverse), shareTarget: number(share_untranslated), shareTargetReverse: number(share_untranslated_reverse) };
+      const t = { images: Number.NaN, cycleA: cycle_a, cycleB: number(cycle_b), fidReverse: number(fid_reverse), shareTarget: number(share_target), shareTargetReverse: number(share_target_reverse), domainAccuracy: number(domain_accuracy), untranslated };
       return { ...base, translation: t };
     }
     return psnr == null ? base : { ...base, fidelity: { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic: number(fidBicubic) } };
@@ -450,6 +451,10 @@ function translationColumns(t: TranslationScores | undefined): Record<(typeof TR
     share_target: t?.shareTarget ?? null,
     share_target_reverse: t?.shareTargetReverse ?? null,
     domain_accuracy: t?.domainAccuracy ?? null,
+    fid_untranslated: t?.untranslated?.fid ?? null,
+    fid_untranslated_reverse: t?.untranslated?.fidReverse ?? null,
+    share_untranslated: t?.untranslated?.shareTarget ?? null,
+    share_untranslated_reverse: t?.untranslated?.shareTargetReverse ?? null,
   };
 }
 

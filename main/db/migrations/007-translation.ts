@@ -5,8 +5,9 @@ import type { Database } from 'better-sqlite3';
  * images. Paired: L1 to the target (PSNR and SSIM go in psnr and ssim), and
  * the input-as-output baseline's L1, PSNR, SSIM and FID. Unpaired: the L1 of
  * each cycle, the FID of B→A against A (A→B's is in fid), the shares of
- * outputs read as their target domain, and that reader's accuracy on real
- * held-out images. Other runs leave them empty.
+ * outputs read as their target domain, that reader's accuracy on real
+ * held-out images, and the FIDs and shares of the held-out images
+ * untranslated. Other runs leave them empty.
  */
 export const TRANSLATION_COLUMNS = [
   'l1',
@@ -20,6 +21,10 @@ export const TRANSLATION_COLUMNS = [
   'share_target',
   'share_target_reverse',
   'domain_accuracy',
+  'fid_untranslated',
+  'fid_untranslated_reverse',
+  'share_untranslated',
+  'share_untranslated_reverse',
 ] as const;
 
 export function up(db: Database): void {
