@@ -190,8 +190,8 @@ describe('image pool', () => {
     assert.throws(() => new ImagePool(1, 2).load(new Float32Array(4)), /does not fit/);
   });
 
-  test('the learning rate holds for half the run, then falls linearly to 0', () => {
-    assert.deepEqual([0, 49, 50, 75, 100].map((s) => translateLrScale('linear', s, 100)), [1, 1, 1, 0.5, 0]);
+  test('the learning rate holds for half the run, then falls linearly to 1 %, where steps added later go on', () => {
+    assert.deepEqual([0, 49, 50, 75, 99, 100, 150].map((s) => +translateLrScale('linear', s, 100).toFixed(6)), [1, 1, 1, 0.5, 0.02, 0.01, 0.01]);
     assert.deepEqual([0, 75].map((s) => translateLrScale('constant', s, 100)), [1, 1]);
   });
 });

@@ -79,7 +79,7 @@ tenth of the images (up to 500) are held out and measured at every checkpoint.
   --identity S          CycleGAN: identity weight as a share of the cycle weight (default 0.5)
   --blocks N            CycleGAN: residual blocks per generator (default 6; 9 above 128 px)
   --pool N              CycleGAN: past generated images each discriminator sees (default 50)
-  --decay linear|constant   linear: the learning rates fall to 0 over the second half (default)
+  --decay linear|constant   linear: the learning rates fall to 1 % over the second half (default)
   --canny-sigma S, --canny-low L, --canny-high H   edges: smoothing and thresholds (default 1, 0.1, 0.2)
   --mask-size F         mask: the blanked square's side as a share of the image's (default 0.5)
   --flips on|off        random mirroring of training images (default on)

@@ -47,7 +47,7 @@ export const TranslateSchema = z
     pool: z.number().int().min(0).max(1000).default(50),
     /** Random horizontal mirroring of training images (of both partners alike). */
     flips: z.boolean().default(true),
-    /** linear: the learning rates hold for the first half of the steps and fall linearly to 0 over the second. */
+    /** linear: the learning rates hold for the first half of the steps and fall linearly to 1 % over the second. */
     decay: z.enum(LR_DECAYS).default('linear'),
     /** edges: Canny's smoothing σ and hysteresis thresholds (on the gradient magnitude of 0–1 luma). */
     cannySigma: z.number().min(0).max(10).default(1),
@@ -112,10 +112,18 @@ export function resolveTranslate<T extends ConfigFields>(task: 'pix2pix' | 'cycl
   };
 }
 
-/** The learning rates' factor at a step: 1, then (linear) down to 0 over the second half of the run. */
+/**
+ * The learning rates' floor under the linear decay: about where the
+ * reference's last epoch ends (lr / (n_epochs_decay + 1)), and where a run
+ * given more steps than its schedule goes on learning rather than standing
+ * still at 0.
+ */
+export const LR_FLOOR = 0.01;
+
+/** The learning rates' factor at a step: 1, then (linear) down to LR_FLOOR over the second half of the run's steps, and there after. */
 export function translateLrScale(decay: (typeof LR_DECAYS)[number], step: number, steps: number): number {
   if (decay === 'constant') return 1;
   const half = Math.floor(steps / 2);
   if (step < half) return 1;
-  return Math.max(0, 1 - (step - half) / Math.max(1, steps - half));
+  return Math.max(LR_FLOOR, 1 - (step - half) / Math.max(1, steps - half));
 }
