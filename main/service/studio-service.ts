@@ -3,7 +3,6 @@
  * with a typed result or a typed error; training runs queued and executed
  * in worker threads, their progress recorded and announced as events.
  */
-import { checkTaskData } from './task-checks.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
@@ -34,6 +33,7 @@ import {
   type RunDetail,
   type StudioEvents,
 } from './contract.js';
+import { checkTaskData } from './task-checks.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
 const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
