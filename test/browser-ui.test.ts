@@ -490,3 +490,110 @@ test('the 2D playground: play, watch the points and the coverage, pause, step on
     assert.equal(await dark.getByTestId('pg-canvas').getAttribute('data-drawn'), '0');
   });
 });
+
+test('edit real images: a dropped digit projected into a GAN run (live, cancellable), its thickness moved, the judge’s readings, a marked direction, saved as PNG and GIF', { skip, timeout: 180_000 }, async () => {
+  // A small GAN on the built-in digits, trained through the service.
+  const created = await service.call('runs.create', { name: 'edit digits', config: { dataset: 'builtin:mnist', width: 8, zDim: 16, batch: 8, steps: 30, checkpointEvery: 30, backend: 'wasm' } });
+  assert.ok(created.ok, created.ok ? '' : created.error.message);
+  const id = created.value.id;
+  const status = await new Promise<string>((resolve) => {
+    const off = service.on('run.status', (e) => e.id === id && ['completed', 'failed', 'interrupted'].includes(e.status) && (off(), resolve(e.status)));
+  });
+  assert.equal(status, 'completed');
+
+  const page = await openStudio({ width: 1280, height: 900 });
+  const src = (testId: string) => page.getByTestId(testId).getAttribute('src');
+  const pngOf = async (testId: string) => sharp(Buffer.from((await src(testId))!.split(',')[1], 'base64')).metadata();
+  await steps(page, 'edit', async () => {
+    await page.keyboard.press('Alt+7');
+    await page.getByRole('heading', { name: 'Edit a real image' }).waitFor();
+    await page.getByTestId('edit-model').selectOption(id);
+
+    // A file that is no image: the service's message, and nothing projected.
+    await page.getByTestId('edit-file').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') });
+    await page.getByTestId('edit-error').filter({ hasText: 'broken.png' }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('edit-psnr').count(), 0);
+
+    // A long projection of a dropped digit shows its progress and live reconstruction, and stops on Cancel.
+    await page.getByTestId('edit-steps').fill('5000');
+    await page.getByTestId('edit-starts').fill('2');
+    const digit = (await digitPng(3, 5)).toString('base64');
+    await page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(${JSON.stringify(digit)}), (c) => c.charCodeAt(0))], 'three.png', { type: 'image/png' }));
+      const zone = document.querySelector('[data-testid="edit-drop"]');
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    })()`);
+    await page.getByTestId('edit-progress').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('edit-error').count(), 0, 'the error went with the next image');
+    await page.getByTestId('edit-live').waitFor({ timeout: 30_000 });
+    assert.deepEqual([(await pngOf('edit-live')).width, (await pngOf('edit-live')).height], [28, 28]);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="edit-distance"]')?.getAttribute('data-points')) >= 10);
+    await page.getByTestId('edit-cancel').click();
+    await page.getByText('The projection of three.png was cancelled.').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('edit-progress').count(), 0);
+    assert.equal(await page.getByTestId('edit-psnr').count(), 0);
+
+    // The same image again, briefly: PSNR, the reconstruction at the model's size.
+    await page.getByTestId('edit-steps').fill('40');
+    await page.getByTestId('edit-project').click();
+    await page.getByTestId('edit-psnr').filter({ hasText: /^PSNR -?\d+\.\d dB$/ }).waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('edit-encoder-used').innerText(), /random starts \(no encoder\)/);
+    const recon = await pngOf('edit-reconstruction');
+    assert.deepEqual([recon.format, recon.width, recon.height], ['png', 28, 28]);
+    assert.equal(Number(await page.getByTestId('edit-distance').getAttribute('data-points')), 40);
+
+    // The run's encoder, trained with its own progress bar: the next projection starts from its guess.
+    await page.getByTestId('edit-encoder-steps').fill('150');
+    await page.getByTestId('edit-train-encoder').click();
+    await page.getByTestId('edit-encoder-progress').waitFor();
+    assert.equal(await page.getByTestId('edit-train-encoder').isDisabled(), true);
+    await page.getByTestId('edit-encoder').filter({ hasText: /Encoder for step 30: trained in \d+ s/ }).waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('edit-train-encoder').innerText(), 'Train again');
+    await page.getByTestId('edit-project').click();
+    await page.getByTestId('edit-encoder-used').filter({ hasText: 'started from the encoder’s guess' }).waitFor({ timeout: 60_000 });
+
+    // Directions arrive as sliders with what they were measured to do; moving thickness redraws and rereads.
+    const thickness = page.getByTestId('edit-slider-thickness');
+    await thickness.waitFor({ timeout: 90_000 });
+    assert.equal(await thickness.getAttribute('aria-label'), 'thickness');
+    assert.match(await page.locator(`#${await thickness.getAttribute('aria-describedby')}`).innerText(), /^\+3σ: \d+ % read as thick \(\d+ % before\), \d+ % keep the rest/);
+    await page.getByTestId('edit-slider-PC 1').waitFor();
+    const readings = page.getByTestId('edit-readings');
+    await readings.getByText('thickness').waitFor();
+    const before = { src: await src('edit-after'), readings: await readings.innerText() };
+    assert.match(before.readings, /slant/);
+    await thickness.fill('3');
+    await page.waitForFunction((s) => document.querySelector('[data-testid="edit-after"]')?.getAttribute('src') !== s, before.src);
+    await page.waitForFunction((r) => document.querySelector('[data-testid="edit-readings"]')?.textContent?.includes('(was') && document.querySelector('[data-testid="edit-readings"]')?.textContent !== r, before.readings);
+    assert.notEqual(await readings.innerText(), before.readings);
+
+    // A direction of one's own from marked samples joins the sliders.
+    await page.getByTestId('edit-draw-examples').click();
+    await page.getByTestId('edit-examples').locator('img').nth(15).waitFor();
+    assert.equal(await page.getByTestId('edit-fit').isDisabled(), true);
+    for (const i of [1, 2, 3]) await page.getByRole('button', { name: `Sample ${i} has it` }).click();
+    for (const i of [4, 5, 6]) await page.getByRole('button', { name: `Sample ${i} lacks it` }).click();
+    await page.getByTestId('edit-mark-name').fill('loops');
+    await page.getByTestId('edit-fit').click();
+    await page.getByTestId('edit-slider-loops').waitFor();
+
+    // Save the edited image, and an animation along thickness (the slider moved last).
+    await thickness.focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await thickness.inputValue(), '2.9');
+    const saving = page.waitForEvent('download');
+    await page.getByTestId('edit-save').click();
+    const saved = await sharp(readFileSync((await (await saving).path())!)).metadata();
+    assert.deepEqual([saved.format, saved.width, saved.height], ['png', 28, 28]);
+    const animating = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('edit-save-gif').click();
+    const gifDownload = await animating;
+    assert.equal(gifDownload.suggestedFilename(), 'three-thickness.gif');
+    const gif = await sharp(readFileSync((await gifDownload.path())!), { pages: -1 }).metadata();
+    assert.deepEqual([gif.format, gif.pages], ['gif', 32]);
+    for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+    await page.screenshot({ path: join(SHOTS, 'edit-1280x900-light.png'), fullPage: true });
+  });
+});

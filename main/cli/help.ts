@@ -1,3 +1,4 @@
+import { PROJECT_STARTS, PROJECT_STEPS } from '../latent/defaults.js';
 export const USAGE = `GAN Studio — train, watch and explore generative adversarial networks
 
 Usage: gan-studio <command> [options]
@@ -8,6 +9,8 @@ Commands:
   sample     write PNG images from a trained run
   upscale    enlarge images with a super-resolution run (train --task superres)
   translate  translate images with a pix2pix or CycleGAN run (train --task pix2pix|cyclegan)
+  project    find the latent of a GAN run that draws each image (GAN inversion)
+  edit       change an attribute of an image with a GAN run (its latent moved along a direction)
   runs       list, show, compare or delete runs
   import     make a dataset from a folder, a .zip or image files
   datasets   list, show or delete datasets
@@ -120,6 +123,35 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
                 the image is the input (a drawing, a gray photo)
   --backend B   tensor backend (default auto)
   --json        one JSON line per image`,
+  project: `Usage: gan-studio project --run ID IMAGE… --out DIR [options]
+
+  Finds, for each image, the latent (and class, for a cdcgan run) whose
+  generated image matches it: Adam on the latent from several starts, on
+  pixel, judge-feature and discriminator-feature distances. Writes DIR/NAME.png
+  (the reconstruction) and DIR/NAME.json (the latent, for gan-studio edit).
+  Images are fitted to the run's size as the importer fits them.
+  --steps N     optimisation steps (default ${PROJECT_STEPS})
+  --starts S    starts per image (default ${PROJECT_STARTS}; a cdcgan run one per class at least)
+  --encoder     train the run's encoder for this checkpoint first (once; kept with the
+                run) and start from its guess; a kept encoder is used without it
+  --judge-weight W  weight of the judge-feature distance (default 0.05; 0 for pixels only)
+  --d-weight W  weight of the discriminator-feature distance (default 0: it doubles the
+                time for little gain on MNIST)
+  --backend B   tensor backend (default auto)
+  --json        one JSON line per image`,
+  edit: `Usage: gan-studio edit --run ID IMAGE|LATENT.json --direction NAME --amount A --out FILE [options]
+
+  Projects the image (or takes a latent written by gan-studio project), moves
+  it A standard deviations along the direction and writes the result as PNG,
+  with every attribute's reading before and after.
+  --direction NAME  an attribute: one of the dataset's classes (read by its judge),
+                    a part of class names like old_tone3, thickness or slant
+                    (grayscale); or a principal direction pc1…pc16
+  --amount A    how far, in σ, −10…10 (default 3)
+  --keep NAME   make the direction orthogonal to this attribute's (repeatable), so
+                moving it leaves that one as it was
+  --steps N, --starts S, --encoder, --judge-weight W, --d-weight W, --backend B as for project
+  --json        a JSON summary`,
   playground: `Usage: gan-studio playground [--dist ring|grid|spiral] [options]
 
   Trains the 2D playground's default GAN (MLP generator and discriminator) on

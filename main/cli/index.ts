@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sample: async () => (await import('./sample.js')).sampleCommand,
   upscale: async () => (await import('./upscale.js')).upscaleCommand,
   translate: async () => (await import('./translate.js')).translateCommand,
+  project: async () => (await import('./project.js')).projectCommand,
+  edit: async () => (await import('./project.js')).editCommand,
   runs: async () => (await import('./runs.js')).runsCommand,
   import: async () => (await import('./import.js')).importCommand,
   datasets: async () => (await import('./datasets.js')).datasetsCommand,

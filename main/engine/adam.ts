@@ -20,10 +20,13 @@ export class Adam {
   /** `vars` by stable name (the checkpoint key); gradients arrive keyed by tfjs variable name. */
   constructor(readonly name: string, private readonly vars: Map<string, tf.Variable>, private readonly s: AdamSettings) {
     this.eps = s.epsilon ?? 1e-8;
-    for (const [key, x] of vars) {
-      this.m.set(key, tf.variable(tf.zerosLike(x), false));
-      this.v.set(key, tf.variable(tf.zerosLike(x), false));
-    }
+    // In a tidy: the zeros a variable is made from would otherwise outlive it.
+    tf.tidy(() => {
+      for (const [key, x] of vars) {
+        this.m.set(key, tf.variable(tf.zerosLike(x), false));
+        this.v.set(key, tf.variable(tf.zerosLike(x), false));
+      }
+    });
   }
 
   /** One update; `lrScale` multiplies the learning rate for this step (a schedule's factor). */

@@ -111,14 +111,18 @@ function oneHot(labels: tf.Tensor1D, numClasses: number): tf.Tensor2D {
   return tf.oneHot(tf.cast(labels, 'int32') as tf.Tensor1D, numClasses).toFloat() as tf.Tensor2D;
 }
 
-/** z [n, zDim] (and labels [n] for conditional models) → images [n, size, size, channels] in [-1, 1]. */
-export function generate(p: ParamSet, spec: NetSpec, z: tf.Tensor2D, labels: tf.Tensor1D | null, mode: Mode): tf.Tensor4D {
+/**
+ * z [n, zDim] (and, for conditional models, labels [n] or class weights
+ * [n, numClasses] — a blend of one-hot inputs, for moving between classes
+ * continuously) → images [n, size, size, channels] in [-1, 1].
+ */
+export function generate(p: ParamSet, spec: NetSpec, z: tf.Tensor2D, labels: tf.Tensor1D | tf.Tensor2D | null, mode: Mode): tf.Tensor4D {
   const { base, stages } = layout(spec.size);
   const w = gWidths(spec);
   let input = z;
   if (spec.numClasses > 0) {
     if (!labels) throw new Error('a conditional generator needs labels');
-    input = tf.concat([z, oneHot(labels, spec.numClasses)], 1);
+    input = tf.concat([z, labels.rank === 2 ? (labels as tf.Tensor2D) : oneHot(labels as tf.Tensor1D, spec.numClasses)], 1);
   }
   let h = dense(input, p.get('dense/W'));
   let x = tf.reshape(h, [z.shape[0], base, base, w[0]]) as tf.Tensor4D;
@@ -139,14 +143,7 @@ export function discriminate(p: ParamSet, spec: NetSpec, images: tf.Tensor4D, la
     const uv = mode.spectral?.get(name);
     return uv ? spectralWeight(p.get(name), uv) : p.get(name);
   };
-  let x = images;
-  const convs = dWidths(spec).length;
-  for (let i = 0; i < convs; i++) {
-    x = leaky(conv(x, weight(`conv${i}/W`), p.get(`conv${i}/b`), 2));
-    const mask = mode.training ? mode.dropoutMasks?.[i] : undefined;
-    if (mask) x = tf.mul(x, mask);
-  }
-  const feat = tf.reshape(x, [n, -1]) as tf.Tensor2D;
+  const feat = discriminatorFeatures(p, spec, images, mode, weight);
   let logit = tf.reshape(dense(feat, weight('out/W'), p.get('out/b')), [n]) as tf.Tensor1D;
   if (spec.numClasses > 0) {
     if (!labels) throw new Error('a conditional discriminator needs labels');
@@ -154,6 +151,23 @@ export function discriminate(p: ParamSet, spec: NetSpec, images: tf.Tensor4D, la
     logit = tf.add(logit, tf.sum(tf.mul(e, feat), 1));
   }
   return logit;
+}
+
+/**
+ * D's features before its last layer, [n, features]. Without `weight`, the
+ * raw weights: a spectrally normalised D's layers then differ from training
+ * by one scale each, which a distance between two images' features (the use
+ * outside training) does not mind.
+ */
+export function discriminatorFeatures(p: ParamSet, spec: NetSpec, images: tf.Tensor4D, mode: Mode, weight = (name: string) => p.get(name) as tf.Tensor): tf.Tensor2D {
+  let x = images;
+  const convs = dWidths(spec).length;
+  for (let i = 0; i < convs; i++) {
+    x = leaky(conv(x, weight(`conv${i}/W`) as tf.Tensor4D, p.get(`conv${i}/b`), 2));
+    const mask = mode.training ? mode.dropoutMasks?.[i] : undefined;
+    if (mask) x = tf.mul(x, mask);
+  }
+  return tf.reshape(x, [images.shape[0], -1]) as tf.Tensor2D;
 }
 
 /** Fixed latents (and labels i mod k) that a generator's batch-norm statistics are measured on. */

@@ -9,13 +9,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
 import type { Dataset } from '../datasets/dataset.js';
-import { builtinJudge, createJudge, hasBuiltinJudge, judgeSpec, loadJudge, saveJudge, trainJudge, type Judge } from '../judges/index.js';
+import { builtinJudge, builtinJudgePath, createJudge, hasBuiltinJudge, judgeSpec, loadJudge, saveJudge, trainJudge, type Judge } from '../judges/index.js';
 import { judgeDigest } from '../judges/judge.js';
 
 export type JudgeKind = 'shipped' | 'trained' | 'random-features';
 
 const JUDGE_FILE = 'judge.bin';
 const RANDOM_SEED = 0x6a756467;
+
+/** Where a dataset's judge is kept, or ships: null when the dataset has none (yet). */
+export function judgeFileOf(dataset: string, datasetDir: string | null): string | null {
+  if (hasBuiltinJudge(dataset)) return builtinJudgePath(dataset);
+  return datasetDir ? join(datasetDir, JUDGE_FILE) : null;
+}
 
 export async function judgeFor(
   data: Dataset,

@@ -7,23 +7,23 @@
 import { Worker } from 'node:worker_threads';
 import 'sharp';
 import { StudioError } from '../errors.js';
-import type { GenerationRequest, GenerationResults, WorkerReply } from './protocol.js';
+import type { GenerationRequest, GenerationResults, WorkerProgress, WorkerReply } from './protocol.js';
 
 type Lane = 'interactive' | 'batch';
 
 export class GenerationHost {
   private readonly workers = new Map<Lane, Worker>();
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (done: number, total: number) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (done: number, total: number, detail: WorkerProgress) => void }>();
   private nextId = 1;
   private closed = false;
 
   request<K extends GenerationRequest['kind']>(
     request: Extract<GenerationRequest, { kind: K }>,
-    progress?: (done: number, total: number) => void,
+    progress?: (done: number, total: number, detail: WorkerProgress) => void,
   ): Promise<GenerationResults[K]> {
     if (this.closed) return Promise.reject(new StudioError('the studio is closing', 'UNAVAILABLE'));
     // Long work (exports, whole photos) keeps out of the explorer's way.
-    const lane: Lane = request.kind.startsWith('export') || request.kind === 'upscale' ? 'batch' : 'interactive';
+    const lane: Lane = request.kind.startsWith('export') || request.kind === 'upscale' || request.kind === 'encoder' ? 'batch' : 'interactive';
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
@@ -40,7 +40,7 @@ export class GenerationHost {
     w.on('message', (m: WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
-      if ('progress' in m) return p.progress?.(m.progress.done, m.progress.total);
+      if ('progress' in m) return p.progress?.(m.progress.done, m.progress.total, m.progress);
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.result);
       else p.reject(new StudioError(m.message, m.code));
@@ -56,6 +56,11 @@ export class GenerationHost {
     w.on('exit', () => this.workers.get(lane) === w && fail('the image generator stopped'));
     this.workers.set(lane, w);
     return w;
+  }
+
+  /** Asks the workers to stop the request with this ticket at its next step (a projection, an encoder's training). */
+  cancel(ticket: string): void {
+    for (const w of this.workers.values()) w.postMessage({ cancel: ticket });
   }
 
   async close(): Promise<void> {

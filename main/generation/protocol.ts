@@ -1,5 +1,7 @@
 /** Requests to the generation worker, which draws images from checkpoints off the service's thread. */
 import type { Direction } from '../engine/translate/tiles.js';
+import type { AttributeDirection } from '../latent/attribute-directions.js';
+import type { Weights } from '../latent/project.js';
 
 export interface CheckpointRef {
   path: string;
@@ -16,7 +18,19 @@ export type GenerationRequest =
   /** A super-resolution run's model on one image file's bytes, in tiles of `tile` low-resolution pixels. */
   | { kind: 'upscale'; ckpt: CheckpointRef; image: Uint8Array; name: string; tile: number }
   /** A translation run's model on one image file's bytes, in overlapping tiles of its training size. */
-  | { kind: 'translate'; ckpt: CheckpointRef; image: Uint8Array; name: string; direction: Direction; derive: boolean };
+  | { kind: 'translate'; ckpt: CheckpointRef; image: Uint8Array; name: string; direction: Direction; derive: boolean }
+  /**
+   * A GAN run's latent (and class) for one image file's bytes, fitted to the
+   * model's size over `background`; from the cached encoder's guess when
+   * `encoderPath` names one that exists. `ticket` cancels it.
+   */
+  | { kind: 'project'; ckpt: CheckpointRef; image: Uint8Array; background: string; name: string; steps: number; starts: number; weights: Partial<Weights>; encoderPath: string | null; judgePath: string | null; ticket: string | null }
+  /** Trains the run's encoder and saves it at `path`, unless a readable one is there and `retrain` is false. */
+  | { kind: 'encoder'; ckpt: CheckpointRef; path: string; steps: number; retrain: boolean; ticket: string | null }
+  /** Attribute directions fitted on the run's samples, each measured on fresh ones. */
+  | { kind: 'attributes'; ckpt: CheckpointRef; judgePath: string | null; samples: number; seed: number; keep: string[] }
+  /** One latent moved along directions (and between classes), as PNG with every attribute's reading. */
+  | { kind: 'edit'; ckpt: CheckpointRef; z: Float32Array; classLabel: number | null; classTo: number | null; mix: number; judgePath: string | null; thresholds: Record<string, number> };
 
 export interface GenerationResults {
   images: { pngs: string[]; z: Float32Array; zDim: number };
@@ -26,11 +40,23 @@ export interface GenerationResults {
   'export-model': { files: string[] };
   upscale: { png: Uint8Array; width: number; height: number; inputWidth: number; inputHeight: number };
   translate: { png: Uint8Array; width: number; height: number };
+  project: { z: Float32Array; classLabel: number | null; png: Uint8Array; target: Uint8Array; psnr: number; distance: number; judgeDistance: number | null; history: number[]; ms: number; encoder: boolean };
+  encoder: { cached: boolean; seconds: number; loss: number | null };
+  attributes: { directions: AttributeDirection[] };
+  edit: { png: Uint8Array; readings: Record<string, number> };
 }
 
-export type WorkerMessage = { id: number; request: GenerationRequest };
+/** Along a long request: work done, and for a projection its distance and, now and then, the current reconstruction (PNG). */
+export interface WorkerProgress {
+  done: number;
+  total: number;
+  distance?: number;
+  png?: Uint8Array;
+}
+
+export type WorkerMessage = { id: number; request: GenerationRequest } | { cancel: string };
 export type WorkerReply =
   | { id: number; ok: true; result: GenerationResults[GenerationRequest['kind']] }
   | { id: number; ok: false; message: string; code: string }
   /** Along the way: tiles done of a long request. */
-  | { id: number; progress: { done: number; total: number } };
+  | { id: number; progress: WorkerProgress };

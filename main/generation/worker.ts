@@ -21,9 +21,11 @@ import { exportImages } from '../export/images.js';
 import { exportableModel, saveLayersModel } from '../export/tfjs-model.js';
 import { saveTranslators } from '../export/translate-model.js';
 import { imagePng } from '../images/png.js';
-import { pcaDirections, truncate, walk } from '../latent/math.js';
-import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
-import type { CheckpointRef, GenerationRequest, WorkerMessage, WorkerReply } from './protocol.js';
+import { truncate, walk } from '../latent/math.js';
+import { principalDirections } from '../latent/attribute-directions.js';
+import { classLabels, generateBatch } from '../engine/sampling.js';
+import { attributesJob, editJob, encoderJob, projectJob } from './latent-jobs.js';
+import type { CheckpointRef, GenerationRequest, WorkerMessage, WorkerProgress, WorkerReply } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('generation worker must run in a worker thread');
@@ -72,9 +74,12 @@ async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' 
   }
 }
 
-async function handle(r: GenerationRequest, progress: (done: number, total: number) => void) {
-  if (r.kind === 'upscale') return upscale(r, progress);
-  if (r.kind === 'translate') return translate(r, progress);
+/** Tickets asked to stop; a job checks its own between steps. */
+const cancelled = new Set<string>();
+
+async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => void) {
+  if (r.kind === 'upscale') return upscale(r, (done, total) => progress({ done, total }));
+  if (r.kind === 'translate') return translate(r, (done, total) => progress({ done, total }));
   if (r.kind === 'export-model') return exportModel(r);
   const model = await modelFor(r.ckpt);
   if (model instanceof SrTrainer) throw new StudioError('this is a super-resolution run: it upscales images, it does not generate them from noise', 'INVALID_INPUT');
@@ -82,6 +87,21 @@ async function handle(r: GenerationRequest, progress: (done: number, total: numb
   const t = model;
   const { zDim, numClasses } = t.spec;
   switch (r.kind) {
+    case 'project':
+    case 'encoder': {
+      const ticket = r.ticket;
+      // Each step yields to the event loop, so a cancel message gets in.
+      const stop = () => ticket !== null && cancelled.has(ticket);
+      try {
+        return r.kind === 'project' ? await projectJob(t, r, progress, stop) : await encoderJob(t, r, progress, stop);
+      } finally {
+        if (ticket) cancelled.delete(ticket);
+      }
+    }
+    case 'attributes':
+      return attributesJob(t, r);
+    case 'edit':
+      return editJob(t, r);
     case 'images': {
       const z = truncate(r.z, r.psi);
       const n = z.length / zDim;
@@ -90,11 +110,8 @@ async function handle(r: GenerationRequest, progress: (done: number, total: numb
       const pngs = await Promise.all(Array.from({ length: batch.count }, (_, i) => imagePng(batch, i).then((b) => b.toString('base64'))));
       return { pngs, z, zDim };
     }
-    case 'directions': {
-      const { z, labels } = sampleLatents(t, r.samples, r.seed);
-      const batch = await generateBatch(t, z, labels);
-      return pcaDirections(z, batch.data, r.samples, r.k);
-    }
+    case 'directions':
+      return principalDirections(t, r.k, r.samples, r.seed);
     case 'walk': {
       const path = walk(r.keyframes, r.frames, r.spherical);
       const z = new Float32Array(r.frames * zDim);
@@ -108,8 +125,10 @@ async function handle(r: GenerationRequest, progress: (done: number, total: numb
   }
 }
 
-port.on('message', ({ id, request }: WorkerMessage) => {
-  handle(request, (done, total) => port.postMessage({ id, progress: { done, total } } satisfies WorkerReply)).then(
+port.on('message', (m: WorkerMessage) => {
+  if ('cancel' in m) return void cancelled.add(m.cancel);
+  const { id, request } = m;
+  handle(request, (p) => port.postMessage({ id, progress: p } satisfies WorkerReply)).then(
     (result) => port.postMessage({ id, ok: true, result } satisfies WorkerReply),
     (err) =>
       port.postMessage({

@@ -352,6 +352,17 @@ export class RunStore {
     return join(this.dir(id), 'checkpoints', `step-${pad(step, 8)}.ckpt`);
   }
 
+  /** The run's encoder for the generator of the checkpoint at `step` (trained on request, see latent.encoder). */
+  encoderPath(id: string, step: number): string {
+    return join(this.dir(id), 'encoders', `step-${pad(step, 8)}.enc`);
+  }
+
+  /** A checkpoint's file and what was made from it. */
+  private removeCheckpointFiles(id: string, step: number): void {
+    rmSync(this.checkpointPath(id, step), { force: true });
+    rmSync(this.encoderPath(id, step), { force: true });
+  }
+
   checkpointSteps(id: string): number[] {
     return (this.db.prepare('SELECT step FROM checkpoints WHERE run_id = ? ORDER BY step').all(id) as { step: number }[]).map((r) => r.step);
   }
@@ -370,7 +381,7 @@ export class RunStore {
       for (const s of drop) this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, s);
     })();
     // Files go only once no row names them.
-    for (const s of drop) rmSync(this.checkpointPath(id, s), { force: true });
+    for (const s of drop) this.removeCheckpointFiles(id, s);
     return path;
   }
 
@@ -394,7 +405,7 @@ export class RunStore {
 
   deleteCheckpoint(id: string, step: number): boolean {
     const gone = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(id, step).changes > 0;
-    if (gone) rmSync(this.checkpointPath(id, step), { force: true });
+    if (gone) this.removeCheckpointFiles(id, step);
     return gone;
   }
 

@@ -27,6 +27,8 @@ export type { Evaluation, TrainingStatus };
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
 import { PlaygroundSettingsSchema } from '../playground/settings.js';
+import { ENCODER_STEPS, PROJECT_STARTS, PROJECT_STEPS } from '../latent/defaults.js';
+import type { AttributeDirection } from '../latent/attribute-directions.js';
 import { PLAYGROUND_ACTIONS, type PlaygroundFrame, type PlaygroundStarted, type PlaygroundState, type PlaygroundSummary } from '../playground/protocol.js';
 
 export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSummary };
@@ -43,6 +45,10 @@ const ClassLabel = z.number().int().min(0).max(10_000);
 const Latent = z.array(z.number().finite().min(-1e3).max(1e3)).min(1).max(1024);
 
 const ConfigChanges = TrainConfigSchema.omit({ dataset: true }).partial();
+const Ticket = z.string().min(1).max(64);
+const Weight = z.number().finite().min(0).max(1000);
+/** An image file's bytes, base64 (PNG, JPEG, WebP, …). */
+const ImageBytes = z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) + 4, `is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
 
 export const COMMANDS = {
   /** Which tensor backends can train here, and why the others cannot. */
@@ -127,11 +133,10 @@ export const COMMANDS = {
     .object({
       id: RunId,
       step: Step.optional(),
-      /** The image file's bytes, base64 (PNG, JPEG, WebP, …). */
-      image: z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) + 4, `is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`),
+      image: ImageBytes,
       name: z.string().min(1).max(255).default('image'),
       tile: z.number().int().min(16).max(2048).default(128),
-      ticket: z.string().max(64).optional(),
+      ticket: Ticket.optional(),
     })
     .strict(),
   /** A translation run's model (pix2pix or CycleGAN) on one image of any size, in overlapping tiles; tiles done come as translate.progress events with the same ticket. */
@@ -139,13 +144,72 @@ export const COMMANDS = {
     .object({
       id: RunId,
       step: Step.optional(),
-      /** The image file's bytes, base64 (PNG, JPEG, WebP, …). */
-      image: z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) + 4, `is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`),
+      image: ImageBytes,
       name: z.string().min(1).max(255).default('image'),
       direction: z.enum(DIRECTIONS).default('AtoB'),
       /** pix2pix: make the input from this image as training made it (its edges, a blanked centre). */
       derive: z.boolean().default(false),
-      ticket: z.string().max(64).optional(),
+      ticket: Ticket.optional(),
+    })
+    .strict(),
+  /**
+   * A GAN run's latent (and class) whose image matches this one (GAN
+   * inversion): Adam on z from several starts, from the run's encoder's
+   * guess when it has one. Steps done come as project.progress events with
+   * the current reconstruction; images.cancel with the ticket stops it.
+   */
+  'images.project': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      image: ImageBytes,
+      name: z.string().min(1).max(255).default('image'),
+      steps: z.number().int().min(1).max(5000).default(PROJECT_STEPS),
+      starts: z.number().int().min(1).max(64).default(PROJECT_STARTS),
+      /** Start from the encoder's guess when the run has one for this checkpoint (latent.encoder). */
+      encoder: z.boolean().default(true),
+      /** The distance's terms (pixels, judge features, D's features, the prior), where not the defaults. */
+      weights: z.object({ pixel: Weight, judge: Weight, d: Weight, prior: Weight }).partial().strict().default({}),
+      ticket: Ticket.optional(),
+    })
+    .strict(),
+  /** Stops the projection or encoder training with this ticket at its next step; it then fails with CANCELLED. */
+  'images.cancel': z.object({ ticket: Ticket }).strict(),
+  /** Trains the run's encoder for a checkpoint (once; kept with the run) in the background; steps come as encoder.progress events. */
+  'latent.encoder': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      steps: z.number().int().min(1).max(100_000).default(ENCODER_STEPS),
+      /** Train again even if the checkpoint has an encoder (the old one is replaced only when the new one is saved). */
+      retrain: z.boolean().default(false),
+      ticket: Ticket.optional(),
+    })
+    .strict(),
+  /**
+   * Attribute directions (InterFaceGAN) for every attribute the studio can
+   * read from the run's samples — the dataset's classes by its judge, parts
+   * of class names, stroke thickness and slant for grayscale — each tried on
+   * fresh samples at +3 σ. `keep`: attributes the others are made orthogonal to.
+   */
+  'latent.attributes': z
+    .object({ id: RunId, step: Step.optional(), samples: z.number().int().min(50).max(10_000).default(1000), seed: Seed.default(1), keep: z.array(z.string().max(200)).max(16).default([]) })
+    .strict(),
+  /** A direction from examples a person marked: latents with the attribute and without. */
+  'latent.fit': z.object({ id: RunId, positive: z.array(Latent).min(1, 'mark at least one example with the attribute').max(500), negative: z.array(Latent).min(1, 'mark at least one example without the attribute').max(500) }).strict(),
+  /** A latent moved along directions by amounts (σ), and for a conditional run blended towards another class, as PNG with every attribute's reading. */
+  'images.edit': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      latent: Latent,
+      classLabel: ClassLabel.optional(),
+      /** A conditional run's class input moved from classLabel towards classTo by `mix` (0–1). */
+      classTo: ClassLabel.optional(),
+      mix: z.number().min(0).max(1).default(0),
+      moves: z.array(z.object({ direction: Latent, amount: z.number().min(-10).max(10) }).strict()).max(32).default([]),
+      /** Where measures (thickness, slant) count as positive, from latent.attributes. */
+      thresholds: z.record(z.string().max(200), z.number().finite()).default({}),
     })
     .strict(),
   /** A 2D playground session (small MLP G and D on points); frames follow as playground.frame events. Replaces any session running. */
@@ -157,6 +221,8 @@ export const COMMANDS = {
 export type CommandName = keyof typeof COMMANDS;
 export type CommandInput<C extends CommandName> = z.input<(typeof COMMANDS)[C]>;
 export type ParsedInput<C extends CommandName> = z.output<(typeof COMMANDS)[C]>;
+/** What serves each command: the service's handlers, split by area. */
+export type CommandHandlers = { [C in CommandName]: (input: ParsedInput<C>) => Promise<CommandResults[C]> | CommandResults[C] };
 
 
 export interface CheckpointInfo {
@@ -219,9 +285,30 @@ export interface CommandResults {
   'images.upscale': { step: number; png: string; width: number; height: number; inputWidth: number; inputHeight: number };
   /** Base64 PNG, the input's size. */
   'images.translate': { step: number; png: string; width: number; height: number };
+  /** The latent found, its image and the input as the model sees it (base64 PNGs), how close they are, and the distance at each step. */
+  'images.project': {
+    step: number;
+    latent: number[];
+    classLabel: number | null;
+    png: string;
+    target: string;
+    psnr: number;
+    judgeDistance: number | null;
+    history: number[];
+    ms: number;
+    encoder: boolean;
+  };
+  'images.cancel': { ticket: string };
+  'latent.encoder': { step: number; cached: boolean; seconds: number; loss: number | null };
+  'latent.attributes': { step: number; attributes: AttributeInfo[] };
+  'latent.fit': { direction: number[]; accuracy: number };
+  'images.edit': { step: number; png: string; latent: number[]; readings: Record<string, number> };
   'playground.start': PlaygroundStarted;
   'playground.control': PlaygroundState;
 }
+
+/** One attribute direction and how it did on fresh samples: read as positive before and after +3 σ, other attributes kept. */
+export type AttributeInfo = Omit<AttributeDirection, 'direction'> & { direction: number[] };
 
 /** FORBIDDEN is never the service's own answer: the desktop app's IPC guard and preload give it to calls they refuse. */
 export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'CANCELLED' | 'FAILED' | 'FORBIDDEN';
@@ -254,6 +341,10 @@ export interface StudioEvents {
   'upscale.progress': { id: string; ticket: string; done: number; total: number };
   /** Tiles done of an images.translate call with this ticket. */
   'translate.progress': { id: string; ticket: string; done: number; total: number };
+  /** Steps done of an images.project call with this ticket, the best distance so far, and every 10 steps the current reconstruction (base64 PNG). */
+  'project.progress': { id: string; ticket: string; done: number; total: number; distance: number | null; png: string | null };
+  /** Steps done of a latent.encoder call with this ticket, and its recent latent error. */
+  'encoder.progress': { id: string; ticket: string; done: number; total: number; loss: number | null };
 }
 
 export type EventName = keyof StudioEvents;
@@ -274,6 +365,8 @@ export const EVENT_NAMES = [
   'playground.finished',
   'upscale.progress',
   'translate.progress',
+  'project.progress',
+  'encoder.progress',
 ] as const satisfies readonly EventName[];
 // A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.
 const _allEvents: Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;

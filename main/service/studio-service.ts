@@ -24,16 +24,17 @@ import { TrainingQueue, type QueueOptions } from './training-queue.js';
 import {
   COMMANDS,
   MAX_UPSCALE_BYTES,
+  type CommandHandlers,
   type CommandName,
   type CommandResult,
   type CommandResults,
   type ErrorCode,
   type EventName,
-  type ParsedInput,
   type RunDetail,
   type StudioEvents,
 } from './contract.js';
 import { checkTaskData } from './task-checks.js';
+import { editHandlers, type EditContext } from './edit-handlers.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
 const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
@@ -46,8 +47,6 @@ const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT'
 
 const fail = (code: ErrorCode, message: string) => new StudioError(message, code);
 const notFound = (id: string) => fail('NOT_FOUND', `no run ${id}`);
-
-type Handlers = { [C in CommandName]: (input: ParsedInput<C>) => Promise<CommandResults[C]> | CommandResults[C] };
 
 export class StudioService {
   readonly store: RunStore;
@@ -154,9 +153,28 @@ export class StudioService {
     return d;
   }
 
+  /** What the editing commands need of the service, read when they run (the store is made after the handlers). */
+  private editContext(): EditContext {
+    const self = this;
+    return {
+      get home() {
+        return self.home;
+      },
+      get store() {
+        return self.store;
+      },
+      get generation() {
+        return self.generation;
+      },
+      run: (id) => this.run(id),
+      checkpointRef: (id, step) => this.checkpointRef(id, step),
+      emit: (event, payload) => this.emit(event, payload),
+    };
+  }
+
   // ---- commands ----
 
-  private readonly handlers: Handlers = {
+  private readonly handlers: CommandHandlers = {
     'system.backends': () => this.training.backends(),
     'datasets.list': () => listDatasets(this.store.db),
     'datasets.show': async ({ name }) => ({ ...this.dataset(name), cover: await datasetCover(this.store.db, this.home, name) }),
@@ -369,6 +387,7 @@ export class StudioService {
       );
       return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height };
     },
+    ...editHandlers(this.editContext()),
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),
   };

@@ -18,6 +18,7 @@ export type View =
   | { name: 'compare'; ids: string[] }
   | { name: 'upscale'; id?: string }
   | { name: 'translate'; id?: string }
+  | { name: 'edit'; id?: string }
   | { name: 'playground' };
 
 export interface LiveRun {
