@@ -94,6 +94,13 @@ test('the run’s encoder: trained once with progress, kept per checkpoint, used
   assert.equal(used.encoder, true);
   const without = await ok(service, 'images.project', { id, image: (await digitPng(5, 1)).toString('base64'), steps: 10, starts: 2, encoder: false });
   assert.equal(without.encoder, false);
+  // A damaged encoder file: projection goes on without its guess, and training makes a sound one again.
+  writeFileSync(path, 'not an encoder');
+  const damaged = await ok(service, 'images.project', { id, image: (await digitPng(5, 1)).toString('base64'), steps: 5, starts: 1 });
+  assert.equal(damaged.encoder, false);
+  const redone = await ok(service, 'latent.encoder', { id, steps: 25 });
+  assert.equal(redone.cached, false);
+  assert.equal((await ok(service, 'images.project', { id, image: (await digitPng(5, 1)).toString('base64'), steps: 5, starts: 1 })).encoder, true);
 });
 
 test('attribute directions with their measured effect; an edit moves the image and its readings; a marked direction; refusals', async () => {

@@ -4,19 +4,17 @@
  * directions and drawing an edited latent with its attributes read. The
  * judge and the encoder stay loaded for the next request, as the generator does.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { StudioError } from '../errors.js';
 import { writeFileAtomic } from '../fsx.js';
 import type { Trainer } from '../engine/trainer.js';
-import { disposeJudge, encodeJudge, loadJudge, type Judge } from '../judges/index.js';
-import { encodePng, toBytes } from '../images/png.js';
+import { disposeJudge, embedImages, encodeJudge, loadJudge, type Judge } from '../judges/index.js';
+import { imagePng } from '../images/png.js';
 import { readForProjection } from '../images/project-io.js';
 import { attributeDirections, generateBlended } from '../latent/attribute-directions.js';
 import { readAttributes } from '../latent/attributes.js';
 import { encode, trainEncoder } from '../latent/encoder.js';
 import { project, ProjectionCancelled } from '../latent/project.js';
-import { judgeFeatures } from '../judges/index.js';
-import { tf } from '../engine/tf.js';
 import type { GenerationRequest, GenerationResults, WorkerProgress } from './protocol.js';
 
 type Job<K extends GenerationRequest['kind']> = Extract<GenerationRequest, { kind: K }>;
@@ -25,29 +23,30 @@ type Progress = (p: WorkerProgress) => void;
 /** A macrotask's pause: tensor reads resolve as microtasks, and a cancel message needs the event loop. */
 const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const loaded = new Map<string, Judge>();
+/** Networks read from files, by path, with the file's modification time they were read at. */
+const loaded = new Map<string, { mtime: number; judge: Judge }>();
 
-/** A judge or encoder file, loaded once; null when there is none (a dataset without a judge yet). */
+/** A judge or encoder file, loaded once and again when the file changes; null when there is none (a dataset without a judge yet). */
 export function networkAt(path: string | null): Judge | null {
   if (!path || !existsSync(path)) return null;
-  let j = loaded.get(path);
-  if (!j) {
-    j = loadJudge(path);
-    loaded.set(path, j);
-  }
-  return j;
+  const mtime = statSync(path).mtimeMs;
+  const had = loaded.get(path);
+  if (had?.mtime === mtime) return had.judge;
+  forget(path);
+  const judge = loadJudge(path);
+  loaded.set(path, { mtime, judge });
+  return judge;
 }
 
-/** Forgets a file's network (it is being replaced). */
+/** Forgets a file's network (it changed, or is being replaced). */
 function forget(path: string): void {
-  const j = loaded.get(path);
-  if (j) disposeJudge(j);
+  const had = loaded.get(path);
+  if (had) disposeJudge(had.judge);
   loaded.delete(path);
 }
 
 function png(t: Trainer, image: Float32Array): Promise<Buffer> {
-  const { size, channels } = t.spec;
-  return encodePng(toBytes({ data: image, count: 1, size, channels }, 0), size, size, channels);
+  return imagePng({ data: image, count: 1, size: t.spec.size, channels: t.spec.channels }, 0);
 }
 
 export async function projectJob(t: Trainer, r: Job<'project'>, progress: Progress, cancelled: () => boolean): Promise<GenerationResults['project']> {
@@ -55,7 +54,12 @@ export async function projectJob(t: Trainer, r: Job<'project'>, progress: Progre
   const { size, channels } = t.spec;
   const target = await readForProjection(Buffer.from(r.image), size, channels, r.background, r.name);
   const judge = networkAt(r.judgePath);
-  const encoder = networkAt(r.encoderPath);
+  let encoder: Judge | null = null;
+  try {
+    encoder = networkAt(r.encoderPath);
+  } catch {
+    // A damaged encoder file: projection starts without its guess (latent.encoder trains it again).
+  }
   const init = encoder ? await encode(encoder, t.spec, target, 1) : null;
   let result;
   try {
@@ -79,13 +83,12 @@ export async function projectJob(t: Trainer, r: Job<'project'>, progress: Progre
   }
   let judgeDistance: number | null = null;
   if (judge) {
-    const d = tf.tidy(() => {
-      const both = tf.tensor4d(new Float32Array([...target, ...result.images]), [2, size, size, channels]);
-      const f = judgeFeatures(judge.params, judge.spec, both);
-      return tf.sqrt(tf.sum(tf.square(tf.sub(tf.slice(f, [0, 0], [1, -1]), tf.slice(f, [1, 0], [1, -1])))));
-    });
-    judgeDistance = (await d.data())[0];
-    d.dispose();
+    const both = new Float32Array(2 * target.length);
+    both.set(target);
+    both.set(result.images, target.length);
+    const { features: f } = await embedImages(judge, both, 2);
+    const F = f.length / 2;
+    judgeDistance = Math.hypot(...f.subarray(0, F).map((x, i) => x - f[F + i]));
   }
   return {
     z: result.z,

@@ -38,7 +38,9 @@ export async function trainEncoder(G: ParamSet, spec: NetSpec, opts: TrainEncode
   const t0 = performance.now();
   const steps = opts.steps ?? ENCODER_STEPS;
   const { zDim, numClasses } = spec;
-  const eSpec = judgeSpec(spec.size, spec.channels, zDim + Math.max(numClasses, 0) + (numClasses > 0 ? 0 : 1), ENCODER_FEATURES);
+  // The judge's network wants two outputs at least; a one-number latent gets a spare.
+  const outputs = Math.max(2, zDim + numClasses);
+  const eSpec = judgeSpec(spec.size, spec.channels, outputs, ENCODER_FEATURES);
   const rng = Rng.fromSeed(opts.seed ?? 7);
   const params = createJudge(eSpec, rng);
   const lr = 1e-3;
@@ -86,7 +88,7 @@ export async function trainEncoder(G: ParamSet, spec: NetSpec, opts: TrainEncode
     throw err;
   }
   adam.dispose();
-  const names = [...Array.from({ length: zDim }, (_, i) => `z${i}`), ...(numClasses > 0 ? Array.from({ length: numClasses }, (_, c) => `class${c}`) : ['unused'])];
+  const names = Array.from({ length: outputs }, (_, i) => (i < zDim ? `z${i}` : i < zDim + numClasses ? `class${i - zDim}` : 'spare'));
   return {
     spec: eSpec,
     params,
