@@ -597,3 +597,85 @@ test('edit real images: a dropped digit projected into a GAN run (live, cancella
     await page.screenshot({ path: join(SHOTS, 'edit-1280x900-light.png'), fullPage: true });
   });
 });
+
+test('augmentation studies: the report of a finished study (sentence, chart, table, per-class changes, GAN runs), CSV and PNG export, a study started from the form, delete after confirming', { skip, timeout: 240_000 }, async () => {
+  // A small study through the service: two K, two seeds, GANs of a few steps.
+  const started = await service.call('augment.start', { dataset: 'builtin:mnist', name: 'digits study', perClass: [4, 6], synthetic: [0, 1], seeds: 2, steps: 10, batch: 16, classifier: 'small', ganSteps: 3 });
+  assert.ok(started.ok, started.ok ? '' : started.error.message);
+  const id = started.value.id;
+  const end = await new Promise<{ status: string; error: string | null }>((resolve) => {
+    const off = service.on('augment.status', (e) => e.id === id && e.status !== 'running' && (off(), resolve(e)));
+  });
+  assert.equal(end.status, 'completed', end.error ?? '');
+  const shown = await service.call('augment.show', { id });
+  assert.ok(shown.ok);
+  const detail = shown.value;
+
+  const page = await openStudio({ width: 1280, height: 1000 });
+  await steps(page, 'studies', async () => {
+    await page.keyboard.press('Alt+8');
+    await page.getByRole('heading', { name: 'Augmentation studies' }).waitFor();
+    await page.getByTestId('study-item').filter({ hasText: 'digits study' }).click();
+    assert.equal(await page.getByTestId('study-status').innerText(), 'completed');
+    assert.equal(await page.getByTestId('study-sentence').innerText(), detail.report.sentence);
+    // The table shows the service's figures: K = 4's real-only mean ± spread, in percent.
+    const table = page.getByTestId('study-table');
+    assert.equal(await table.locator('tbody tr').count(), 2);
+    const real4 = detail.report.rows[0].real!;
+    assert.equal(await table.locator('tbody tr').first().locator('td').nth(1).innerText(), `${(100 * real4.mean).toFixed(1)}% ± ${(100 * real4.sd).toFixed(1)}`);
+    const best = detail.report.rows[0].bestMultiplier;
+    assert.equal(await page.getByTestId('study-best').first().innerText(), best === 0 ? 'none (real only)' : `${best}K`);
+    assert.equal(await page.getByTestId('study-classes').locator('tbody tr').count(), 10, 'a row per digit');
+    // The chart has drawn something: its canvas is not blank.
+    const inked = await page.getByTestId('study-chart').locator('canvas').evaluate((c) => {
+      const ctx = (c as unknown as { getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }; width: number; height: number }).getContext('2d');
+      const { data } = ctx.getImageData(0, 0, (c as unknown as { width: number }).width, (c as unknown as { height: number }).height);
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n;
+    });
+    assert.ok(inked > 1000, `${inked} pixels drawn`);
+    assert.equal(await page.getByRole('button', { name: /^\d{8}-\d{6}-[0-9a-f]{4}$/ }).count(), 4, 'a link to each GAN run');
+
+    const csvDownload = page.waitForEvent('download');
+    await page.getByTestId('study-csv').click();
+    const csv = readFileSync((await (await csvDownload).path())!, 'utf8');
+    const fromService = await service.call('augment.csv', { id });
+    assert.ok(fromService.ok);
+    assert.equal(csv, fromService.value.csv);
+    const pngDownload = page.waitForEvent('download');
+    await page.getByTestId('study-png').click();
+    const png = await sharp(readFileSync((await (await pngDownload).path())!)).metadata();
+    assert.equal(png.format, 'png');
+    assert.ok(png.width! > 300 && png.height! > 200);
+    await page.screenshot({ path: join(SHOTS, 'augment-1280x1000-light.png'), fullPage: true });
+
+    // A GAN run's page says what it trains on and which study uses it, and leads back.
+    await page.getByRole('button', { name: detail.gans[0].runId }).click();
+    await page.getByTestId('run-subset').filter({ hasText: 'Trains on 4 images per class (seed 1) of builtin:mnist' }).waitFor();
+    await page.getByTestId('run-subset').getByRole('button', { name: 'digits study' }).click();
+    await page.getByTestId('study-sentence').waitFor();
+
+    // A malformed list is refused in words; a small study from the form runs to its end.
+    await page.getByTestId('study-per-class').fill('ten');
+    await page.getByTestId('study-start').click();
+    await page.getByText('Real images per class: "ten" is not a number').waitFor();
+    await page.getByTestId('study-per-class').fill('3');
+    await page.getByTestId('study-synthetic').fill('0');
+    await page.getByLabel('Seeds').fill('1');
+    await page.getByLabel('Classifier steps').fill('5');
+    await page.getByLabel('Name').fill('from the form');
+    await page.getByTestId('study-start').click();
+    await page.getByTestId('study-item').filter({ hasText: 'from the form' }).waitFor();
+    await page.getByTestId('study-status').filter({ hasText: 'completed' }).waitFor({ timeout: 90_000 });
+    assert.equal(await page.getByTestId('study-table').locator('tbody tr').count(), 1);
+
+    // Delete asks first; the GAN runs stay.
+    await page.getByTestId('study-item').filter({ hasText: 'digits study' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByTestId('confirm').getByRole('button', { name: 'Delete study' }).click();
+    await page.getByTestId('study-item').filter({ hasText: 'digits study' }).waitFor({ state: 'detached' });
+    const runs = await service.call('runs.list', { tag: 'augment-study' });
+    assert.ok(runs.ok && runs.value.length === 4);
+  });
+});

@@ -18,7 +18,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['checkpoints', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
+  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
@@ -122,6 +122,26 @@ test('migration 007 keeps the metrics of schema 6 and adds the translation colum
   db.prepare("UPDATE metrics SET l1 = 0.1, cycle_a = 0.2, share_target = 0.75 WHERE run_id = 'r'").run();
   assert.deepEqual(Object.values(db.prepare("SELECT l1, cycle_a, share_target FROM metrics WHERE run_id = 'r'").get() as object), [0.1, 0.2, 0.75]);
   assert.throws(() => db.prepare("UPDATE metrics SET share_target = 'most' WHERE run_id = 'r'").run(), /cannot store TEXT value in REAL column/);
+  db.close();
+});
+
+test('migration 008 keeps the runs of schema 7 and adds augmentation studies whose cells go with them, one row per classifier', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 7));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  migrate(db, MIGRATIONS.slice(0, 8));
+  assert.equal(schemaVersion(db), 8);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 1);
+  db.prepare("INSERT INTO augment_studies (id, name, dataset, settings, status, created_at) VALUES ('s', 'study', 'builtin:mnist', '{}', 'running', 'now')").run();
+  const cell = db.prepare("INSERT INTO augment_cells (study_id, per_class, seed, arm, multiplier, accuracy, per_class_accuracy, real_count, synthetic_count, run_id, ms) VALUES ('s', '10', 1, ?, ?, 0.9, '[]', 100, 0, 'r', 5)");
+  cell.run('real', 0);
+  cell.run('synthetic', 4);
+  assert.throws(() => cell.run('real', 0), /UNIQUE constraint failed/, 'a classifier is measured once per cell');
+  assert.throws(() => db.prepare("INSERT INTO augment_cells (study_id, per_class, seed, arm, multiplier, accuracy, per_class_accuracy, real_count, synthetic_count, ms) VALUES ('nope', '10', 1, 'real', 0, 0.9, '[]', 1, 0, 1)").run(), /FOREIGN KEY/);
+  assert.equal((db.prepare("SELECT runs FROM augment_studies WHERE id = 's'").get() as { runs: string }).runs, '{}');
+  db.prepare("DELETE FROM augment_studies WHERE id = 's'").run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM augment_cells').get() as { n: number }).n, 0);
   db.close();
 });
 

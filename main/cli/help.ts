@@ -20,6 +20,7 @@ Commands:
   backends   show which tensor backends work on this machine
   bench      time a training step on each backend (and PyTorch beside it with --peer)
   playground train small MLPs on 2D points (ring, grid, spiral) and print mode coverage
+  augment-study  does a GAN's synthetic data help a classifier? K real images per class ± M generated
 
 Run \`gan-studio <command> --help\` for a command's options.
 Data lives in $GAN_STUDIO_HOME (default: the platform's application-data folder).`;
@@ -152,6 +153,31 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
                 moving it leaves that one as it was
   --steps N, --starts S, --encoder, --judge-weight W, --d-weight W, --backend B as for project
   --json        a JSON summary`,
+  'augment-study': `Usage: gan-studio augment-study --dataset NAME [options]
+       gan-studio augment-study --resume ID | --show ID | --list
+
+  Trains a classifier on K real images per class, on the same K plus M images
+  per class drawn by a class-conditional GAN trained on those same K images,
+  and on the K with classic augmentation (shifts, and mirroring where the
+  classes allow it), each measured on test images (a fifth of each class, at
+  most 500) that no GAN or classifier of any study trains on. GAN runs the
+  study needs are taken from existing runs on the same subset or queued and
+  trained like any run (tagged augment-study). Measured cells are saved as
+  they finish: a stopped or interrupted study resumes where it was.
+
+  --dataset NAME      a labelled dataset (builtin:mnist or one you imported with classes)
+  --per-class LIST    K, real images per class (default 10,50,200,all)
+  --synthetic LIST    M per class as multiples of K; 0 is real images alone (default 0,1,4,10)
+  --seeds N           seeds per K: each draws its own K images, GAN and classifier (default 3)
+  --seed S            the first seed (default 1)
+  --classifier judge|small  the judge's CNN or one of half its width (default judge)
+  --steps N           classifier steps of 64 images, the same for every arm (default 300)
+  --gan-steps N       steps of each GAN the study trains (default: the run default, 1200)
+  --flips auto|on|off classic augmentation mirrors images (auto: unless the classes are digits or letters)
+  --no-train-gans     use existing runs only; K without one get no synthetic arm
+  --name TEXT         the study's name
+  --csv FILE          also write every classifier's accuracy (and per class) as CSV
+  --json              the report as JSON`,
   playground: `Usage: gan-studio playground [--dist ring|grid|spiral] [options]
 
   Trains the 2D playground's default GAN (MLP generator and discriminator) on

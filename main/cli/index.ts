@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   backends: async () => (await import('./info.js')).backendsCommand,
   bench: async () => (await import('./bench.js')).benchCommand,
   playground: async () => (await import('./playground.js')).playgroundCommand,
+  'augment-study': async () => (await import('./augment.js')).augmentCommand,
 };
 
 function version(): string {

@@ -24,6 +24,10 @@ export type Model = (typeof MODELS)[number];
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
+
+export const SubsetSchema = z
+  .object({ perClass: z.union([z.number().int().min(1).max(1_000_000), z.literal('all')]), seed: z.number().int().min(0).max(2 ** 32 - 1).default(1) })
+  .strict();
 const rate = z.number().positive().max(1);
 const beta = z.number().min(0).lt(1);
 
@@ -98,11 +102,21 @@ export const TrainConfigSchema = z
     /** Default: 200 for a GAN, 500 for super-resolution (whose evaluation upscales whole held-out images). */
     checkpointEvery: positiveInt(10_000_000).optional(),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
+    /**
+     * Train on part of a labelled dataset: the pool an augmentation study
+     * leaves once its test images are set aside, K images per class drawn
+     * with `seed` ('all': the whole pool). Absent: every image.
+     */
+    subset: SubsetSchema.optional(),
   })
   .strict();
 
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
-export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, 'superres' | 'translate'>> & { superres?: SuperResSettings; translate?: TranslateSettings };
+export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, 'superres' | 'translate' | 'subset'>> & {
+  superres?: SuperResSettings;
+  translate?: TranslateSettings;
+  subset?: z.output<typeof SubsetSchema>;
+};
 
 type PresetKey = 'lrG' | 'lrD' | 'emaDecay' | 'augment' | 'spectralNorm' | 'r1' | 'labelSmoothing';
 

@@ -23,7 +23,7 @@ export class GenerationHost {
   ): Promise<GenerationResults[K]> {
     if (this.closed) return Promise.reject(new StudioError('the studio is closing', 'UNAVAILABLE'));
     // Long work (exports, whole photos) keeps out of the explorer's way.
-    const lane: Lane = request.kind.startsWith('export') || request.kind === 'upscale' || request.kind === 'encoder' ? 'batch' : 'interactive';
+    const lane: Lane = request.kind.startsWith('export') || request.kind === 'upscale' || request.kind === 'encoder' || request.kind === 'augment-cell' ? 'batch' : 'interactive';
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });

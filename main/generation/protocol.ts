@@ -2,6 +2,8 @@
 import type { Direction } from '../engine/translate/tiles.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
 import type { Weights } from '../latent/project.js';
+import type { Subset } from '../datasets/subset.js';
+import type { ArmResult, CellSettings } from '../augment/cell.js';
 
 export interface CheckpointRef {
   path: string;
@@ -30,7 +32,9 @@ export type GenerationRequest =
   /** Attribute directions fitted on the run's samples, each measured on fresh ones. */
   | { kind: 'attributes'; ckpt: CheckpointRef; judgePath: string | null; samples: number; seed: number; keep: string[] }
   /** One latent moved along directions (and between classes), as PNG with every attribute's reading. */
-  | { kind: 'edit'; ckpt: CheckpointRef; z: Float32Array; classLabel: number | null; classTo: number | null; mix: number; judgePath: string | null; thresholds: Record<string, number> };
+  | { kind: 'edit'; ckpt: CheckpointRef; z: Float32Array; classLabel: number | null; classTo: number | null; mix: number; judgePath: string | null; thresholds: Record<string, number> }
+  /** One augmentation-study cell: classifiers on a subset of a dataset, alone, with the GAN's images (when ckpt is given) and with classic augmentation. */
+  | { kind: 'augment-cell'; ckpt: CheckpointRef | null; home: string; dataset: string; subset: Subset; settings: CellSettings; ticket: string | null };
 
 export interface GenerationResults {
   images: { pngs: string[]; z: Float32Array; zDim: number };
@@ -44,6 +48,7 @@ export interface GenerationResults {
   encoder: { cached: boolean; seconds: number; loss: number | null };
   attributes: { directions: AttributeDirection[] };
   edit: { png: Uint8Array; readings: Record<string, number> };
+  'augment-cell': { arms: ArmResult[] };
 }
 
 /** Along a long request: work done, and for a projection its distance and, now and then, the current reconstruction (PNG). */

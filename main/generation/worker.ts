@@ -25,6 +25,7 @@ import { truncate, walk } from '../latent/math.js';
 import { principalDirections } from '../latent/attribute-directions.js';
 import { classLabels, generateBatch } from '../engine/sampling.js';
 import { attributesJob, editJob, encoderJob, projectJob } from './latent-jobs.js';
+import { augmentCellJob } from './augment-job.js';
 import type { CheckpointRef, GenerationRequest, WorkerMessage, WorkerProgress, WorkerReply } from './protocol.js';
 
 const port = parentPort;
@@ -81,6 +82,16 @@ async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => voi
   if (r.kind === 'upscale') return upscale(r, (done, total) => progress({ done, total }));
   if (r.kind === 'translate') return translate(r, (done, total) => progress({ done, total }));
   if (r.kind === 'export-model') return exportModel(r);
+  if (r.kind === 'augment-cell') {
+    const generator = r.ckpt ? await modelFor(r.ckpt) : null;
+    if (generator !== null && !(generator instanceof Trainer)) throw new StudioError('an augmentation study draws from a GAN run', 'INVALID_INPUT');
+    const ticket = r.ticket;
+    try {
+      return await augmentCellJob(r, generator, progress, () => ticket !== null && cancelled.has(ticket));
+    } finally {
+      if (ticket) cancelled.delete(ticket);
+    }
+  }
   const model = await modelFor(r.ckpt);
   if (model instanceof SrTrainer) throw new StudioError('this is a super-resolution run: it upscales images, it does not generate them from noise', 'INVALID_INPUT');
   if (!(model instanceof Trainer)) throw new StudioError('this is a translation run: it translates images, it does not generate them from noise', 'INVALID_INPUT');

@@ -8,8 +8,10 @@
 import { tf } from '../engine/tf.js';
 import { Adam } from '../engine/adam.js';
 import { Rng } from '../engine/rng.js';
+import type { ParamSet } from '../engine/params.js';
+import { shuffle } from '../datasets/subset.js';
 import { StudioError } from '../errors.js';
-import { createJudge, judgeForward, judgeSpec } from './network.js';
+import { createJudge, judgeForward, judgeSpec, type JudgeSpec } from './network.js';
 import { embedImages, imagesAt, judgeAccuracy, judgeDigest, type Judge } from './judge.js';
 
 export interface JudgeData {
@@ -99,21 +101,12 @@ export async function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Prom
         for (let i = 0; i < batch; i++) {
           const k = train[s * batch + i];
           y[i] = labels[k];
-          copyShifted(data, k, x, i * per, shift > 0 ? rng.int(2 * shift + 1) - shift : 0, shift > 0 ? rng.int(2 * shift + 1) - shift : 0);
+          copyMoved(data, k, x, i * per, shift > 0 ? rng.int(2 * shift + 1) - shift : 0, shift > 0 ? rng.int(2 * shift + 1) - shift : 0);
         }
         // Cosine decay to 5% of the rate: the last epochs settle into a
         // minimum instead of bouncing around it, worth about a point of accuracy.
         settings.lr = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / steps)));
-        const lossTensor = tf.tidy(() => {
-          const images = tf.tensor4d(x, [batch, data.size, data.size, data.channels]);
-          const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), spec.numClasses);
-          const { value, grads } = tf.variableGrads(() => {
-            const { logits } = judgeForward(params, spec, images);
-            return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-          }, params.trainableList());
-          opt.apply(grads);
-          return value;
-        });
+        const lossTensor = classifierStep(params, spec, opt, x, y, batch);
         let loss: number;
         try {
           loss = (await lossTensor.data())[0];
@@ -156,23 +149,28 @@ async function setFeatureScale(judge: Judge, data: JudgeData, indices: Int32Arra
   if (rms > 0) tf.tidy(() => scale.assign(tf.fill([1], 1 / rms)));
 }
 
-function shuffle(a: Int32Array, rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
+/** One Adam step of softmax cross-entropy on a batch x (in [-1, 1]) with labels y; the loss, for the caller to read and dispose. */
+export function classifierStep(params: ParamSet, spec: JudgeSpec, opt: Adam, x: Float32Array, y: Int32Array, batch: number): tf.Scalar {
+  return tf.tidy(() => {
+    const images = tf.tensor4d(x, [batch, spec.size, spec.size, spec.channels]);
+    const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), spec.numClasses);
+    const { value, grads } = tf.variableGrads(() => {
+      const { logits } = judgeForward(params, spec, images);
+      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+    }, params.trainableList());
+    opt.apply(grads);
+    return value;
+  });
 }
 
-/** Image k moved by (dy, dx), edges repeated into the uncovered border, scaled to [-1, 1]. */
-function copyShifted(data: JudgeData, k: number, out: Float32Array, at: number, dy: number, dx: number): void {
+/** Image k moved by (dy, dx), mirrored left to right when `flip`, edges repeated into the uncovered border, scaled to [-1, 1]. */
+export function copyMoved(data: Pick<JudgeData, 'size' | 'channels' | 'pixels'>, k: number, out: Float32Array, at: number, dy: number, dx: number, flip = false): void {
   const { size, channels, pixels } = data;
   const src = k * size * size * channels;
   for (let r = 0; r < size; r++) {
     const sr = Math.min(Math.max(r - dy, 0), size - 1);
     for (let c = 0; c < size; c++) {
-      const sc = Math.min(Math.max(c - dx, 0), size - 1);
+      const sc = Math.min(Math.max((flip ? size - 1 - c : c) - dx, 0), size - 1);
       const from = src + (sr * size + sc) * channels;
       const to = at + (r * size + c) * channels;
       for (let ch = 0; ch < channels; ch++) out[to + ch] = pixels[from + ch] / 127.5 - 1;

@@ -64,7 +64,7 @@ export const databasePath = (home: string) => join(home, 'studio.db');
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-function newRunId(now: Date): string {
+export function newRunId(now: Date): string {
   const d = `${now.getFullYear()}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}`;
   const t = `${pad(now.getHours(), 2)}${pad(now.getMinutes(), 2)}${pad(now.getSeconds(), 2)}`;
   return `${d}-${t}-${randomBytes(2).toString('hex')}`;

@@ -29,6 +29,12 @@ import type { RunSummary } from '../training/protocol.js';
 import { PlaygroundSettingsSchema } from '../playground/settings.js';
 import { ENCODER_STEPS, PROJECT_STARTS, PROJECT_STEPS } from '../latent/defaults.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
+import { StudySettingsSchema } from '../augment/settings.js';
+import type { StudyReport } from '../augment/report.js';
+import type { StudyCell, StudyRecord, StudyStatus } from '../runs/studies.js';
+import type { StudyProgress } from './augment-studies.js';
+
+export type { StudyCell, StudyRecord, StudyReport, StudyStatus, StudyProgress };
 import { PLAYGROUND_ACTIONS, type PlaygroundFrame, type PlaygroundStarted, type PlaygroundState, type PlaygroundSummary } from '../playground/protocol.js';
 
 export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSummary };
@@ -37,6 +43,7 @@ export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSum
 export const MAX_UPSCALE_BYTES = 24 * 2 ** 20;
 
 export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
+const StudyId = z.string().regex(/^s-\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a study id');
 const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
 const Step = z.number().int().min(0).max(1e9);
 const Seed = z.number().int().min(0).max(2 ** 32 - 1);
@@ -212,6 +219,25 @@ export const COMMANDS = {
       thresholds: z.record(z.string().max(200), z.number().finite()).default({}),
     })
     .strict(),
+  /**
+   * An augmentation study of a labelled dataset: a classifier trained on K
+   * real images per class, on them plus M generated per class by a
+   * class-conditional GAN trained on the same K, and with classic
+   * augmentation, each measured on test images no GAN or classifier saw.
+   * GAN runs it needs are found (same subset) or queued; progress comes as
+   * augment.progress events, the end as augment.status.
+   */
+  'augment.start': StudySettingsSchema.extend({ name: SafeName.optional() }).strict(),
+  'augment.list': z.object({}).strict(),
+  /** A study with its cells, its GAN runs and its report. */
+  'augment.show': z.object({ id: StudyId }).strict(),
+  'augment.stop': z.object({ id: StudyId }).strict(),
+  /** Measures the cells not yet saved, training on the GAN runs that did not finish. */
+  'augment.resume': z.object({ id: StudyId }).strict(),
+  /** Deletes the study and its results; its GAN runs stay (they are runs like any other). */
+  'augment.delete': z.object({ id: StudyId }).strict(),
+  /** Every classifier measured, as CSV. */
+  'augment.csv': z.object({ id: StudyId }).strict(),
   /** A 2D playground session (small MLP G and D on points); frames follow as playground.frame events. Replaces any session running. */
   'playground.start': PlaygroundSettingsSchema,
   /** 'step' trains exactly one step (k D updates, one G update) of a paused session; 'pause' answers once no more frames will come. */
@@ -303,8 +329,29 @@ export interface CommandResults {
   'latent.attributes': { step: number; attributes: AttributeInfo[] };
   'latent.fit': { direction: number[]; accuracy: number };
   'images.edit': { step: number; png: string; latent: number[]; readings: Record<string, number> };
+  'augment.start': StudyRecord;
+  'augment.list': (StudyRecord & { cellsDone: number; cells: number })[];
+  'augment.show': StudyDetail;
+  'augment.stop': StudyRecord;
+  'augment.resume': StudyRecord;
+  'augment.delete': { deleted: string };
+  'augment.csv': { csv: string; filename: string };
   'playground.start': PlaygroundStarted;
   'playground.control': PlaygroundState;
+}
+
+/** A study, what it measured, what that says, and the state of its GAN runs. */
+export interface StudyDetail extends StudyRecord {
+  classNames: string[];
+  cells: StudyCell[];
+  /** Cells (a K and a seed) measured and in all. */
+  cellsDone: number;
+  cellCount: number;
+  report: StudyReport;
+  gans: { key: string; runId: string; trained: boolean; status: RunRecord['status'] | 'deleted'; step: number; target: number }[];
+  /** Classic augmentation mirrored images too. */
+  flips: boolean;
+  progress: StudyProgress | null;
 }
 
 /** One attribute direction and how it did on fresh samples: read as positive before and after +3 σ, other attributes kept. */
@@ -345,6 +392,10 @@ export interface StudioEvents {
   'project.progress': { id: string; ticket: string; done: number; total: number; distance: number | null; png: string | null };
   /** Steps done of a latent.encoder call with this ticket, and its recent latent error. */
   'encoder.progress': { id: string; ticket: string; done: number; total: number; loss: number | null };
+  /** An augmentation study's cells measured, the one under way, and its GAN runs' training. */
+  'augment.progress': { id: string } & StudyProgress;
+  /** A study started, finished, stopped, failed or was interrupted. */
+  'augment.status': { id: string; status: StudyStatus; error: string | null };
 }
 
 export type EventName = keyof StudioEvents;
@@ -367,6 +418,8 @@ export const EVENT_NAMES = [
   'translate.progress',
   'project.progress',
   'encoder.progress',
+  'augment.progress',
+  'augment.status',
 ] as const satisfies readonly EventName[];
 // A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.
 const _allEvents: Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;

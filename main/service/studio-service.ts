@@ -14,7 +14,7 @@ import type { CheckpointRef } from '../generation/protocol.js';
 import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
-import { resolveConfig, formatZodError, type TrainConfig } from '../engine/config.js';
+import { resolveConfig, formatZodError, type TrainConfig, type TrainConfigInput } from '../engine/config.js';
 import { BUILTIN_INFO, checkDatasetName, isBuiltin } from '../datasets/index.js';
 import { datasetCover, galleryPage } from '../datasets/gallery.js';
 import { ImportSession } from '../datasets/import/session.js';
@@ -23,7 +23,6 @@ import { RunStore, type RunRecord } from '../runs/store.js';
 import { TrainingQueue, type QueueOptions } from './training-queue.js';
 import {
   COMMANDS,
-  MAX_UPSCALE_BYTES,
   type CommandHandlers,
   type CommandName,
   type CommandResult,
@@ -35,6 +34,9 @@ import {
 } from './contract.js';
 import { checkTaskData } from './task-checks.js';
 import { editHandlers, type EditContext } from './edit-handlers.js';
+import { imageHandlers } from './image-handlers.js';
+import { AugmentStudies, type StudyContext } from './augment-studies.js';
+import { augmentHandlers } from './augment-handlers.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
 const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
@@ -58,6 +60,7 @@ export class StudioService {
     finished: (s) => this.emit('playground.finished', s),
   });
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+  private readonly studies: AugmentStudies;
 
   constructor(
     readonly home: string,
@@ -66,6 +69,7 @@ export class StudioService {
     this.store = new RunStore(home);
     this.training = new TrainingQueue(this.store, (event, payload) => this.emit(event, payload), opts);
     this.store.markInterrupted();
+    this.studies = new AugmentStudies(this.studyContext());
     const insert = this.store.db.prepare(
       'INSERT OR IGNORE INTO datasets (id, name, source, size, channels, classes, image_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -105,6 +109,8 @@ export class StudioService {
   /** Stops every training run (each saves a checkpoint) and closes the database. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.imports.values()].map((s) => s.cancel()));
+    // Before the workers go: a study's cell under way is dropped, not failed.
+    await this.studies.close();
     await this.generation.close();
     await this.playground.close();
     await this.training.close();
@@ -172,6 +178,45 @@ export class StudioService {
     };
   }
 
+  /** What augmentation studies need of the service: runs made, queued and stopped as the commands do. */
+  private studyContext(): StudyContext {
+    return {
+      home: this.home,
+      store: this.store,
+      generation: this.generation,
+      dataset: (name) => this.dataset(name),
+      checkpointRef: (id) => this.checkpointRef(id),
+      createRun: (config, name) => {
+        const r = this.createRun(config, name, true);
+        this.store.setTags(r.id, ['augment-study'], []);
+        return r;
+      },
+      restartRun: (id) => this.training.enqueue({ home: this.home, runId: id, resume: this.store.checkpointSteps(id).length > 0 }),
+      stopRun: async (id) => void (await this.handlers['runs.stop']({ id })),
+      isTraining: (id) => this.training.has(id),
+      emit: (event, payload) => this.emit(event, payload),
+    };
+  }
+
+  /** A new run, its dataset and settings checked first; queued to train when `start`. */
+  private createRun(config: TrainConfigInput, name: string | undefined, start: boolean): RunRecord {
+    checkDatasetName(this.store.db, config.dataset);
+    if ((config.model === 'cdcgan' || config.subset) && this.dataset(config.dataset).classes.length < 2) {
+      throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); ${config.subset ? 'a subset of K images per class needs them' : 'train it with model dcgan'}`);
+    }
+    const resolved = resolveConfig(config);
+    const size = this.dataset(config.dataset).size;
+    if (resolved.task === 'generate' && !(SIZES as readonly number[]).includes(size)) {
+      throw fail('INVALID_INPUT', `dataset ${config.dataset} has ${size} px images; the GAN networks are built for ${SIZES.join(', ')} px (train super-resolution on it, or import it at 128 px)`);
+    }
+    checkTaskData(resolved, (n) => {
+      checkDatasetName(this.store.db, n);
+      return this.dataset(n);
+    });
+    const r = this.store.create(resolved, new Date(), name);
+    return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
+  }
+
   // ---- commands ----
 
   private readonly handlers: CommandHandlers = {
@@ -208,23 +253,7 @@ export class StudioService {
       return { cancelled: name };
     },
     'datasets.images': ({ name, offset, limit, label }) => galleryPage(this.store.db, this.home, name, { offset, limit, label }),
-    'runs.create': ({ name, config, start }) => {
-      checkDatasetName(this.store.db, config.dataset);
-      if (config.model === 'cdcgan' && this.dataset(config.dataset).classes.length < 2) {
-        throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); train it with model dcgan`);
-      }
-      const resolved = resolveConfig(config);
-      const size = this.dataset(config.dataset).size;
-      if (resolved.task === 'generate' && !(SIZES as readonly number[]).includes(size)) {
-        throw fail('INVALID_INPUT', `dataset ${config.dataset} has ${size} px images; the GAN networks are built for ${SIZES.join(', ')} px (train super-resolution on it, or import it at 128 px)`);
-      }
-      checkTaskData(resolved, (n) => {
-        checkDatasetName(this.store.db, n);
-        return this.dataset(n);
-      });
-      const r = this.store.create(resolved, new Date(), name);
-      return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
-    },
+    'runs.create': ({ name, config, start }) => this.createRun(config, name, start),
     'runs.start': ({ id }) => {
       const r = this.run(id);
       if (r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is already ${r.status}`);
@@ -366,28 +395,9 @@ export class StudioService {
       if (!this.store.deleteCheckpoint(id, step)) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}`);
       return { deleted: step };
     },
-    'images.upscale': async ({ id, step, image, name, tile, ticket }) => {
-      const ref = this.checkpointRef(id, step);
-      if (this.run(id).config.task !== 'superres') throw fail('INVALID_INPUT', `run ${id} generates images from noise; upscaling needs a super-resolution run`);
-      const bytes = Buffer.from(image, 'base64');
-      if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
-      const r = await this.generation.request({ kind: 'upscale', ckpt: ref, image: new Uint8Array(bytes), name, tile }, (done, total) =>
-        ticket ? this.emit('upscale.progress', { id, ticket, done, total }) : undefined,
-      );
-      return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height, inputWidth: r.inputWidth, inputHeight: r.inputHeight };
-    },
-    'images.translate': async ({ id, step, image, name, direction, derive, ticket }) => {
-      const ref = this.checkpointRef(id, step);
-      const task = this.run(id).config.task;
-      if (task !== 'pix2pix' && task !== 'cyclegan') throw fail('INVALID_INPUT', `run ${id} is not a translation run (pix2pix or CycleGAN)`);
-      const bytes = Buffer.from(image, 'base64');
-      if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
-      const r = await this.generation.request({ kind: 'translate', ckpt: ref, image: new Uint8Array(bytes), name, direction, derive }, (done, total) =>
-        ticket ? this.emit('translate.progress', { id, ticket, done, total }) : undefined,
-      );
-      return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height };
-    },
+    ...imageHandlers(this.editContext()),
     ...editHandlers(this.editContext()),
+    ...augmentHandlers(() => this.studies),
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),
   };

@@ -8,6 +8,7 @@
 import type { StepMetrics } from '../engine/trainer.js';
 import type { StepSink } from '../engine/step-loop.js';
 import { loadDataset } from '../datasets/index.js';
+import { applySubset } from '../datasets/subset.js';
 import { StudioError, messageOf } from '../errors.js';
 import { writeFileAtomic } from '../fsx.js';
 import { gridPng } from '../images/png.js';
@@ -54,7 +55,7 @@ async function train(store: RunStore, job: TrainJob, control: RunControl, emit: 
           note: (message) => emit({ type: 'warning', message }),
         });
   try {
-    const data = loadDataset(store.db, job.home, config.dataset);
+    const data = applySubset(loadDataset(store.db, job.home, config.dataset), config.subset);
     const dataB = config.translate?.datasetB ? loadDataset(store.db, job.home, config.translate.datasetB) : null;
     let from = null;
     if (job.resume) {

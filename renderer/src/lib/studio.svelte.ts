@@ -19,6 +19,7 @@ export type View =
   | { name: 'upscale'; id?: string }
   | { name: 'translate'; id?: string }
   | { name: 'edit'; id?: string }
+  | { name: 'studies' }
   | { name: 'playground' };
 
 export interface LiveRun {
