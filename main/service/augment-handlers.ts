@@ -12,44 +12,38 @@ type AugmentCommands = 'augment.start' | 'augment.list' | 'augment.show' | 'augm
 
 /** `of` gives the studies once the service has made them (its handlers are made first). */
 export function augmentHandlers(of: () => AugmentStudies): Pick<CommandHandlers, AugmentCommands> {
-  const studies = {
-    get studies() {
-      return of().studies;
-    },
-    get: (id: string) => of().get(id),
-    progress: (id: string) => of().progress(id),
-  };
-  const ctx = { dataset: (name: string) => of().ctx.dataset(name), store: { find: (id: string) => of().ctx.store.find(id) } };
   const classNamesOf = (s: StudyRecord) => {
     try {
-      return ctx.dataset(s.dataset).classes;
+      return of().ctx.dataset(s.dataset).classes;
     } catch {
       // The dataset was deleted after the study: its classes by number.
-      const n = studies.studies.cells(s.id)[0]?.perClass.length ?? 0;
+      const n = of().studies.cells(s.id)[0]?.perClass.length ?? 0;
       return Array.from({ length: n }, (_, i) => String(i));
     }
   };
   const counts = (s: StudyRecord) => {
-    const cells = studies.studies.cells(s.id);
+    const cells = of().studies.cells(s.id);
     return { cells, cellsDone: new Set(cells.map((c) => `${c.perClassKey}/${c.seed}`)).size, cellCount: s.settings.perClass.length * studySeeds(s.settings).length };
   };
   const detail = (s: StudyRecord): StudyDetail => {
     const classNames = classNamesOf(s);
     const { cells, cellsDone, cellCount } = counts(s);
     const gans = Object.entries(s.runs).map(([key, { runId, trained }]) => {
-      const r = ctx.store.find(runId);
+      const r = of().ctx.store.find(runId);
       return { key, runId, trained, status: r?.status ?? ('deleted' as const), step: r?.step ?? 0, target: r?.targetSteps ?? 0 };
     });
-    return { ...s, classNames, cells, cellsDone, cellCount, report: studyReport(cells, classNames), gans, flips: flipsAllowed(s.settings.flips, classNames), progress: studies.progress(s.id) };
+    return { ...s, classNames, cells, cellsDone, cellCount, report: studyReport(cells, classNames), gans, flips: flipsAllowed(s.settings.flips, classNames), progress: of().progress(s.id) };
   };
   return {
     'augment.start': ({ name, ...settings }) => of().start(settings, name),
     'augment.list': () =>
-      studies.studies.list().map((s) => {
-        const { cellsDone, cellCount } = counts(s);
-        return { ...s, cellsDone, cells: cellCount };
-      }),
-    'augment.show': ({ id }) => detail(studies.get(id)),
+      of()
+        .studies.list()
+        .map((s) => {
+          const { cellsDone, cellCount } = counts(s);
+          return { ...s, cellsDone, cells: cellCount };
+        }),
+    'augment.show': ({ id }) => detail(of().get(id)),
     'augment.stop': ({ id }) => of().stop(id),
     'augment.resume': ({ id }) => of().resume(id),
     'augment.delete': async ({ id }) => {
@@ -57,8 +51,8 @@ export function augmentHandlers(of: () => AugmentStudies): Pick<CommandHandlers,
       return { deleted: id };
     },
     'augment.csv': ({ id }) => {
-      const s = studies.get(id);
-      return { csv: studyCsv(studies.studies.cells(id), classNamesOf(s)), filename: `${s.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || s.id}.csv` };
+      const s = of().get(id);
+      return { csv: studyCsv(of().studies.cells(id), classNamesOf(s)), filename: `${s.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || s.id}.csv` };
     },
   };
 }
