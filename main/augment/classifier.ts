@@ -7,6 +7,7 @@
  */
 import { Adam } from '../engine/adam.js';
 import { Rng } from '../engine/rng.js';
+import { yieldToEventLoop } from '../engine/step-loop.js';
 import type { ParamSet } from '../engine/params.js';
 import { shuffle } from '../datasets/subset.js';
 import { StudioError } from '../errors.js';
@@ -45,8 +46,6 @@ export function classifierSpec(kind: ClassifierKind, size: number, channels: num
   return kind === 'judge' ? spec : { ...spec, convs: spec.convs.map((c) => ({ ...c, width: c.width / 2 })), features: spec.features / 2 };
 }
 
-/** Macrotask pauses between steps let a worker read a cancel message. */
-const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function trainClassifier(data: LabelledImages, o: ClassifierOptions): Promise<{ spec: JudgeSpec; params: ParamSet; loss: number }> {
   if (data.count === 0) throw new StudioError('a classifier needs at least one training image');
@@ -85,7 +84,7 @@ export async function trainClassifier(data: LabelledImages, o: ClassifierOptions
       }
       if (!Number.isFinite(loss)) throw new StudioError(`the classifier diverged at step ${step + 1} (loss ${loss})`);
       if (step % 10 === 9 || step === o.steps - 1) {
-        await yieldToMessages();
+        await yieldToEventLoop();
         if (o.onStep?.(step + 1)) break;
       }
     }

@@ -53,7 +53,8 @@ export interface StepLoopResult {
 }
 
 // setImmediate where there is one (Node): a timeout would cost a millisecond a step.
-const yieldToEventLoop: () => Promise<void> =
+// Also what lets a worker read a cancel message between two steps of a long job.
+export const yieldToEventLoop: () => Promise<void> =
   typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export async function runSteps(t: StepTrainer, plan: StepPlan, control: StepControl, sink: StepSink): Promise<StepLoopResult> {

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { StudioError } from '../errors.js';
 import { writeFileAtomic } from '../fsx.js';
 import type { Trainer } from '../engine/trainer.js';
+import { yieldToEventLoop } from '../engine/step-loop.js';
 import { disposeJudge, embedImages, encodeJudge, loadJudge, type Judge } from '../judges/index.js';
 import { imagePng } from '../images/png.js';
 import { readForProjection } from '../images/project-io.js';
@@ -20,8 +21,6 @@ import type { GenerationRequest, GenerationResults, WorkerProgress } from './pro
 type Job<K extends GenerationRequest['kind']> = Extract<GenerationRequest, { kind: K }>;
 type Progress = (p: WorkerProgress) => void;
 
-/** A macrotask's pause: tensor reads resolve as microtasks, and a cancel message needs the event loop. */
-const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Networks read from files, by path, with the file's modification time they were read at. */
 const loaded = new Map<string, { mtime: number; judge: Judge }>();
@@ -74,7 +73,7 @@ export async function projectJob(t: Trainer, r: Job<'project'>, progress: Progre
       cancelled,
       onStep: async ({ step, steps, distance, image }) => {
         progress({ done: step, total: steps, distance, ...(image ? { png: new Uint8Array(await png(t, image)) } : {}) });
-        await yieldToMessages();
+        await yieldToEventLoop();
       },
     });
   } catch (err) {
@@ -117,7 +116,7 @@ export async function encoderJob(t: Trainer, r: Job<'encoder'>, progress: Progre
     onProgress: async (p) => {
       loss = p.loss;
       progress({ done: p.step, total: p.steps, distance: p.loss });
-      await yieldToMessages();
+      await yieldToEventLoop();
     },
   }).catch((err) => {
     if (cancelled()) throw new StudioError('the encoder’s training was cancelled', 'CANCELLED');
