@@ -18,7 +18,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
+  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_captions', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
@@ -142,6 +142,29 @@ test('migration 008 keeps the runs of schema 7 and adds augmentation studies who
   assert.equal((db.prepare("SELECT runs FROM augment_studies WHERE id = 's'").get() as { runs: string }).runs, '{}');
   db.prepare("DELETE FROM augment_studies WHERE id = 's'").run();
   assert.equal((db.prepare('SELECT count(*) AS n FROM augment_cells').get() as { n: number }).n, 0);
+  db.close();
+});
+
+test('migration 009 keeps datasets and metrics of schema 8 and adds captions that go with their dataset, a vocabulary and the encoder loss', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 8));
+  db.prepare("INSERT INTO datasets (id, name, source, size, channels, classes, image_count, created_at, dir) VALUES ('d', 'set', 'x', 28, 1, '[]', 2, 'now', 'datasets/d')").run();
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'set', '{}', 'completed', 9, 'now')").run();
+  db.prepare("INSERT INTO metrics (run_id, step, d_loss) VALUES ('r', 1, 0.5)").run();
+  migrate(db, MIGRATIONS.slice(0, 9));
+  assert.equal(schemaVersion(db), 9);
+  assert.deepEqual(db.prepare('SELECT vocab FROM datasets').get(), { vocab: null }, 'an older dataset has no captions');
+  assert.deepEqual(db.prepare('SELECT d_loss, encoder_loss FROM metrics').get(), { d_loss: 0.5, encoder_loss: null });
+  const add = db.prepare("INSERT INTO dataset_captions (dataset_id, idx, caption) VALUES (?, ?, ?)");
+  add.run('d', 0, 'a red square');
+  add.run('d', 0, 'a square');
+  assert.throws(() => add.run('nope', 0, 'x'), /FOREIGN KEY/);
+  assert.throws(() => add.run('d', 'zero', 'x'), /cannot store TEXT value in INTEGER column/);
+  assert.throws(() => db.prepare("UPDATE metrics SET encoder_loss = 'low'").run(), /cannot store TEXT value in REAL column/);
+  db.prepare("DELETE FROM runs").run();
+  db.prepare("DELETE FROM datasets WHERE id = 'd'").run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM dataset_captions').get() as { n: number }).n, 0);
   db.close();
 });
 

@@ -7,6 +7,7 @@ Commands:
   train      train a GAN on a dataset (default: builtin:mnist, 1200 steps), a super-resolution or a translation model
   resume     continue a run from its newest checkpoint
   sample     write PNG images from a trained run
+  generate   write PNG images of a written prompt from a text-to-image run (train --model text)
   upscale    enlarge images with a super-resolution run (train --task superres)
   translate  translate images with a pix2pix or CycleGAN run (train --task pix2pix|cyclegan)
   project    find the latent of a GAN run that draws each image (GAN inversion)
@@ -29,7 +30,8 @@ export const COMMAND_HELP: Record<string, string> = {
   train: `Usage: gan-studio train [options]
 
   --dataset NAME        dataset to learn: builtin:mnist (default) or one you imported
-  --model dcgan|cdcgan  unconditional, or class-conditional on the dataset's labels (default dcgan)
+  --model dcgan|cdcgan|text  unconditional, class-conditional on the dataset's labels, or
+                        conditioned on its captions (text-to-image, GAN-INT-CLS) (default dcgan)
   --loss bce|hinge|lsgan|wgan-gp   (default bce, the non-saturating loss)
   --steps N             generator steps (default 1200)
   --batch B             images per minibatch (default 64)
@@ -43,6 +45,13 @@ export const COMMAND_HELP: Record<string, string> = {
   --seed S              random seed (default 1)
   --backend auto|webgpu|tensorflow|wasm|cpu  (default auto: the fastest that works; webgpu takes a software adapter too)
   --json                one JSON object per line; the last is a summary
+
+Text to image (--model text, a captioned dataset; builtin:mnist has captions
+made from its labels): an image–text encoder is trained on the captions first,
+then a GAN conditioned on its caption vectors with a matching-aware
+discriminator. --steps counts both phases (default 300 + 1200).
+  --encoder-steps N     steps of the encoder phase (default 300)
+  --interpolate F       share of G's batch drawn from mixes of two captions (default 0.5)
 
 Super-resolution (--task superres): a model that enlarges images, trained on
 random crops of the dataset's images and their reduced versions; a tenth of
@@ -237,9 +246,24 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
                         side, reduce larger images to it (default 2048)
   --background #RRGGBB  colour under transparency and around padding (default #ffffff)
   --max-pixels N        refuse images with more pixels (default 100000000)
+  --captions FILE       a CSV (file,caption header) or JSON ({"file": "caption" | [...]})
+                        of captions, names relative to the folder imported; captions.csv,
+                        captions.json and captions.txt inside the folders are read anyway,
+                        and class folder names caption the images nothing else describes
   --json                print the report as JSON
 
 Ctrl-C cancels; nothing is kept.`,
+  generate: `Usage: gan-studio generate --run ID --prompt "…" --out DIR [options]
+
+  Images of a prompt from a text-to-image run (train --model text). Words the
+  run never saw in its captions are listed and ignored; a prompt of none of
+  its words is refused.
+
+  --count N     images (default 16), each from its own latent
+  --seed S      latent seed (default 1; the same seed draws the same images)
+  --step N      the checkpoint to use (default: the newest)
+  --backend auto|webgpu|tensorflow|wasm|cpu
+  --json        one JSON line describing what was written`,
   interpolate: `Usage: gan-studio interpolate --run ID --keyframes SEED,SEED[,…] --out walk.gif [options]
 
   --frames N    frames in the walk (default 48)

@@ -16,6 +16,7 @@ const OPTIONS = {
   'max-side': { type: 'string' },
   background: { type: 'string' },
   'max-pixels': { type: 'string' },
+  captions: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -59,6 +60,7 @@ export async function importCommand(args: string[]): Promise<number> {
       maxSide: int('max-side', o['max-side']),
       background: o.background,
       maxPixels: int('max-pixels', o['max-pixels']),
+      captions: o.captions ? resolve(o.captions) : undefined,
     });
     line?.end();
     if (!r.ok) throw new StudioError(r.error.message);
@@ -84,11 +86,16 @@ export function describeReport(r: ImportReport, maxListed = 20): string {
     for (const s of r.skipped.slice(0, maxListed)) out.push(`  ${s.file}: ${s.detail}`);
     if (r.skipped.length > maxListed) out.push(`  … and ${r.skipped.length - maxListed} more (--json lists every one)`);
   } else out.push('skipped: none');
+  if (r.captions) {
+    const c = r.captions;
+    out.push(`captions: ${c.count} for ${c.images} images, ${c.vocabulary} words${c.fromClassNames ? ` (${c.fromClassNames} from class folder names)` : ''}`);
+    if (c.unmatched.length) out.push(`  ${c.unmatched.length}${c.unmatched.length >= 100 ? '+' : ''} caption entries name no imported image, e.g. ${c.unmatched.slice(0, 3).join('; ')}`);
+  }
   for (const n of r.notes.slice(0, 10)) out.push(`note: ${n}`);
   out.push(
     r.pairs !== undefined
       ? `train it: gan-studio train --task pix2pix --source pairs --dataset "${r.name}"`
-      : `train it: gan-studio train --dataset "${r.name}"${r.classes.length ? ' [--model cdcgan]' : ''}`,
+      : `train it: gan-studio train --dataset "${r.name}"${r.captions ? ' [--model text]' : r.classes.length ? ' [--model cdcgan]' : ''}`,
   );
   return out.join('\n');
 }

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.js')).trainCommand,
   resume: async () => (await import('./train.js')).resumeCommand,
   sample: async () => (await import('./sample.js')).sampleCommand,
+  generate: async () => (await import('./generate.js')).generateCommand,
   upscale: async () => (await import('./upscale.js')).upscaleCommand,
   translate: async () => (await import('./translate.js')).translateCommand,
   project: async () => (await import('./project.js')).projectCommand,

@@ -37,6 +37,9 @@ const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   'sample-every': { type: 'string' },
   json: { type: 'boolean' },
+  // Text-to-image (--model text).
+  'encoder-steps': { type: 'string' },
+  interpolate: { type: 'string' },
   // Super-resolution (--task superres).
   task: { type: 'string' },
   scale: { type: 'string' },
@@ -129,12 +132,16 @@ const RESUME_OPTIONS = {
   steps: { type: 'string' },
   'sample-every': { type: 'string' },
   json: { type: 'boolean' },
+  // Text-to-image (--model text).
+  'encoder-steps': { type: 'string' },
+  interpolate: { type: 'string' },
 } as const;
 
 function metricsJson(m: StepMetrics) {
   return {
     step: m.step,
     ...(m.content != null ? { content_loss: m.content } : {}),
+    ...(m.encoder != null ? { encoder_loss: m.encoder } : {}),
     d_loss: m.dLoss,
     g_loss: m.gLoss,
     d_real: m.dReal,
@@ -183,6 +190,16 @@ export function summaryJson(s: RunSummary) {
   };
 }
 
+/** --encoder-steps and --interpolate belong to --model text. */
+function textOptions(o: { model?: string; 'encoder-steps'?: string; interpolate?: string }): Pick<TrainConfigInput, 'text'> {
+  const given = (['encoder-steps', 'interpolate'] as const).filter((f) => o[f] !== undefined);
+  if (o.model !== 'text') {
+    if (given.length) throw new StudioError(`--${given[0]} is a text-to-image setting; add --model text`);
+    return {};
+  }
+  return { text: { encoderSteps: int('encoder-steps', o['encoder-steps']), interpolate: num('interpolate', o.interpolate) } };
+}
+
 export async function trainCommand(args: string[]): Promise<number> {
   const o = parseOptions('train', args, TRAIN_OPTIONS);
   const dataset = o.dataset ?? 'builtin:mnist';
@@ -198,6 +215,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       task,
       ...(task === 'superres' ? { superres: superResOptions(o) } : {}),
       ...(translating ? { translate: translateOptions(o) } : {}),
+      ...textOptions(o),
       dataset,
       model: o.model as TrainConfig['model'] | undefined,
       loss: o.loss as TrainConfig['loss'] | undefined,
@@ -327,7 +345,9 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
         summary.status === 'completed'
           ? service.store.get(summary.run).config.task === 'superres'
             ? `upscale: gan-studio upscale --run ${summary.run} IMAGE… --out DIR`
-            : `samples: gan-studio sample --run ${summary.run} --count 64 --out samples`
+            : service.store.get(summary.run).config.model === 'text'
+              ? `images: gan-studio generate --run ${summary.run} --prompt "…" --out images`
+              : `samples: gan-studio sample --run ${summary.run} --count 64 --out samples`
           : `continue: gan-studio resume --run ${summary.run}`,
       );
     }

@@ -1,3 +1,4 @@
+import type { Vocabulary } from '../engine/text/tokens.js';
 
 /**
  * Images ready for training: NHWC bytes, 0–255, as stored on disk; the
@@ -14,4 +15,14 @@ export interface Dataset {
   /** One class index per image, or null for an unlabelled dataset. */
   labels: Int32Array | null;
   classNames: string[];
+  /** Captions of the images (several per image allowed), for text-conditional models; null or absent when it has none. */
+  captions?: Captions | null;
+}
+
+export interface Captions {
+  /** Caption i describes image image[i]; ascending by image. */
+  texts: string[];
+  image: Int32Array;
+  /** The words of the dataset's captions, built at import. */
+  vocab: Vocabulary;
 }

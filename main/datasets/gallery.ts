@@ -8,13 +8,21 @@ import type { Db } from '../db/database.js';
 import { StudioError } from '../errors.js';
 import { bytesGridPng, encodePng } from '../images/png.js';
 import { isBuiltin, loadDataset } from './index.js';
-import { COVER, datasetDir, pixelsFile, showDataset } from './store.js';
+import { COVER, captionsOf, datasetDir, pixelsFile, showDataset } from './store.js';
+import { tokenize } from '../engine/text/tokens.js';
+
+function containsWords(caption: string, words: string[]): boolean {
+  const have = new Set(tokenize(caption));
+  return words.every((w) => have.has(w));
+}
 
 export interface GalleryImage {
   index: number;
   label: number | null;
   /** Where it was imported from; null for built-in data. */
   file: string | null;
+  /** Its captions, when the dataset has them. */
+  captions: string[];
   png: string;
 }
 
@@ -63,7 +71,11 @@ export async function datasetCover(db: Db, home: string, name: string): Promise<
   }
 }
 
-export async function galleryPage(db: Db, home: string, name: string, q: { offset: number; limit: number; label?: number }): Promise<GalleryPage> {
+/**
+ * A page of images, optionally of one class and only those with a caption
+ * containing `text` (every word of it, in any order, case aside).
+ */
+export async function galleryPage(db: Db, home: string, name: string, q: { offset: number; limit: number; label?: number; text?: string }): Promise<GalleryPage> {
   const info = showDataset(db, name);
   if (!info) throw new StudioError(`no dataset "${name}"`, 'NOT_FOUND');
   const { size } = info;
@@ -73,18 +85,35 @@ export async function galleryPage(db: Db, home: string, name: string, q: { offse
   let total: number;
   let read: (idx: number) => Uint8Array;
   let close = () => {};
+  let captions: (idx: number) => string[];
+  const words = q.text ? tokenize(q.text) : [];
   if (info.builtin) {
     const d = loadDataset(db, home, name);
-    const all = Array.from({ length: d.count }, (_, i) => i).filter((i) => q.label === undefined || d.labels?.[i] === q.label);
+    const byImage = new Map<number, string[]>();
+    d.captions?.image.forEach((img, i) => byImage.set(img, [...(byImage.get(img) ?? []), d.captions!.texts[i]]));
+    captions = (idx) => byImage.get(idx) ?? [];
+    const matches = (idx: number) => words.length === 0 || captions(idx).some((c) => containsWords(c, words));
+    const all = Array.from({ length: d.count }, (_, i) => i).filter((i) => (q.label === undefined || d.labels?.[i] === q.label) && matches(i));
     total = all.length;
     rows = all.slice(q.offset, q.offset + q.limit).map((idx) => ({ idx, label: d.labels ? d.labels[idx] : null, file: null }));
     read = (idx) => d.pixels.subarray(idx * per, (idx + 1) * per);
   } else {
     const id = (db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string }).id;
-    const where = q.label === undefined ? 'dataset_id = ?' : 'dataset_id = ? AND label = ?';
+    let where = q.label === undefined ? 'dataset_id = ?' : 'dataset_id = ? AND label = ?';
     const args: unknown[] = q.label === undefined ? [id] : [id, q.label];
+    if (words.length) {
+      // Narrowed in SQL by each word as a substring, then kept when a caption holds every word as a word.
+      const like = words.map(() => "c.caption LIKE ? ESCAPE '\\'").join(' AND ');
+      const found = db
+        .prepare(`SELECT DISTINCT c.idx, c.caption FROM dataset_captions c WHERE c.dataset_id = ? AND ${like}`)
+        .all(id, ...words.map((w) => `%${w.replace(/[%_\\]/g, (m) => `\\${m}`)}%`)) as { idx: number; caption: string }[];
+      const hits = [...new Set(found.filter((f) => containsWords(f.caption, words)).map((f) => f.idx))];
+      where += hits.length ? ` AND idx IN (${hits.join(',')})` : ' AND 0';
+    }
     total = (db.prepare(`SELECT count(*) AS n FROM dataset_images WHERE ${where}`).get(...args) as { n: number }).n;
     rows = db.prepare(`SELECT idx, label, file FROM dataset_images WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as typeof rows;
+    const found = captionsOf(db, name, rows.map((r) => r.idx));
+    captions = (idx) => found.get(idx) ?? [];
     const fd = openSync(pixelsFile(datasetDir(db, home, name)!), 'r');
     close = () => closeSync(fd);
     read = (idx) => {
@@ -95,7 +124,7 @@ export async function galleryPage(db: Db, home: string, name: string, q: { offse
   }
   try {
     const images = await Promise.all(
-      rows.map(async (r) => ({ index: r.idx, label: r.label, file: r.file, png: (await encodePng(read(r.idx), size, size, channels)).toString('base64') })),
+      rows.map(async (r) => ({ index: r.idx, label: r.label, file: r.file, captions: captions(r.idx), png: (await encodePng(read(r.idx), size, size, channels)).toString('base64') })),
     );
     return { total, images };
   } finally {

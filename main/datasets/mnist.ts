@@ -3,7 +3,8 @@
  * (MIT), so the studio trains on real data without a download.
  */
 import { createRequire } from 'node:module';
-import type { Dataset } from './dataset.js';
+import type { Captions, Dataset } from './dataset.js';
+import { buildVocabulary } from '../engine/text/tokens.js';
 
 const require = createRequire(import.meta.url);
 const SIDE = 28;
@@ -40,6 +41,21 @@ export function loadMnist(): Dataset {
     pixels,
     labels,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    captions: digitCaptions(labels),
   };
   return cached;
+}
+
+export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** Two captions per digit made from its label — "a handwritten seven", "the digit 7" — the quick test of text-to-image. */
+export function digitCaptions(labels: Int32Array): Captions {
+  const texts: string[] = [];
+  const image = new Int32Array(labels.length * 2);
+  labels.forEach((d, i) => {
+    texts.push(`a handwritten ${DIGIT_WORDS[d]}`, `the digit ${d}`);
+    image[2 * i] = i;
+    image[2 * i + 1] = i;
+  });
+  return { texts, image, vocab: buildVocabulary(texts) };
 }

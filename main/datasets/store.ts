@@ -10,7 +10,8 @@ import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/database.js';
 import { StudioError } from '../errors.js';
-import type { Dataset } from './dataset.js';
+import type { Captions, Dataset } from './dataset.js';
+import type { Vocabulary } from '../engine/text/tokens.js';
 import type { ImportOptions } from './import/options.js';
 import type { ImportReport } from './import/report.js';
 
@@ -23,6 +24,8 @@ export interface DatasetInfo {
   imageCount: number;
   createdAt: string;
   builtin: boolean;
+  /** Whether its images have captions (a text-conditional model can train on it). */
+  captioned: boolean;
 }
 
 export interface DatasetDetail extends DatasetInfo {
@@ -42,6 +45,7 @@ interface Row {
   created_at: string;
   dir: string | null;
   report: string | null;
+  captioned: number;
 }
 
 const TEMP_PREFIX = '.import-';
@@ -71,10 +75,12 @@ function info(r: Row): DatasetInfo {
     imageCount: r.image_count,
     createdAt: r.created_at,
     builtin: r.dir === null,
+    // builtin:mnist's captions are made from its labels.
+    captioned: r.captioned === 1 || r.dir === null,
   };
 }
 
-const SELECT = 'SELECT id, name, source, size, channels, classes, image_count, created_at, dir, report FROM datasets';
+const SELECT = 'SELECT id, name, source, size, channels, classes, image_count, created_at, dir, report, vocab IS NOT NULL AS captioned FROM datasets';
 
 export function listDatasets(db: Db): DatasetInfo[] {
   return (db.prepare(`${SELECT} ORDER BY dir IS NOT NULL, name`).all() as Row[]).map(info);
@@ -111,12 +117,23 @@ export interface ImportedImage {
 /** Records a published dataset and its images in one transaction. */
 export function insertImported(
   db: Db,
-  d: { id: string; dir: string; options: ImportOptions; report: ImportReport; source: string; classes: string[]; images: ImportedImage[] },
+  d: {
+    id: string;
+    dir: string;
+    options: ImportOptions;
+    report: ImportReport;
+    source: string;
+    classes: string[];
+    images: ImportedImage[];
+    captions?: { idx: number; caption: string }[];
+    vocab?: Vocabulary | null;
+  },
 ): void {
   const insert = db.prepare('INSERT INTO dataset_images (dataset_id, idx, file, sha256, label) VALUES (?, ?, ?, ?, ?)');
+  const insertCaption = db.prepare('INSERT INTO dataset_captions (dataset_id, idx, caption) VALUES (?, ?, ?)');
   db.transaction(() => {
     db.prepare(
-      'INSERT INTO datasets (id, name, source, size, channels, classes, image_count, created_at, dir, options, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO datasets (id, name, source, size, channels, classes, image_count, created_at, dir, options, report, vocab) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       d.id,
       d.options.name,
@@ -129,8 +146,10 @@ export function insertImported(
       d.dir,
       JSON.stringify({ ...d.options, paths: undefined }),
       JSON.stringify(d.report),
+      d.vocab ? JSON.stringify(d.vocab) : null,
     );
     d.images.forEach((img, i) => insert.run(d.id, i, img.file, img.sha256, img.label));
+    for (const c of d.captions ?? []) insertCaption.run(d.id, c.idx, c.caption);
   })();
 }
 
@@ -178,7 +197,26 @@ export function loadImported(db: Db, home: string, name: string): Dataset | null
     pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length),
     labels,
     classNames: classes,
+    captions: loadCaptions(db, r.id),
   };
+}
+
+/** An imported dataset's captions and vocabulary; null when it has none. */
+function loadCaptions(db: Db, id: string): Captions | null {
+  const v = db.prepare('SELECT vocab FROM datasets WHERE id = ?').get(id) as { vocab: string | null };
+  if (!v.vocab) return null;
+  const rows = db.prepare('SELECT idx, caption FROM dataset_captions WHERE dataset_id = ? ORDER BY idx, rowid').all(id) as { idx: number; caption: string }[];
+  return { texts: rows.map((r) => r.caption), image: Int32Array.from(rows, (r) => r.idx), vocab: JSON.parse(v.vocab) as Vocabulary };
+}
+
+/** The captions of some images of an imported dataset, for the gallery. */
+export function captionsOf(db: Db, name: string, indexes: number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const r = row(db, name);
+  if (!r || indexes.length === 0) return out;
+  const q = db.prepare(`SELECT idx, caption FROM dataset_captions WHERE dataset_id = ? AND idx IN (${indexes.map(() => '?').join(',')}) ORDER BY idx, rowid`);
+  for (const c of q.all(r.id, ...indexes) as { idx: number; caption: string }[]) out.set(c.idx, [...(out.get(c.idx) ?? []), c.caption]);
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { Rng } from '../engine/rng.js';
 import { StudioError } from '../errors.js';
-import type { Dataset } from './dataset.js';
+import type { Captions, Dataset } from './dataset.js';
 
 /** Independent of every study's seed: every study of a dataset tests on the same images. */
 const TEST_SEED = 0x7e57;
@@ -75,7 +75,29 @@ export function pickImages(data: Dataset, indices: Int32Array, name = data.name)
   const per = data.size * data.size * data.channels;
   const pixels = new Uint8Array(indices.length * per);
   indices.forEach((k, i) => pixels.set(data.pixels.subarray(k * per, (k + 1) * per), i * per));
-  return { ...data, name, count: indices.length, pixels, labels: data.labels ? Int32Array.from(indices, (k) => data.labels![k]) : null };
+  return {
+    ...data,
+    name,
+    count: indices.length,
+    pixels,
+    labels: data.labels ? Int32Array.from(indices, (k) => data.labels![k]) : null,
+    captions: data.captions ? pickCaptions(data.captions, indices) : null,
+  };
+}
+
+/** The captions of the picked images, renumbered as they are in the pick. */
+function pickCaptions(c: Captions, indices: Int32Array): Captions {
+  const byImage = new Map<number, number[]>();
+  c.image.forEach((img, i) => byImage.set(img, [...(byImage.get(img) ?? []), i]));
+  const texts: string[] = [];
+  const image: number[] = [];
+  indices.forEach((k, i) => {
+    for (const j of byImage.get(k) ?? []) {
+      texts.push(c.texts[j]);
+      image.push(i);
+    }
+  });
+  return { texts, image: Int32Array.from(image), vocab: c.vocab };
 }
 
 /** What a run with this subset trains on (the dataset itself when it has none). */

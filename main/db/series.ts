@@ -6,7 +6,7 @@
 import type { Db } from './database.js';
 import { TRANSLATION_COLUMNS } from './migrations/007-translation.js';
 
-export const STEP_METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per_s', 'ms', 'd_acc_real', 'd_acc_fake', 'content_loss'] as const;
+export const STEP_METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per_s', 'ms', 'd_acc_real', 'd_acc_fake', 'content_loss', 'encoder_loss'] as const;
 /** Measured by the judges every few hundred steps, not every step. */
 export const EVALUATION_METRICS = ['fid', 'kid', 'diversity', 'near_duplicates', 'classes_covered', 'class_accuracy', 'psnr', 'ssim', 'psnr_bicubic', 'ssim_bicubic', 'fid_bicubic', ...TRANSLATION_COLUMNS] as const;
 export const METRICS = [...STEP_METRICS, ...EVALUATION_METRICS] as const;

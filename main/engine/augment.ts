@@ -94,3 +94,15 @@ function translate(x: tf.Tensor4D, shifts: Int32Array, size: number): tf.Tensor4
 
 /** Whether a dataset is small enough that augmentation pays off; 'auto' asks this. */
 export const SMALL_DATASET = 5000;
+
+/** Whether a run augments what D sees: 'on', or 'auto' with a dataset under SMALL_DATASET images (a sampling-only trainer has none). */
+export function augmentsFor(setting: 'auto' | 'on' | 'off', data: { count: number } | null): boolean {
+  return setting === 'on' || (setting === 'auto' && data !== null && data.count < SMALL_DATASET);
+}
+
+/** The images as D sees them: augmented with fresh draws from rng when `on`, else as they are. */
+export function augmentIf(on: boolean, rng: Rng, images: tf.Tensor4D): tf.Tensor4D {
+  if (!on) return images;
+  const [n, size, , channels] = images.shape;
+  return applyAugment(images, planAugment(rng, n, size, channels));
+}

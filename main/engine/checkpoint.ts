@@ -7,7 +7,7 @@ import { upgradeStoredConfig, type TrainConfig } from './config.js';
 import type { RngState } from './rng.js';
 import type { ModelSpec } from './model-spec.js';
 
-export { isGenerator, isSuperRes, isTranslation, type ModelSpec } from './model-spec.js';
+export { isGenerator, isSuperRes, isTextToImage, isTranslation, type ModelSpec } from './model-spec.js';
 
 const MAGIC = Buffer.from('GANCKPT1', 'ascii');
 const VERSION = 1;

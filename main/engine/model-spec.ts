@@ -5,9 +5,10 @@
 import type { NetSpec } from './networks.js';
 import type { SrSpec } from './superres/networks.js';
 import type { TranslateSpec } from './translate/networks.js';
+import type { TextSpec } from './text/networks.js';
 
 /** The networks a checkpoint holds: a GAN's, a super-resolution model's, or a translation model's. */
-export type ModelSpec = NetSpec | SrSpec | TranslateSpec;
+export type ModelSpec = NetSpec | SrSpec | TranslateSpec | TextSpec;
 
 export function isSuperRes(spec: ModelSpec): spec is SrSpec {
   return (spec as SrSpec).task === 'superres';
@@ -18,7 +19,11 @@ export function isTranslation(spec: ModelSpec): spec is TranslateSpec {
   return task === 'pix2pix' || task === 'cyclegan';
 }
 
-/** Whether a checkpoint's model generates from noise (a GAN) rather than transforming images. */
+export function isTextToImage(spec: ModelSpec): spec is TextSpec {
+  return (spec as TextSpec).task === 'text2image';
+}
+
+/** Whether a checkpoint's model generates from noise alone (or a class) rather than from a prompt or an image. */
 export function isGenerator(spec: ModelSpec): spec is NetSpec {
-  return !isSuperRes(spec) && !isTranslation(spec);
+  return !isSuperRes(spec) && !isTranslation(spec) && !isTextToImage(spec);
 }

@@ -54,7 +54,7 @@ export async function generateBatch(trainer: Trainer, z: Float32Array, labels: I
 export const PREVIEW_COUNT = 64;
 
 /** The latent seed of a run's progress grids, apart from its training seed. */
-export function previewSeed(trainer: Trainer): number {
+export function previewSeed(trainer: Pick<Trainer, 'config'>): number {
   return (trainer.config.seed + 0x9e37) >>> 0;
 }
 

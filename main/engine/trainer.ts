@@ -7,10 +7,10 @@ import { updateAverage } from './ema.js';
 import { tf } from './tf.js';
 import { NetPair, pairSettings } from './net-pair.js';
 import type { CheckpointData } from './checkpoint.js';
-import { isSuperRes, isTranslation } from './model-spec.js';
+import { isSuperRes, isTextToImage, isTranslation } from './model-spec.js';
 import type { TrainConfig } from './config.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalty, verdict } from './losses.js';
-import { applyAugment, planAugment, SMALL_DATASET } from './augment.js';
+import { augmentIf, augmentsFor } from './augment.js';
 import { powerIterate } from './spectral.js';
 import {
   calibrateBatchNorm,
@@ -45,6 +45,8 @@ export interface StepMetrics {
   accFake: number | null;
   /** Image-to-image runs: the reconstruction (L1) loss, in [0, 1] pixel units. */
   content?: number | null;
+  /** Text-to-image runs' first phase: the image–text encoder's contrastive loss. */
+  encoder?: number | null;
   ms: number;
   imagesPerSec: number;
 }
@@ -82,7 +84,45 @@ export function specFor(config: TrainConfig, data: Dataset): NetSpec {
 function ganSpec(c: CheckpointData): NetSpec {
   if (isSuperRes(c.spec)) throw new StudioError('this is a super-resolution run: it upscales images (gan-studio upscale), it does not generate them from noise', 'INVALID_INPUT');
   if (isTranslation(c.spec)) throw new StudioError('this is a translation run: it translates images (gan-studio translate), it does not generate them from noise', 'INVALID_INPUT');
+  if (isTextToImage(c.spec)) throw new StudioError('this is a text-to-image run: it draws from a prompt (gan-studio generate --prompt "…")', 'INVALID_INPUT');
   return c.spec;
+}
+
+/** Inverted-dropout keep masks (0 or 1/keep) for one pass of n images through D, drawn from rng. */
+export function dropoutMode(rng: Rng, spec: NetSpec, n: number): Mode {
+  const rate = spec.dropout;
+  const shapes = dropoutShapes(spec);
+  if (rate <= 0 || shapes.length === 0) return { training: true };
+  const keep = 1 - rate;
+  const threshold = rate * 4294967296;
+  const scale = 1 / keep;
+  const masks = shapes.map((s) => {
+    const size = n * s.reduce((a, b) => a * b, 1);
+    const m = new Float32Array(size);
+    for (let i = 0; i < size; i++) m[i] = rng.uint32() >= threshold ? scale : 0;
+    return tf.tensor4d(m, [n, s[0], s[1], s[2]]);
+  });
+  return { training: true, dropoutMasks: masks };
+}
+
+/** One power iteration of every spectrally normalised weight of D, before a D update; undefined when D has none. */
+export function spectralVectorsOf(D: ParamSet, spec: NetSpec): Mode['spectral'] {
+  const names = spectralLayers(spec);
+  return names.length ? powerIterate(D, names) : undefined;
+}
+
+/** Images `indices` of a dataset as a batch in [-1, 1]. */
+export function imageBatch(data: Dataset, indices: ArrayLike<number>): tf.Tensor4D {
+  const { size, channels, pixels } = data;
+  const per = size * size * channels;
+  const n = indices.length;
+  const out = new Float32Array(n * per);
+  for (let i = 0; i < n; i++) {
+    const src = indices[i] * per;
+    const dst = i * per;
+    for (let p = 0; p < per; p++) out[dst + p] = pixels[src + p] / 127.5 - 1;
+  }
+  return tf.tensor4d(out, [n, size, size, channels]);
 }
 
 /** R1 is applied every few D updates at a proportionally larger weight (StyleGAN2's lazy regularisation): the penalty moves slowly. */
@@ -106,7 +146,7 @@ export class Trainer extends NetPair {
     const init = Rng.fromSeed(config.seed);
     super(createGenerator(spec, init), createDiscriminator(spec, init), pairSettings(config));
     this.rng = init;
-    this.augment = config.augment === 'on' || (config.augment === 'auto' && data !== null && data.count < SMALL_DATASET);
+    this.augment = augmentsFor(config.augment, data);
     if (from) this.restore(from);
   }
 
@@ -125,20 +165,12 @@ export class Trainer extends NetPair {
 
   private realBatch(n: number): { images: tf.Tensor4D; labels: tf.Tensor1D | null } {
     if (!this.data) throw new Error('this trainer was restored for sampling only');
-    const { size, channels, count, pixels, labels } = this.data;
-    const per = size * size * channels;
-    const out = new Float32Array(n * per);
-    const lab = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = this.rng.int(count);
-      const src = k * per;
-      const dst = i * per;
-      for (let p = 0; p < per; p++) out[dst + p] = pixels[src + p] / 127.5 - 1;
-      if (labels) lab[i] = labels[k];
-    }
+    const { count, labels } = this.data;
+    const picks = new Int32Array(n);
+    for (let i = 0; i < n; i++) picks[i] = this.rng.int(count);
     return {
-      images: tf.tensor4d(out, [n, size, size, channels]),
-      labels: this.spec.numClasses > 0 ? tf.tensor1d(lab, 'int32') : null,
+      images: imageBatch(this.data, picks),
+      labels: this.spec.numClasses > 0 ? tf.tensor1d(labels ? picks.map((k) => labels[k]) : new Int32Array(n), 'int32') : null,
     };
   }
 
@@ -152,19 +184,7 @@ export class Trainer extends NetPair {
 
   /** Inverted-dropout keep masks (0 or 1/keep) for one discriminator pass. */
   private dropout(n: number): Mode {
-    const rate = this.spec.dropout;
-    const shapes = dropoutShapes(this.spec);
-    if (rate <= 0 || shapes.length === 0) return { training: true };
-    const keep = 1 - rate;
-    const threshold = rate * 4294967296;
-    const scale = 1 / keep;
-    const masks = shapes.map((s) => {
-      const size = n * s.reduce((a, b) => a * b, 1);
-      const m = new Float32Array(size);
-      for (let i = 0; i < size; i++) m[i] = this.rng.uint32() >= threshold ? scale : 0;
-      return tf.tensor4d(m, [n, s[0], s[1], s[2]]);
-    });
-    return { training: true, dropoutMasks: masks };
+    return dropoutMode(this.rng, this.spec, n);
   }
 
   /** D's mode for one pass of n images: dropout masks, and this update's spectral vectors. */
@@ -174,9 +194,7 @@ export class Trainer extends NetPair {
 
   /** The images as D sees them: augmented when DiffAugment is on, with fresh random draws each call. */
   private augmented(images: tf.Tensor4D): tf.Tensor4D {
-    if (!this.augment) return images;
-    const [n, size, , channels] = images.shape;
-    return applyAugment(images, planAugment(this.rng, n, size, channels));
+    return augmentIf(this.augment, this.rng, images);
   }
 
   /**
@@ -215,8 +233,7 @@ export class Trainer extends NetPair {
 
   /** One power iteration of every normalised D weight, before a D update. */
   private spectralVectors(): Mode['spectral'] {
-    const names = spectralLayers(this.spec);
-    return names.length ? powerIterate(this.D, names) : undefined;
+    return spectralVectorsOf(this.D, this.spec);
   }
 
   /**

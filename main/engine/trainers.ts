@@ -6,6 +6,7 @@ import { SrTrainer } from './superres/trainer.js';
 import { CycleGanTrainer } from './translate/cyclegan.js';
 import { Pix2PixTrainer } from './translate/pix2pix.js';
 import { Trainer } from './trainer.js';
+import { TextGanTrainer } from './text/trainer.js';
 import type { Dataset } from '../datasets/dataset.js';
 
 /** dataB: CycleGAN's domain B when it is a dataset of its own (config.translate.datasetB). */
@@ -18,6 +19,6 @@ export function createTrainer(config: TrainConfig, data: Dataset, from?: Checkpo
     case 'cyclegan':
       return CycleGanTrainer.create(config, data, dataB, from);
     default:
-      return Trainer.create(config, data, from);
+      return config.model === 'text' ? TextGanTrainer.create(config, data, from) : Trainer.create(config, data, from);
   }
 }

@@ -17,9 +17,10 @@ export interface TrainingStatus {
 }
 
 /** A step's losses and the two probabilities users watch, as far as the step has them (an SR run's PSNR phase has only L1). */
-export function stepFigures(m: Pick<StepMetrics, 'dLoss' | 'gLoss' | 'dReal' | 'dFake'> & { content?: number | null }, sep = '  '): string {
+export function stepFigures(m: Pick<StepMetrics, 'dLoss' | 'gLoss' | 'dReal' | 'dFake'> & { content?: number | null; encoder?: number | null }, sep = '  '): string {
   const parts: string[] = [];
   if (m.content != null) parts.push(`L1 ${m.content.toFixed(4)}`);
+  if (m.encoder != null) parts.push(`encoder ${m.encoder.toFixed(3)}`);
   if (m.dLoss != null && m.gLoss != null) parts.push(`D ${m.dLoss.toFixed(3)} G ${m.gLoss.toFixed(3)}`);
   if (m.dReal != null && m.dFake != null) parts.push(`D(x) ${m.dReal.toFixed(2)} D(G(z)) ${m.dFake.toFixed(2)}`);
   return parts.join(sep);

@@ -6,7 +6,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
-import { isSuperRes, isTranslation, readCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
+import { isSuperRes, isTextToImage, isTranslation, readCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
+import { TextGanTrainer } from '../engine/text/trainer.js';
+import { drawCaptions, generateForCaptions } from './text.js';
 import { CycleGanTrainer } from '../engine/translate/cyclegan.js';
 import { Pix2PixTrainer } from '../engine/translate/pix2pix.js';
 import type { TranslateSpec } from '../engine/translate/networks.js';
@@ -36,7 +38,7 @@ if (!port) throw new Error('evaluation worker must run in a worker thread');
 const reply = (m: EvaluatorReply) => port.postMessage(m);
 
 let ready: Promise<unknown> | null = null;
-let cached: { dataset: string; judge: Judge; kind: JudgeKind; real: RealReference } | null = null;
+let cached: { dataset: string; judge: Judge; kind: JudgeKind; real: RealReference; data: Dataset } | null = null;
 
 async function referenceFor(home: string, name: string) {
   if (cached?.dataset === name) return cached;
@@ -44,7 +46,7 @@ async function referenceFor(home: string, name: string) {
   try {
     const data = loadDataset(db, home, name);
     const { judge, kind } = await judgeFor(data, datasetDir(db, home, name), (message) => reply({ type: 'note', message }));
-    cached = { dataset: name, judge, kind, real: await realReference(judge, data, EVALUATION_SAMPLES, 1) };
+    cached = { dataset: name, judge, kind, real: await realReference(judge, data, EVALUATION_SAMPLES, 1), data };
     return cached;
   } finally {
     db.close();
@@ -105,13 +107,22 @@ async function evaluate(r: EvaluationRequest) {
   if (isSuperRes(checkpoint.spec)) return evaluateUpscaler(r, checkpoint);
   if (isTranslation(checkpoint.spec)) return evaluateTranslator(r, checkpoint);
   const t0 = performance.now();
-  const { judge, kind, real } = await referenceFor(r.home, r.dataset);
-  const trainer = Trainer.fromCheckpoint(checkpoint);
+  const { judge, kind, real, data } = await referenceFor(r.home, r.dataset);
+  const trainer = isTextToImage(checkpoint.spec) ? TextGanTrainer.fromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
   try {
-    const { zDim, numClasses } = trainer.spec;
     const n = EVALUATION_SAMPLES;
-    const labels = numClasses > 0 ? Int32Array.from({ length: n }, (_, i) => i % numClasses) : null;
-    const batch = await generateBatch(trainer, Rng.fromSeed(LATENT_SEED).normal(n * zDim), labels);
+    let labels: Int32Array | null;
+    let batch;
+    if (trainer instanceof TextGanTrainer) {
+      // Captions of the dataset's images; the judge is asked whether each image shows its caption's image's class.
+      const draw = drawCaptions(data, n, LATENT_SEED);
+      labels = draw.labels;
+      batch = await generateForCaptions(trainer, Array.from(draw.captions, (i) => data.captions!.texts[i]), LATENT_SEED);
+    } else {
+      const { zDim, numClasses } = trainer.spec;
+      labels = numClasses > 0 ? Int32Array.from({ length: n }, (_, i) => i % numClasses) : null;
+      batch = await generateBatch(trainer, Rng.fromSeed(LATENT_SEED).normal(n * zDim), labels);
+    }
     const e = await evaluateSamples(judge, real, batch.data, n, labels ?? undefined);
     const classifier = kind !== 'random-features';
     reply({

@@ -33,6 +33,12 @@ export type GenerationRequest =
   | { kind: 'attributes'; ckpt: CheckpointRef; judgePath: string | null; samples: number; seed: number; keep: string[] }
   /** One latent moved along directions (and between classes), as PNG with every attribute's reading. */
   | { kind: 'edit'; ckpt: CheckpointRef; z: Float32Array; classLabel: number | null; classTo: number | null; mix: number; judgePath: string | null; thresholds: Record<string, number> }
+  /** A text-to-image run's images: prompt i drawn with latent i of z (truncated by psi). */
+  | { kind: 'prompt'; ckpt: CheckpointRef; prompts: string[]; z: Float32Array; psi: number }
+  /** One latent along the line from one prompt's vector to another's, as an animated GIF. */
+  | { kind: 'prompt-walk'; ckpt: CheckpointRef; from: string; to: string; z: Float32Array; frames: number; fps: number; scale: number; psi: number }
+  /** The words a text-to-image run knows. */
+  | { kind: 'prompt-vocab'; ckpt: CheckpointRef }
   /** One augmentation-study cell: classifiers on a subset of a dataset, alone, with the GAN's images (when ckpt is given) and with classic augmentation. */
   | { kind: 'augment-cell'; ckpt: CheckpointRef | null; home: string; dataset: string; subset: Subset; settings: CellSettings; ticket: string | null };
 
@@ -49,6 +55,16 @@ export interface GenerationResults {
   attributes: { directions: AttributeDirection[] };
   edit: { png: Uint8Array; readings: Record<string, number> };
   'augment-cell': { arms: ArmResult[] };
+  prompt: { pngs: string[]; unknown: PromptWords[] };
+  'prompt-walk': { gif: Uint8Array; unknown: PromptWords[] };
+  'prompt-vocab': { words: string[]; counts: number[]; maxLen: number; encoderSteps: number; step: number };
+}
+
+/** A prompt's words the run does not know (ignored when drawing), and how many it does. */
+export interface PromptWords {
+  prompt: string;
+  unknown: string[];
+  known: number;
 }
 
 /** Along a long request: work done, and for a projection its distance and, now and then, the current reconstruction (PNG). */

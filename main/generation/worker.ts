@@ -5,7 +5,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
-import { isSuperRes, isTranslation, readCheckpoint } from '../engine/checkpoint.js';
+import { isSuperRes, isTextToImage, isTranslation, readCheckpoint } from '../engine/checkpoint.js';
+import { TextGanTrainer } from '../engine/text/trainer.js';
+import { promptJob, promptWalkJob, vocabularyJob } from './prompt-jobs.js';
 import { CycleGanTrainer } from '../engine/translate/cyclegan.js';
 import { translatorFromCheckpoint, type TranslationModel } from '../engine/translate/load.js';
 import { Pix2PixTrainer } from '../engine/translate/pix2pix.js';
@@ -32,7 +34,7 @@ const port = parentPort;
 if (!port) throw new Error('generation worker must run in a worker thread');
 
 let ready: Promise<unknown> | null = null;
-type Model = Trainer | SrTrainer | TranslationModel;
+type Model = Trainer | SrTrainer | TranslationModel | TextGanTrainer;
 let cached: { path: string; step: number; model: Model } | null = null;
 
 /** The checkpoint's model, kept for the next request; a GAN's generator, a super-resolution or a translation model. */
@@ -43,7 +45,13 @@ async function modelFor(ref: CheckpointRef): Promise<Model> {
   cached?.model.dispose();
   cached = null;
   const checkpoint = readCheckpoint(ref.path);
-  const model = isSuperRes(checkpoint.spec) ? SrTrainer.fromCheckpoint(checkpoint) : isTranslation(checkpoint.spec) ? translatorFromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
+  const model = isSuperRes(checkpoint.spec)
+    ? SrTrainer.fromCheckpoint(checkpoint)
+    : isTranslation(checkpoint.spec)
+      ? translatorFromCheckpoint(checkpoint)
+      : isTextToImage(checkpoint.spec)
+        ? TextGanTrainer.fromCheckpoint(checkpoint)
+        : Trainer.fromCheckpoint(checkpoint);
   cached = { ...ref, model };
   return model;
 }
@@ -67,6 +75,7 @@ async function translate(r: Extract<GenerationRequest, { kind: 'translate' }>, p
 async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
   const m = await modelFor(r.ckpt);
   if (m instanceof Pix2PixTrainer || m instanceof CycleGanTrainer) return { files: await saveTranslators(m, r.dir, r.meta) };
+  if (m instanceof TextGanTrainer) throw new StudioError('a text-to-image run cannot be exported as a TensorFlow.js model yet; export its images instead', 'INVALID_INPUT');
   const { model, meta } = exportableModel(m);
   try {
     return { files: await saveLayersModel(model, r.dir, { ...r.meta, ...meta }) };
@@ -93,6 +102,11 @@ async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => voi
     }
   }
   const model = await modelFor(r.ckpt);
+  if (r.kind === 'prompt' || r.kind === 'prompt-walk' || r.kind === 'prompt-vocab') {
+    if (!(model instanceof TextGanTrainer)) throw new StudioError('drawing from a prompt needs a text-to-image run (model text)', 'INVALID_INPUT');
+    return r.kind === 'prompt' ? promptJob(model, r) : r.kind === 'prompt-walk' ? promptWalkJob(model, r) : vocabularyJob(model);
+  }
+  if (model instanceof TextGanTrainer) throw new StudioError('this is a text-to-image run: it draws from a prompt', 'INVALID_INPUT');
   if (model instanceof SrTrainer) throw new StudioError('this is a super-resolution run: it upscales images, it does not generate them from noise', 'INVALID_INPUT');
   if (!(model instanceof Trainer)) throw new StudioError('this is a translation run: it translates images, it does not generate them from noise', 'INVALID_INPUT');
   const t = model;

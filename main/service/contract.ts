@@ -33,8 +33,9 @@ import { StudySettingsSchema } from '../augment/settings.js';
 import type { StudyReport } from '../augment/report.js';
 import type { StudyCell, StudyRecord, StudyStatus } from '../runs/studies.js';
 import type { StudyProgress } from './augment-studies.js';
+import type { PromptWords } from '../generation/protocol.js';
 
-export type { StudyCell, StudyRecord, StudyReport, StudyStatus, StudyProgress };
+export type { StudyCell, StudyRecord, StudyReport, StudyStatus, StudyProgress, PromptWords };
 import { PLAYGROUND_ACTIONS, type PlaygroundFrame, type PlaygroundStarted, type PlaygroundState, type PlaygroundSummary } from '../playground/protocol.js';
 
 export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSummary };
@@ -51,6 +52,7 @@ const ClassLabel = z.number().int().min(0).max(10_000);
 /** A latent vector; its length is checked against the run's zDim when it is used. */
 const Latent = z.array(z.number().finite().min(-1e3).max(1e3)).min(1).max(1024);
 
+const Prompt = z.string().trim().min(1, 'type a prompt').max(500, 'is longer than 500 characters');
 const ConfigChanges = TrainConfigSchema.omit({ dataset: true }).partial();
 const Ticket = z.string().min(1).max(64);
 const Weight = z.number().finite().min(0).max(1000);
@@ -66,11 +68,19 @@ export const COMMANDS = {
   /** Resolves with the report when the import ends; progress comes as dataset.import events. */
   'datasets.import': ImportOptionsSchema.extend({
     paths: z.array(z.string().min(1).max(4096).refine(isAbsolute, 'must be an absolute path')).min(1, 'name at least one folder, zip or image').max(100_000),
+    captions: z.string().min(1).max(4096).refine(isAbsolute, 'must be an absolute path').optional(),
   }),
   'datasets.cancelImport': z.object({ name: SafeName }).strict(),
   /** A page of a dataset's images as PNGs, optionally of one class. */
   'datasets.images': z
-    .object({ name: SafeName, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(64), label: z.number().int().min(0).optional() })
+    .object({
+      name: SafeName,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(64),
+      label: z.number().int().min(0).optional(),
+      /** Only images with a caption holding every word of this. */
+      text: z.string().max(200).optional(),
+    })
     .strict(),
   'runs.create': z.object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true) }).strict(),
   'runs.start': z.object({ id: RunId }).strict(),
@@ -238,6 +248,35 @@ export const COMMANDS = {
   'augment.delete': z.object({ id: StudyId }).strict(),
   /** Every classifier measured, as CSV. */
   'augment.csv': z.object({ id: StudyId }).strict(),
+  /** The words a text-to-image run knows, most frequent first (for prompt suggestions). */
+  'text.vocabulary': z.object({ id: RunId, step: Step.optional() }).strict(),
+  /** Images of one prompt, one per latent (from seed, or given); words the run does not know are reported, and ignored. */
+  'text.generate': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      prompt: Prompt,
+      count: z.number().int().min(1).max(64).default(16),
+      seed: Seed.optional(),
+      latents: z.array(Latent).max(64).optional(),
+      truncation: z.number().min(0).max(1).default(1),
+    })
+    .strict(),
+  /** An animated GIF of one latent moving from one prompt's caption vector to another's. */
+  'text.interpolate': z
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      from: Prompt,
+      to: Prompt,
+      seed: Seed.default(1),
+      latent: Latent.optional(),
+      frames: z.number().int().min(2).max(240).default(32),
+      fps: z.number().min(1).max(50).default(12),
+      scale: z.number().int().min(1).max(16).default(4),
+      truncation: z.number().min(0).max(1).default(1),
+    })
+    .strict(),
   /** A 2D playground session (small MLP G and D on points); frames follow as playground.frame events. Replaces any session running. */
   'playground.start': PlaygroundSettingsSchema,
   /** 'step' trains exactly one step (k D updates, one G update) of a paused session; 'pause' answers once no more frames will come. */
@@ -336,6 +375,9 @@ export interface CommandResults {
   'augment.resume': StudyRecord;
   'augment.delete': { deleted: string };
   'augment.csv': { csv: string; filename: string };
+  'text.vocabulary': { step: number; words: string[]; counts: number[]; maxLen: number; encoderSteps: number };
+  'text.generate': { step: number; images: string[]; latents: number[][]; unknown: string[]; known: number };
+  'text.interpolate': { step: number; gif: string; frames: number; unknown: PromptWords[] };
   'playground.start': PlaygroundStarted;
   'playground.control': PlaygroundState;
 }

@@ -35,6 +35,7 @@ import {
 import { checkTaskData } from './task-checks.js';
 import { editHandlers, type EditContext } from './edit-handlers.js';
 import { imageHandlers } from './image-handlers.js';
+import { textHandlers } from './text-handlers.js';
 import { AugmentStudies, type StudyContext } from './augment-studies.js';
 import { augmentHandlers } from './augment-handlers.js';
 
@@ -252,7 +253,7 @@ export class StudioService {
       await session.cancel();
       return { cancelled: name };
     },
-    'datasets.images': ({ name, offset, limit, label }) => galleryPage(this.store.db, this.home, name, { offset, limit, label }),
+    'datasets.images': ({ name, offset, limit, label, text }) => galleryPage(this.store.db, this.home, name, { offset, limit, label, text }),
     'runs.create': ({ name, config, start }) => this.createRun(config, name, start),
     'runs.start': ({ id }) => {
       const r = this.run(id);
@@ -398,6 +399,7 @@ export class StudioService {
     ...imageHandlers(this.editContext()),
     ...editHandlers(this.editContext()),
     ...augmentHandlers(() => this.studies),
+    ...textHandlers(this.editContext()),
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),
   };

@@ -1,7 +1,7 @@
 /**
- * What runs.create refuses up front for the image-to-image tasks, from the
- * datasets' records alone, as the trainer would refuse it once started: a
- * run that cannot train is never created.
+ * What runs.create refuses up front for the image-to-image tasks and text
+ * runs, from the datasets' records alone, as the trainer would refuse it
+ * once started: a run that cannot train is never created.
  */
 import type { TrainConfig } from '../engine/config.js';
 import { unetDepth } from '../engine/translate/networks.js';
@@ -12,6 +12,9 @@ const invalid = (message: string) => new StudioError(message, 'INVALID_INPUT');
 
 export function checkTaskData(config: TrainConfig, dataset: (name: string) => DatasetInfo): void {
   const info = dataset(config.dataset);
+  if (config.model === 'text' && !info.captioned) {
+    throw invalid(`dataset ${config.dataset} has no captions: import it with captions.csv, captions.json or captions.txt beside the images (or class folders), or train model dcgan`);
+  }
   if (config.superres) {
     const { crop } = config.superres;
     if (info.size < crop) throw invalid(`dataset ${config.dataset} has ${info.size} px images, smaller than the ${crop} px crops; import it at a larger size or choose a smaller crop`);

@@ -16,6 +16,9 @@ import { decodeImage, decodeSideBySide, extensionNote, type Decoded } from './de
 import type { ImportOptions } from './options.js';
 import { countByReason, SkipFile, type ImportProgress, type ImportReport, type SkippedFile } from './report.js';
 import { scanSources, type Candidate } from './sources.js';
+import { CAPTION_FILE, classCaption, matchCaptions, parseCaptionFile, type CaptionEntry } from './captions.js';
+import { buildVocabulary } from '../../engine/text/tokens.js';
+import { readFileSync } from 'node:fs';
 
 export interface ImportControl {
   readonly cancelled: boolean;
@@ -56,21 +59,24 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
 
   async function build(): Promise<ImportReport> {
     const skipped = [...scan.skipped];
-    const folderOf = classFolders(scan.candidates);
+    // Caption files are read (and a malformed one refused) before any image is decoded.
+    const captionFiles = await readCaptionFiles(scan.candidates, opts.captions);
+    const imageCandidates = scan.candidates.filter((c) => !isCaptionFile(c));
+    const folderOf = classFolders(imageCandidates);
     // Classes: the first-level folders, when there are at least two of them; a side-by-side paired import makes its own.
     const sideBySide = opts.pairs === 'side-by-side';
     const paired = opts.pairs !== 'none';
-    const folders = sideBySide ? ['A', 'B'] : [...new Set(scan.candidates.map(folderOf).filter((f): f is string => f !== null))].sort();
+    const folders = sideBySide ? ['A', 'B'] : [...new Set(imageCandidates.map(folderOf).filter((f): f is string => f !== null))].sort();
     const labelled = folders.length >= 2;
-    let candidates: Candidate[] = scan.candidates;
+    let candidates: Candidate[] = imageCandidates;
     if (opts.pairs === 'folders') {
       if (folders.length !== 2 || folders[0].toUpperCase() !== 'A' || folders[1].toUpperCase() !== 'B') {
         throw new StudioError(`a paired import needs two folders, A/ and B/, with matching file names; found ${folders.length ? folders.slice(0, 4).join(', ') : 'no class folders'}`, 'INVALID_INPUT');
       }
-      candidates = partnered(scan.candidates, folderOf, folders, skipped);
+      candidates = partnered(imageCandidates, folderOf, folders, skipped);
     } else if (labelled && !sideBySide) {
       candidates = [];
-      for (const c of scan.candidates) {
+      for (const c of imageCandidates) {
         if (folderOf(c) === null) skipped.push({ file: c.file, reason: 'no-class', detail: `the import has class folders (${folders.slice(0, 3).join(', ')}…) and this file is in none` });
         else candidates.push(c);
       }
@@ -81,6 +87,8 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     mkdirSync(tmp, { recursive: true });
     const fd = openSync(pixelsFile(tmp), 'w');
     const images: ImportedImage[] = [];
+    /** Each image's path within its source, for captions to name it by. */
+    const paths: string[] = [];
     const firstBySha = new Map<string, string>();
     const duplicateFiles: { file: string; sameAs: string }[] = [];
     const notes: string[] = [];
@@ -172,7 +180,10 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       }
       const label = labelled ? classIndex.get(folderOf(c)!)! : null;
       // Tiles of one file share its name and hash, with their place in the grid after a '#'.
-      for (let t = 0; t < d.count; t++) images.push({ file: d.count > 1 ? `${c.file}#${t + 1}` : c.file, sha256, label });
+      for (let t = 0; t < d.count; t++) {
+        images.push({ file: d.count > 1 ? `${c.file}#${t + 1}` : c.file, sha256, label });
+        paths.push(sourcePath(c));
+      }
       progress.imported += d.count;
     }
 
@@ -214,12 +225,24 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       seconds,
       imagesPerSec: images.length / seconds,
     };
+    const captions = paired ? null : settleCaptions(paths, captionFiles, labelled ? images.map((i) => folders[i.label!]) : null);
+    if (captions) result.captions = captions.summary;
     await writeCover(tmp, opts.size, channels, images.length, labelled ? images.map((i) => i.label!) : null);
 
     const dir = join(datasetsRoot(home), id);
     renameSync(tmp, dir);
     try {
-      insertImported(db, { id, dir: `datasets/${id}`, options: opts, report: result, source: describeSources(opts.paths), classes: usedClasses, images });
+      insertImported(db, {
+        id,
+        dir: `datasets/${id}`,
+        options: opts,
+        report: result,
+        source: describeSources(opts.paths),
+        classes: usedClasses,
+        images,
+        captions: captions?.rows ?? [],
+        vocab: captions?.vocab ?? null,
+      });
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       if (/UNIQUE constraint failed: datasets.name/.test(messageOf(err))) throw new StudioError(`a dataset named "${opts.name}" was created meanwhile; nothing was saved`, 'CONFLICT');
@@ -229,6 +252,60 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     report(true);
     return result;
   }
+}
+
+const fileName = (c: Candidate) => c.file.split(/[/:]/).pop()!;
+const isCaptionFile = (c: Candidate) => CAPTION_FILE.test(fileName(c));
+/** A candidate's path below the path it came from (inside a zip: below the zip), as caption files name it. */
+const sourcePath = (c: Candidate) => [...c.dirs, fileName(c).replace(/#.*$/, '')].join('/');
+
+async function readCaptionFiles(candidates: Candidate[], extra: string | undefined): Promise<{ folder: string; entries: CaptionEntry[] }[]> {
+  const out: { folder: string; entries: CaptionEntry[] }[] = [];
+  if (extra) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(extra);
+    } catch (err) {
+      throw new StudioError(`the captions file ${extra} cannot be read (${messageOf(err)}); nothing was imported`, 'INVALID_INPUT');
+    }
+    out.push({ folder: '', entries: parseCaptionFile(basename(extra), bytes) });
+  }
+  for (const c of candidates.filter(isCaptionFile)) {
+    let bytes: Buffer;
+    try {
+      bytes = await c.read();
+    } catch (err) {
+      throw new StudioError(`${c.file} cannot be read (${messageOf(err)}); nothing was imported`, 'INVALID_INPUT');
+    }
+    out.push({ folder: c.dirs.join('/'), entries: parseCaptionFile(c.file, bytes) });
+  }
+  return out;
+}
+
+/**
+ * Every image's captions: what caption files say of it, else its class
+ * folder's name; and the vocabulary they make. Null when nothing describes
+ * any image (an unlabelled import without caption files).
+ */
+function settleCaptions(paths: string[], files: { folder: string; entries: CaptionEntry[] }[], classOf: string[] | null) {
+  const { captions, unmatched } = matchCaptions(paths, files);
+  const described = new Set(captions.map((c) => c.idx));
+  let fromClassNames = 0;
+  if (classOf) {
+    paths.forEach((_, i) => {
+      if (described.has(i)) return;
+      captions.push({ idx: i, caption: classCaption(classOf[i]) });
+      fromClassNames++;
+    });
+  }
+  if (captions.length === 0) return null;
+  captions.sort((a, b) => a.idx - b.idx);
+  const vocab = buildVocabulary(captions.map((c) => c.caption));
+  return {
+    rows: captions,
+    vocab,
+    summary: { count: captions.length, images: new Set(captions.map((c) => c.idx)).size, vocabulary: vocab.words.length, fromClassNames, unmatched },
+  };
 }
 
 /**

@@ -25,6 +25,12 @@ export const ImportOptionsSchema = z
      * The dataset gets classes A and B, each A image followed by its partner.
      */
     pairs: z.enum(PAIRINGS).default('none'),
+    /**
+     * A CSV or JSON of captions outside the imported folders (file → caption,
+     * names relative to the folder imported). captions.csv, captions.json and
+     * captions.txt inside them are read without being named.
+     */
+    captions: z.string().min(1).max(4096).optional(),
     /** Transparency is flattened onto this colour; `pad` fills with it too. */
     background: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'is not a colour like #ffffff').default('#ffffff'),
     /** Images with more pixels are refused before decoding (decompression bombs). */

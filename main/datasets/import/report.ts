@@ -42,6 +42,8 @@ export interface ImportReport {
   classes: { name: string; count: number }[];
   /** Paired imports: the pairs kept (each an A image followed by its B partner). */
   pairs?: number;
+  /** Captions the import found: how many, of how many images, the words they use, and caption-file entries that name no imported image. */
+  captions?: { count: number; images: number; vocabulary: number; fromClassNames: number; unmatched: string[] };
   /** Things worth knowing that did not stop an image, e.g. a PNG named .jpg. */
   notes: string[];
   seconds: number;

@@ -7,6 +7,7 @@ import * as m005 from './005-training-signals.js';
 import * as m006 from './006-super-resolution.js';
 import * as m007 from './007-translation.js';
 import * as m008 from './008-augment-studies.js';
+import * as m009 from './009-captions.js';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 6, name: '006-super-resolution', up: m006.up },
   { version: 7, name: '007-translation', up: m007.up },
   { version: 8, name: '008-augment-studies', up: m008.up },
+  { version: 9, name: '009-captions', up: m009.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
