@@ -1,11 +1,12 @@
 /**
- * An import from start to publish: scan the sources, decode images a few at
- * a time (sharp works on libuv's threads), append them in source order to a
- * temporary pixels file, drop exact duplicates, settle classes and channels,
- * then publish the folder with a rename and record it in the database.
+ * An import from start to publish: scan the sources, read the caption files
+ * among them, decode images a few at a time (sharp works on libuv's threads),
+ * append them in source order to a temporary pixels file, drop exact
+ * duplicates, settle classes, channels and captions, then publish the folder
+ * with a rename and record it in the database.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Db } from '../../db/database.js';
@@ -18,7 +19,6 @@ import { countByReason, SkipFile, type ImportProgress, type ImportReport, type S
 import { scanSources, type Candidate } from './sources.js';
 import { CAPTION_FILE, classCaption, matchCaptions, parseCaptionFile, type CaptionEntry } from './captions.js';
 import { buildVocabulary } from '../../engine/text/tokens.js';
-import { readFileSync } from 'node:fs';
 
 export interface ImportControl {
   readonly cancelled: boolean;

@@ -141,31 +141,35 @@ export class TextGanTrainer extends NetPair implements StepTrainer {
     this.step++;
     const value = (await loss.data())[0];
     loss.dispose();
-    if (this.encoderTrained) this.encoderFinished();
+    if (this.encoderTrained) await this.encoderFinished();
     const ms = performance.now() - t0;
     return { step: this.step, dLoss: null, gLoss: null, dReal: null, dFake: null, accReal: null, accFake: null, encoder: value, ms, imagesPerSec: (n * 1000) / ms };
   }
 
   /** The encoder is frozen from here: every caption's vector, and the calibration set, computed once. */
-  private encoderFinished(): void {
-    this.computeVectors();
-    const c = this.captions!;
+  private async encoderFinished(): Promise<void> {
+    await this.computeVectors();
     const pick = Rng.fromSeed(0x5eed5);
-    const calib = Int32Array.from({ length: CALIBRATION }, () => pick.int(c.key.length));
-    tf.tidy(() => this.G.get('text/calib').assign(this.vectorsOf(calib)));
+    const calib = Int32Array.from({ length: CALIBRATION }, () => pick.int(this.captions!.size));
+    tf.tidy(() => {
+      const v = this.vectorsOf(calib);
+      for (const p of [this.G, this.ema]) p?.get('text/calib').assign(v);
+    });
     this.emaStatsStale = true;
   }
 
-  private computeVectors(): void {
-    const total = this.captions!.key.length;
+  /** Read back asynchronously: a GPU backend cannot read synchronously. */
+  private async computeVectors(): Promise<void> {
+    const total = this.captions!.size;
     const e = this.spec.text.embedDim;
-    this.vectors = new Float32Array(total * e);
+    const vectors = new Float32Array(total * e);
     for (let i = 0; i < total; i += CHUNK) {
       const idx = Int32Array.from({ length: Math.min(CHUNK, total - i) }, (_, k) => i + k);
       const v = tf.tidy(() => encodeText(this.T, this.captions!.bags(idx)));
-      this.vectors.set(v.dataSync() as Float32Array, i * e);
+      vectors.set((await v.data()) as Float32Array, i * e);
       v.dispose();
     }
+    this.vectors = vectors;
   }
 
   private augmented(images: tf.Tensor4D): tf.Tensor4D {
@@ -219,6 +223,8 @@ export class TextGanTrainer extends NetPair implements StepTrainer {
 
   private async ganStep(): Promise<StepMetrics> {
     const t0 = performance.now();
+    // A run resumed past the encoder phase computes its caption vectors before its first GAN step.
+    if (!this.vectors) await this.computeVectors();
     const { loss, batch: n, dSteps } = this.config;
     const spec = this.spec;
     const packed = tf.tidy(() => {
@@ -373,7 +379,6 @@ export class TextGanTrainer extends NetPair implements StepTrainer {
     this.emaStatsStale = true;
     this.step = c.step;
     this.rng = Rng.fromState(c.rng);
-    if (this.data && this.encoderTrained) this.computeVectors();
   }
 
   override dispose(): void {
