@@ -109,19 +109,22 @@ test('an import with caption files: captions kept per image in the database, cla
   await png(join(src, 'fruit/plum.png'), BLUE, 2);
   await png(join(src, 'sky_blue/day.png'), BLUE, 3);
   await png(join(src, 'sky_blue/night.png'), BLUE, 4);
-  write(join(src, 'captions.csv'), 'file,caption\nfruit/apple.png,a shiny red apple\nfruit/apple.png,an apple\npear.png,"a pear, green"\nmissing.png,nobody\n');
+  // An exact copy of apple.png: imported once, and what is said of the copy describes the apple.
+  await png(join(src, 'fruit/apple2.png'), RED, 0);
+  write(join(src, 'captions.csv'), 'file,caption\nfruit/apple.png,a shiny red apple\nfruit/apple.png,an apple\npear.png,"a pear, green"\nmissing.png,nobody\nmissing.png,nobody again\nfruit/apple2.png,a copied apple\n');
   write(join(src, 'sky_blue/captions.txt'), 'day.png: a bright day\nthe sky\n');
   const s = studio();
   const report = await runImport(s, { paths: [src] });
   assert.equal(report.imported, 5, 'caption files are not images');
   assert.deepEqual(report.skipped, []);
   const by = captionsByFile(s);
-  assert.deepEqual(by.get('fruit/apple.png'), ['a shiny red apple', 'an apple']);
+  assert.equal(report.duplicates, 1);
+  assert.deepEqual(by.get('fruit/apple.png'), ['a shiny red apple', 'an apple', 'a copied apple']);
   assert.deepEqual(by.get('fruit/pear.png'), ['a pear, green'], 'a bare file name that only one image has');
   assert.deepEqual(by.get('fruit/plum.png'), ['fruit'], 'nothing names it: its class folder');
   assert.deepEqual(by.get('sky_blue/day.png'), ['a bright day', 'the sky']);
   assert.deepEqual(by.get('sky_blue/night.png'), ['the sky']);
-  assert.equal(report.captions?.count, 7);
+  assert.equal(report.captions?.count, 8);
   assert.equal(report.captions?.images, 5);
   assert.equal(report.captions?.fromClassNames, 1);
   assert.deepEqual(report.captions?.unmatched, ['missing.png: no imported image']);
@@ -132,7 +135,7 @@ test('an import with caption files: captions kept per image in the database, cla
 
   // The gallery shows them, and finds images by every word of a search, in any order.
   const all = await galleryPage(s.db, s.home, 'set', { offset: 0, limit: 10 });
-  assert.deepEqual(all.images.map((i) => i.captions.length), [2, 1, 1, 2, 1]);
+  assert.deepEqual(all.images.map((i) => i.captions.length), [3, 1, 1, 2, 1]);
   const hits = await galleryPage(s.db, s.home, 'set', { offset: 0, limit: 10, text: 'Apple red' });
   assert.deepEqual(hits.images.map((i) => i.file), ['fruit/apple.png']);
   assert.equal((await galleryPage(s.db, s.home, 'set', { offset: 0, limit: 10, text: 'sky' })).total, 2);

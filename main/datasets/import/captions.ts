@@ -214,20 +214,26 @@ function elementLines(text: string): number[] {
 export function matchCaptions(
   images: readonly string[],
   files: readonly { folder: string; entries: CaptionEntry[] }[],
+  /** Files imported once as another image (exact copies): their captions describe that image. */
+  copies: readonly { path: string; idx: number }[] = [],
 ): { captions: { idx: number; caption: string }[]; unmatched: string[] } {
   const byPath = new Map<string, number[]>();
   const byName = new Map<string, number[]>();
   const byFolder = new Map<string, number[]>();
   const push = (m: Map<string, number[]>, k: string, i: number) => m.set(k, [...(m.get(k) ?? []), i]);
-  images.forEach((p, i) => {
+  const index = (p: string, i: number) => {
     push(byPath, p, i);
     const base = posix.basename(p);
     push(byName, base, i);
     push(byName, base.replace(/\.[^.]*$/, ''), i);
+  };
+  images.forEach((p, i) => {
+    index(p, i);
     push(byFolder, posix.dirname(p), i);
   });
+  for (const c of copies) index(c.path, c.idx);
   const captions: { idx: number; caption: string }[] = [];
-  const unmatched: string[] = [];
+  const unmatched = new Set<string>();
   for (const { folder, entries } of files) {
     for (const e of entries) {
       let idx: number[] | undefined;
@@ -235,18 +241,19 @@ export function matchCaptions(
       else {
         idx = byPath.get(posix.join(folder || '.', e.file)) ?? byPath.get(e.file);
         if (!idx) {
-          const named = byName.get(posix.basename(e.file));
-          if (named && new Set(named).size === named.length && named.length === 1) idx = named;
+          // A bare name counts when it is one image's (its copies' names included).
+          const named = [...new Set(byName.get(posix.basename(e.file)) ?? [])];
+          if (named.length === 1) idx = named;
         }
       }
       if (!idx) {
-        if (unmatched.length < 100) unmatched.push(`${e.file ?? folder}: no imported image`);
+        if (unmatched.size < 100) unmatched.add(`${e.file ?? folder}: no imported image`);
         continue;
       }
       for (const i of idx) captions.push({ idx: i, caption: e.caption });
     }
   }
-  return { captions, unmatched };
+  return { captions, unmatched: [...unmatched] };
 }
 
 /** A class folder's name as a caption: "golden_retriever" → "golden retriever". */

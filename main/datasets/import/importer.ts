@@ -89,6 +89,9 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     const images: ImportedImage[] = [];
     /** Each image's path within its source, for captions to name it by. */
     const paths: string[] = [];
+    /** Files not imported for being copies of an image: captions naming them describe that image. */
+    const copies: { path: string; idx: number }[] = [];
+    const imageBySha = new Map<string, number>();
     const firstBySha = new Map<string, string>();
     const duplicateFiles: { file: string; sameAs: string }[] = [];
     const notes: string[] = [];
@@ -140,6 +143,7 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
           progress.skipped++;
         } else if (outcome.decoded === null || firstBySha.has(outcome.sha256)) {
           duplicateFiles.push({ file: c.file, sameAs: firstBySha.get(outcome.sha256)! });
+          copies.push({ path: sourcePath(c), idx: imageBySha.get(outcome.sha256)! });
           progress.duplicates++;
         } else {
           accept(c, outcome.decoded, outcome.sha256);
@@ -169,6 +173,7 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
 
     function accept(c: Candidate, d: Decoded, sha256: string) {
       firstBySha.set(sha256, c.file);
+      imageBySha.set(sha256, images.length);
       writeAll(fd, d.pixels);
       allGray &&= d.gray;
       const note = extensionNote(c.file, d.format);
@@ -225,7 +230,7 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       seconds,
       imagesPerSec: images.length / seconds,
     };
-    const captions = paired ? null : settleCaptions(paths, captionFiles, labelled ? images.map((i) => folders[i.label!]) : null);
+    const captions = paired ? null : settleCaptions(paths, copies, captionFiles, labelled ? images.map((i) => folders[i.label!]) : null);
     if (captions) result.captions = captions.summary;
     await writeCover(tmp, opts.size, channels, images.length, labelled ? images.map((i) => i.label!) : null);
 
@@ -287,8 +292,8 @@ async function readCaptionFiles(candidates: Candidate[], extra: string | undefin
  * folder's name; and the vocabulary they make. Null when nothing describes
  * any image (an unlabelled import without caption files).
  */
-function settleCaptions(paths: string[], files: { folder: string; entries: CaptionEntry[] }[], classOf: string[] | null) {
-  const { captions, unmatched } = matchCaptions(paths, files);
+function settleCaptions(paths: string[], copies: { path: string; idx: number }[], files: { folder: string; entries: CaptionEntry[] }[], classOf: string[] | null) {
+  const { captions, unmatched } = matchCaptions(paths, files, copies);
   const described = new Set(captions.map((c) => c.idx));
   let fromClassNames = 0;
   if (classOf) {
