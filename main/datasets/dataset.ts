@@ -26,3 +26,14 @@ export interface Captions {
   /** The words of the dataset's captions, built at import. */
   vocab: Vocabulary;
 }
+
+/** Each captioned image's caption indexes, in order. */
+export function captionsByImage(c: Captions): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  c.image.forEach((img, i) => {
+    const list = out.get(img);
+    if (list) list.push(i);
+    else out.set(img, [i]);
+  });
+  return out;
+}

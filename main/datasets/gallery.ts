@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js';
 import { StudioError } from '../errors.js';
 import { bytesGridPng, encodePng } from '../images/png.js';
 import { isBuiltin, loadDataset } from './index.js';
+import { captionsByImage } from './dataset.js';
 import { COVER, captionsOf, datasetDir, pixelsFile, showDataset } from './store.js';
 import { tokenize } from '../engine/text/tokens.js';
 
@@ -89,9 +90,8 @@ export async function galleryPage(db: Db, home: string, name: string, q: { offse
   const words = q.text ? tokenize(q.text) : [];
   if (info.builtin) {
     const d = loadDataset(db, home, name);
-    const byImage = new Map<number, string[]>();
-    d.captions?.image.forEach((img, i) => byImage.set(img, [...(byImage.get(img) ?? []), d.captions!.texts[i]]));
-    captions = (idx) => byImage.get(idx) ?? [];
+    const byImage = d.captions ? captionsByImage(d.captions) : new Map<number, number[]>();
+    captions = (idx) => (byImage.get(idx) ?? []).map((k) => d.captions!.texts[k]);
     const matches = (idx: number) => words.length === 0 || captions(idx).some((c) => containsWords(c, words));
     const all = Array.from({ length: d.count }, (_, i) => i).filter((i) => (q.label === undefined || d.labels?.[i] === q.label) && matches(i));
     total = all.length;

@@ -7,7 +7,7 @@
  */
 import { Rng } from '../engine/rng.js';
 import { StudioError } from '../errors.js';
-import type { Captions, Dataset } from './dataset.js';
+import { captionsByImage, type Captions, type Dataset } from './dataset.js';
 
 /** Independent of every study's seed: every study of a dataset tests on the same images. */
 const TEST_SEED = 0x7e57;
@@ -87,8 +87,7 @@ export function pickImages(data: Dataset, indices: Int32Array, name = data.name)
 
 /** The captions of the picked images, renumbered as they are in the pick. */
 function pickCaptions(c: Captions, indices: Int32Array): Captions {
-  const byImage = new Map<number, number[]>();
-  c.image.forEach((img, i) => byImage.set(img, [...(byImage.get(img) ?? []), i]));
+  const byImage = captionsByImage(c);
   const texts: string[] = [];
   const image: number[] = [];
   indices.forEach((k, i) => {

@@ -7,7 +7,7 @@
 import { Rng } from '../engine/rng.js';
 import type { ImageBatch } from '../engine/sampling.js';
 import type { TextGanTrainer } from '../engine/text/trainer.js';
-import type { Dataset } from '../datasets/dataset.js';
+import { captionsByImage, type Dataset } from '../datasets/dataset.js';
 import { StudioError } from '../errors.js';
 
 export interface CaptionDraw {
@@ -21,8 +21,7 @@ export interface CaptionDraw {
 export function drawCaptions(data: Dataset, n: number, seed: number, among?: ArrayLike<number>): CaptionDraw {
   const c = data.captions;
   if (!c?.texts.length) throw new StudioError(`dataset ${data.name} has no captions`);
-  const byImage = new Map<number, number[]>();
-  c.image.forEach((img, i) => byImage.set(img, [...(byImage.get(img) ?? []), i]));
+  const byImage = captionsByImage(c);
   const pool = among ? Array.from(among).filter((i) => byImage.has(i)) : [...byImage.keys()];
   if (pool.length === 0) throw new StudioError(`none of the chosen images of ${data.name} has a caption`);
   const rng = Rng.fromSeed(seed);
