@@ -33,21 +33,19 @@ export async function generateCommand(args: string[]): Promise<number> {
   if (record.config.model !== 'text') throw new StudioError(`run ${record.id} is not a text-to-image run; it draws with \`gan-studio sample\``);
   const trainer = TextGanTrainer.fromCheckpoint(checkpoint);
   try {
-    const { vectors, unknown, known } = await trainer.encodePrompts([prompt]);
-    if (known[0] === 0) {
+    const { vectors, words } = await trainer.promptVectors(Array(count).fill(prompt));
+    const { unknown, known } = words[0];
+    if (known === 0) {
       throw new StudioError(`run ${record.id} knows none of the words of "${prompt}"; its words include ${trainer.spec.text.vocab.words.slice(0, 12).join(', ')}`);
     }
-    if (unknown[0].length && !o.json) console.error(`warning: not in the run's vocabulary, ignored: ${unknown[0].join(', ')}`);
-    const e = trainer.spec.text.embedDim;
-    const all = new Float32Array(count * e);
-    for (let i = 0; i < count; i++) all.set(vectors, i * e);
+    if (unknown.length && !o.json) console.error(`warning: not in the run's vocabulary, ignored: ${unknown.join(', ')}`);
     // The same seed draws the same latents as the studio's prompt box.
-    const batch = await trainer.generateBatch(Rng.fromSeed(seed).normal(count * trainer.spec.zDim), all);
+    const batch = await trainer.generateBatch(Rng.fromSeed(seed).normal(count * trainer.spec.zDim), vectors);
     const out = resolve(o.out);
     await writePngs(batch, out);
     const grid = join(out, 'grid.png');
     writeFileSync(grid, await gridPng(batch, { limit: 1024 }));
-    if (o.json) console.log(JSON.stringify({ type: 'generated', run: record.id, step: checkpoint.step, prompt, count, out, grid, unknown: unknown[0] }));
+    if (o.json) console.log(JSON.stringify({ type: 'generated', run: record.id, step: checkpoint.step, prompt, count, out, grid, unknown }));
     else console.error(`wrote ${count} images of "${prompt}" (${batch.size}×${batch.size} px) from run ${record.id} (step ${checkpoint.step}) to ${out}, and grid.png`);
     return 0;
   } finally {

@@ -38,6 +38,6 @@ export function drawCaptions(data: Dataset, n: number, seed: number, among?: Arr
 
 /** The run's images of those captions, latents from `seed`. */
 export async function generateForCaptions(trainer: TextGanTrainer, texts: readonly string[], seed: number): Promise<ImageBatch> {
-  const { vectors } = await trainer.encodePrompts(texts);
+  const { vectors } = await trainer.promptVectors(texts);
   return trainer.generateBatch(Rng.fromSeed(seed).normal(texts.length * trainer.spec.zDim), vectors);
 }

@@ -2,7 +2,8 @@
  * A text-to-image run's requests in the generation worker: images of
  * prompts, a walk from one prompt to another, and the run's vocabulary.
  */
-import type { TextGanTrainer } from '../engine/text/trainer.js';
+import type { PromptWords, TextGanTrainer } from '../engine/text/trainer.js';
+import { StudioError } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
 import { imagePng } from '../images/png.js';
 import { truncate } from '../latent/math.js';
@@ -10,19 +11,23 @@ import type { GenerationRequest, GenerationResults } from './protocol.js';
 
 type Req<K extends GenerationRequest['kind']> = Extract<GenerationRequest, { kind: K }>;
 
+/**
+ * A prompt of none of the run's words would draw the same images whatever was
+ * typed: refused before anything is drawn.
+ */
+function refuseUnknownOnly(words: PromptWords): void {
+  if (words.known > 0) return;
+  const listed = words.unknown.length ? ` (${words.unknown.slice(0, 5).join(', ')})` : '';
+  throw new StudioError(`this run knows none of the words of "${words.prompt.slice(0, 80)}"${listed}; its suggestions list the words it learnt`, 'INVALID_INPUT');
+}
+
 /** Prompt i drawn with latent i. */
 export async function promptJob(t: TextGanTrainer, r: Req<'prompt'>): Promise<GenerationResults['prompt']> {
-  const distinct = [...new Set(r.prompts)];
-  const encoded = await t.encodePrompts(distinct);
-  const e = t.spec.text.embedDim;
-  const vectors = new Float32Array(r.prompts.length * e);
-  r.prompts.forEach((p, i) => {
-    const k = distinct.indexOf(p);
-    vectors.set(encoded.vectors.subarray(k * e, (k + 1) * e), i * e);
-  });
+  const { vectors, words } = await t.promptVectors(r.prompts);
+  words.forEach(refuseUnknownOnly);
   const batch = await t.generateBatch(truncate(r.z, r.psi), vectors);
   const pngs = await Promise.all(Array.from({ length: batch.count }, (_, i) => imagePng(batch, i).then((b) => b.toString('base64'))));
-  return { pngs, unknown: distinct.map((p, i) => ({ prompt: p, unknown: encoded.unknown[i], known: encoded.known[i] })) };
+  return { pngs, unknown: words };
 }
 
 /**
@@ -31,6 +36,8 @@ export async function promptJob(t: TextGanTrainer, r: Req<'prompt'>): Promise<Ge
  */
 export async function promptWalkJob(t: TextGanTrainer, r: Req<'prompt-walk'>): Promise<GenerationResults['prompt-walk']> {
   const encoded = await t.encodePrompts([r.from, r.to]);
+  const unknown = [r.from, r.to].map((p, i) => ({ prompt: p, unknown: encoded.unknown[i], known: encoded.known[i] }));
+  unknown.forEach(refuseUnknownOnly);
   const { zDim, text } = t.spec;
   const e = text.embedDim;
   const z = new Float32Array(r.frames * zDim);
@@ -44,7 +51,7 @@ export async function promptWalkJob(t: TextGanTrainer, r: Req<'prompt-walk'>): P
   const batch = await t.generateBatch(z, vectors);
   return {
     gif: new Uint8Array(encodeGif(batch, { fps: r.fps, scale: r.scale })),
-    unknown: [r.from, r.to].map((p, i) => ({ prompt: p, unknown: encoded.unknown[i], known: encoded.known[i] })),
+    unknown,
   };
 }
 

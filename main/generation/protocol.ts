@@ -4,6 +4,9 @@ import type { AttributeDirection } from '../latent/attribute-directions.js';
 import type { Weights } from '../latent/project.js';
 import type { Subset } from '../datasets/subset.js';
 import type { ArmResult, CellSettings } from '../augment/cell.js';
+import type { PromptWords } from '../engine/text/trainer.js';
+
+export type { PromptWords };
 
 export interface CheckpointRef {
   path: string;
@@ -60,12 +63,6 @@ export interface GenerationResults {
   'prompt-vocab': { words: string[]; counts: number[]; maxLen: number; encoderSteps: number; step: number };
 }
 
-/** A prompt's words the run does not know (ignored when drawing), and how many it does. */
-export interface PromptWords {
-  prompt: string;
-  unknown: string[];
-  known: number;
-}
 
 /** Along a long request: work done, and for a projection its distance and, now and then, the current reconstruction (PNG). */
 export interface WorkerProgress {

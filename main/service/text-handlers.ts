@@ -1,23 +1,17 @@
 /**
  * The service's commands for text-to-image runs: the words a run knows,
  * images of a prompt, and a walk between two prompts. Unknown words are
- * returned for the front end to point out; a prompt with no known word at
- * all is refused, since it would draw the same images whatever was typed.
+ * returned for the front end to point out; the generation worker refuses a
+ * prompt with no known word at all before drawing.
  */
 import { Rng } from '../engine/rng.js';
 import { StudioError } from '../errors.js';
-import type { PromptWords } from '../generation/protocol.js';
 import type { CommandHandlers } from './contract.js';
 import type { EditContext } from './edit-handlers.js';
 
 type TextCommands = 'text.vocabulary' | 'text.generate' | 'text.interpolate';
 
 const fail = (message: string) => new StudioError(message, 'INVALID_INPUT');
-
-function refuseUnknown(words: PromptWords): void {
-  if (words.known > 0) return;
-  throw fail(`this run knows none of the words of "${words.prompt.slice(0, 80)}"${words.unknown.length ? ` (${words.unknown.slice(0, 5).join(', ')})` : ''}; its suggestions list the words it learnt`);
-}
 
 export function textHandlers(ctx: EditContext): Pick<CommandHandlers, TextCommands> {
   /** The run, refused unless it is text-conditional, and its checkpoint. */
@@ -40,7 +34,6 @@ export function textHandlers(ctx: EditContext): Pick<CommandHandlers, TextComman
       // The same seed gives the same latents as `gan-studio generate --seed`.
       const z = latents ? Float32Array.from(latents.flat()) : Rng.fromSeed(seed ?? 1).normal(n * zDim);
       const r = await ctx.generation.request({ kind: 'prompt', ckpt, prompts: Array(n).fill(prompt), z, psi: truncation });
-      refuseUnknown(r.unknown[0]);
       return {
         step: ckpt.step,
         images: r.pngs,
@@ -55,7 +48,6 @@ export function textHandlers(ctx: EditContext): Pick<CommandHandlers, TextComman
       if (latent && latent.length !== zDim) throw fail(`a latent of this run has ${zDim} numbers, got ${latent.length}`);
       const z = latent ? Float32Array.from(latent) : Rng.fromSeed(seed).normal(zDim);
       const r = await ctx.generation.request({ kind: 'prompt-walk', ckpt, from, to, z, frames, fps, scale, psi: truncation });
-      r.unknown.forEach(refuseUnknown);
       return { step: ckpt.step, gif: Buffer.from(r.gif).toString('base64'), frames, unknown: r.unknown };
     },
   };

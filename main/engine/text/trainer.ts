@@ -42,6 +42,13 @@ export { matchingAwareLoss, type TextSpec };
 import type { Dataset } from '../../datasets/dataset.js';
 import { StudioError } from '../../errors.js';
 
+/** A prompt's words the run does not know (ignored when drawing), and how many it does. */
+export interface PromptWords {
+  prompt: string;
+  unknown: string[];
+  known: number;
+}
+
 const PREVIEW_ROWS = 8;
 const PREVIEW_COLUMNS = 8;
 /** Caption vectors are computed this many at a time. */
@@ -298,6 +305,23 @@ export class TextGanTrainer extends NetPair implements StepTrainer {
     } finally {
       v.dispose();
     }
+  }
+
+  /**
+   * Vectors for prompts, row i for prompts[i] (each distinct prompt encoded
+   * once), and each distinct prompt's unknown and known words.
+   */
+  async promptVectors(prompts: readonly string[]): Promise<{ vectors: Float32Array; words: PromptWords[] }> {
+    const distinct = [...new Set(prompts)];
+    const encoded = await this.encodePrompts(distinct);
+    const e = this.spec.text.embedDim;
+    const row = new Map(distinct.map((p, k) => [p, k]));
+    const vectors = new Float32Array(prompts.length * e);
+    prompts.forEach((p, i) => {
+      const k = row.get(p)!;
+      vectors.set(encoded.vectors.subarray(k * e, (k + 1) * e), i * e);
+    });
+    return { vectors, words: distinct.map((prompt, k) => ({ prompt, unknown: encoded.unknown[k], known: encoded.known[k] })) };
   }
 
   /** Images in [-1, 1] (NHWC) → the encoder's unit vectors [n, embedDim], for ranking captions against them. */
