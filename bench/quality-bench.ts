@@ -1,11 +1,15 @@
 /**
- * `npm run bench:quality [-- --steps 1200 --seeds 1 --variants tutorial,quality --parallel 1 --json]`
+ * `npm run bench:quality [-- --set mnist|fashion|colour [--data PATH] [--size N] --steps 1200 --seeds 1 --variants tutorial,quality --parallel 1 --histogram --json]`
  *
- * Trains each variant on builtin:mnist for the same steps from the same
- * seeds and scores its generator — the averaged one where the variant keeps
- * an average, as the studio samples — with the shipped MNIST judge: Fréchet
- * and kernel distances, diversity, near-duplicates and digit classes
- * covered. A variant is a preset, optionally with settings changed:
+ * Trains each variant on the set (quality-sets.ts: builtin:mnist by
+ * default, Fashion-MNIST, the emoji colour set, or any --data) for the same
+ * steps from the same seeds and scores its generator — the averaged one
+ * where the variant keeps an average, as the studio samples — with the
+ * set's judge: Fréchet and kernel distances, diversity, near-duplicates,
+ * classes covered, the share of samples the judge classifies with
+ * confidence ≥ 0.9 (beside the real images' share) and how far the class
+ * shares stray from uniform. Several seeds give the mean and the spread. A
+ * variant is a preset, optionally with settings changed:
  * `quality+spectralNorm=true+r1=0.1`.
  *
  * With --parallel N, variants and seeds train in N child processes at once
@@ -20,14 +24,22 @@ import { resolveConfig } from '../main/engine/config.js';
 import { variantConfig } from './variants.js';
 import { Trainer } from '../main/engine/trainer.js';
 import { Rng } from '../main/engine/rng.js';
-import { loadMnist } from '../main/datasets/mnist.js';
-import { builtinJudge, evaluateSamples, realReference } from '../main/judges/index.js';
+import { evaluateSamples, realReference } from '../main/judges/index.js';
 import { generateBatch } from '../main/engine/sampling.js';
+import { defaultHome, openSet } from './quality-sets.js';
 
 const { values: o } = parseArgs({
   options: {
+    set: { type: 'string', default: 'mnist' },
+    data: { type: 'string' },
+    size: { type: 'string' },
+    home: { type: 'string' },
+    /** wasm here; webgpu or tensorflow on a machine with a GPU (the figures compare within one backend). */
+    backend: { type: 'string', default: 'wasm' },
+    histogram: { type: 'boolean', default: false },
     steps: { type: 'string', default: '1200' },
     seeds: { type: 'string', default: '1' },
+    'first-seed': { type: 'string', default: '1' },
     variants: { type: 'string', default: 'tutorial,quality' },
     'eval-every': { type: 'string', default: '400' },
     samples: { type: 'string', default: '1000' },
@@ -41,6 +53,10 @@ const { values: o } = parseArgs({
 const steps = Number(o.steps);
 const evalEvery = Number(o['eval-every']);
 const samples = Number(o.samples);
+const home = o.home ?? defaultHome();
+const backend = o.backend as 'wasm' | 'webgpu' | 'tensorflow' | 'cpu';
+const say = (m: string) => console.error(m);
+const setOptions = { home, data: o.data, size: o.size ? Number(o.size) : undefined, say };
 
 interface Score {
   variant: string;
@@ -52,6 +68,11 @@ interface Score {
   nearDuplicates: number;
   classesCovered: number;
   evenness: number;
+  /** Share of samples the judge classifies with probability ≥ 0.9. */
+  confident: number;
+  /** Largest |share / uniform share − 1| over the classes. */
+  classSpread: number;
+  histogram: number[];
   dReal: number;
   dFake: number;
   msPerStep: number;
@@ -63,12 +84,17 @@ const median = (xs: number[]) => {
   return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
 };
 
+/** Largest relative distance of a class's share from 1/C. */
+function classSpread(histogram: number[]): number {
+  const n = histogram.reduce((a, b) => a + b, 0);
+  return Math.max(...histogram.map((h) => Math.abs((h * histogram.length) / n - 1)));
+}
+
 async function trainAndScore(variant: string, seed: number, report: (s: Score) => void): Promise<void> {
-  await useBackend('wasm');
-  const data = loadMnist();
-  const judge = builtinJudge('builtin:mnist');
+  await useBackend(backend);
+  const { name, data, judge } = await openSet(o.set!, setOptions);
   const real = await realReference(judge, data, samples, 1);
-  const t = Trainer.create(resolveConfig({ dataset: 'builtin:mnist', backend: 'wasm', steps, seed, ...variantConfig(variant) }), data);
+  const t = Trainer.create(resolveConfig({ dataset: name, backend, steps, seed, ...variantConfig(variant) }), data);
   // The same latents for every variant and step.
   const z = Rng.fromSeed(7).normal(samples * t.spec.zDim);
   const times: number[] = [];
@@ -90,6 +116,9 @@ async function trainAndScore(variant: string, seed: number, report: (s: Score) =
         nearDuplicates: e.nearDuplicates,
         classesCovered: e.classesCovered,
         evenness: e.classEvenness,
+        confident: e.confident,
+        classSpread: classSpread(e.classHistogram),
+        histogram: e.classHistogram,
         dReal: median(recent.map((r) => r.dReal)),
         dFake: median(recent.map((r) => r.dFake)),
         msPerStep: median(times),
@@ -100,7 +129,9 @@ async function trainAndScore(variant: string, seed: number, report: (s: Score) =
 }
 
 function runChild(variant: string, seed: number, threads: number, report: (s: Score) => void): Promise<void> {
-  const args = [fileURLToPath(import.meta.url), '--one', variant, '--seed', String(seed), '--steps', o.steps!, '--eval-every', o['eval-every']!, '--samples', o.samples!];
+  const args = [fileURLToPath(import.meta.url), '--one', variant, '--seed', String(seed), '--steps', o.steps!, '--eval-every', o['eval-every']!, '--samples', o.samples!, '--set', o.set!, '--home', home, '--backend', backend];
+  if (o.data) args.push('--data', o.data);
+  if (o.size) args.push('--size', o.size);
   const child = spawn(process.execPath, args, { env: { ...process.env, GAN_STUDIO_THREADS: String(threads) }, stdio: ['ignore', 'pipe', 'inherit'] });
   let buffered = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -120,7 +151,7 @@ function printScore(s: Score): void {
   else
     console.error(
       `${s.variant.padEnd(34)} seed ${s.seed} step ${String(s.step).padStart(5)}  FID ${s.fid.toFixed(2).padStart(7)}  KID ${s.kid.toFixed(3).padStart(6)}  ` +
-        `diversity ${s.diversity.toFixed(2)}  near-dup ${(s.nearDuplicates * 100).toFixed(1).padStart(4)}%  classes ${s.classesCovered}/10  ` +
+        `diversity ${s.diversity.toFixed(2)}  near-dup ${(s.nearDuplicates * 100).toFixed(1).padStart(4)}%  classes ${s.classesCovered}/${s.histogram.length}  confident ${(s.confident * 100).toFixed(1)}%  ` +
         `D(x) ${s.dReal.toFixed(2)} D(G(z)) ${s.dFake.toFixed(2)}  ${s.msPerStep.toFixed(0)} ms/step`,
     );
 }
@@ -130,9 +161,15 @@ async function main(): Promise<void> {
     await trainAndScore(o.one, Number(o.seed ?? 1), (s) => console.log(JSON.stringify(s)));
     return;
   }
+  // The set is imported and its judge trained once, here, before any child needs them.
+  await useBackend(backend);
+  const set = await openSet(o.set!, setOptions);
+  const realRef = await realReference(set.judge, set.data, samples, 1);
+  const realConfident = realRef.coverage.confident;
   const variants = o.variants!.split(',');
-  const seeds = Array.from({ length: Number(o.seeds) }, (_, i) => i + 1);
-  const jobs = variants.flatMap((v) => seeds.map((seed) => ({ v, seed })));
+  const seeds = Array.from({ length: Number(o.seeds) }, (_, i) => i + Number(o['first-seed']));
+  // Seed-major: a long bench stopped early still has every variant at its first seeds.
+  const jobs = seeds.flatMap((seed) => variants.map((v) => ({ v, seed })));
   const parallel = Math.max(1, Number(o.parallel));
   const scores: Score[] = [];
   const record = (s: Score) => {
@@ -152,28 +189,65 @@ async function main(): Promise<void> {
   }
   const finals = variants.map((v) => {
     const last = scores.filter((s) => s.variant === v && s.step === steps);
-    const avg = (k: keyof Score) => last.reduce((a, s) => a + (s[k] as number), 0) / last.length;
-    return { variant: v, seeds: last.length, fid: avg('fid'), kid: avg('kid'), diversity: avg('diversity'), nearDuplicates: avg('nearDuplicates'), classesCovered: avg('classesCovered'), msPerStep: avg('msPerStep') };
+    const of = (k: keyof Score) => last.map((s) => s[k] as number);
+    const histogram = set.classNames.map((_, c) => last.reduce((a, s) => a + s.histogram[c], 0) / last.length);
+    return {
+      variant: v,
+      seeds: last.length,
+      fid: spread(of('fid')),
+      kid: spread(of('kid')),
+      diversity: spread(of('diversity')),
+      nearDuplicates: spread(of('nearDuplicates')),
+      classesCovered: spread(of('classesCovered')),
+      confident: spread(of('confident')),
+      classSpread: spread(of('classSpread')),
+      histogram,
+      msPerStep: spread(of('msPerStep')).mean,
+    };
   });
   const base = finals[0];
+  const dataset = { name: set.name, images: set.data.count, size: set.data.size, channels: set.data.channels, classes: set.classNames.length, judge: set.judgeKind };
   if (o.json) {
-    console.log(JSON.stringify({ type: 'summary', steps, dataset: 'builtin:mnist', judge: 'shipped MNIST judge', variants: finals.map((f) => ({ ...f, fidRatioToFirst: base.fid / f.fid })) }));
+    console.log(JSON.stringify({ type: 'summary', steps, dataset, realConfident, variants: finals.map((f) => ({ ...f, fidRatioToFirst: base.fid.mean / f.fid.mean })) }));
     return;
   }
-  console.log(`\nbuiltin:mnist after ${steps} steps, mean of ${seeds.length} seed(s); judge: the shipped MNIST classifier's features`);
-  console.log('variant'.padEnd(36) + 'FID'.padStart(8) + 'KID'.padStart(8) + 'diversity'.padStart(11) + 'near-dup'.padStart(10) + 'classes'.padStart(9) + 'ms/step'.padStart(9) + `  FID ${base.variant}/variant`);
+  const pm = (x: { mean: number; min: number; max: number }, digits: number, pct = false) => {
+    const f = (v: number) => (pct ? (v * 100).toFixed(digits) : v.toFixed(digits));
+    return seeds.length > 1 ? `${f(x.mean)} (${f(x.min)}–${f(x.max)})` : f(x.mean);
+  };
+  console.log(`\n${set.name} (${set.data.count} images, ${set.data.size} px, ${set.classNames.length} classes) after ${steps} steps, mean (and range) of ${seeds.length} seed(s); judge: ${set.judgeKind}`);
+  console.log(`real images: ${(realConfident * 100).toFixed(1)}% classified with confidence ≥ 0.9`);
+  const w = seeds.length > 1 ? 22 : 9;
+  console.log('variant'.padEnd(40) + 'FID'.padStart(w) + 'KID'.padStart(w) + 'confident %'.padStart(w) + 'class spread %'.padStart(w) + 'diversity'.padStart(10) + 'near-dup'.padStart(10) + 'ms/step'.padStart(9) + `  FID ${base.variant}/variant`);
   for (const f of finals) {
     console.log(
-      f.variant.padEnd(36) +
-        f.fid.toFixed(2).padStart(8) +
-        f.kid.toFixed(3).padStart(8) +
-        f.diversity.toFixed(2).padStart(11) +
-        `${(f.nearDuplicates * 100).toFixed(1)}%`.padStart(10) +
-        f.classesCovered.toFixed(1).padStart(9) +
+      f.variant.padEnd(40) +
+        pm(f.fid, 2).padStart(w) +
+        pm(f.kid, 3).padStart(w) +
+        pm(f.confident, 1, true).padStart(w) +
+        pm(f.classSpread, 0, true).padStart(w) +
+        f.diversity.mean.toFixed(2).padStart(10) +
+        `${(f.nearDuplicates.mean * 100).toFixed(1)}%`.padStart(10) +
         f.msPerStep.toFixed(0).padStart(9) +
-        `  ${(base.fid / f.fid).toFixed(2)}×`,
+        `  ${(base.fid.mean / f.fid.mean).toFixed(2)}×`,
     );
   }
+  if (o.histogram) {
+    console.log(`\nclass shares of ${samples} samples (uniform = ${(100 / set.classNames.length).toFixed(1)}%), mean over seeds; real images first`);
+    const realHist = Array.from(realRef.coverage.histogram);
+    const row = (label: string, h: number[]) => {
+      const n = h.reduce((a, b) => a + b, 0);
+      return label.padEnd(40) + h.map((x) => `${((100 * x) / n).toFixed(1)}`.padStart(7)).join('');
+    };
+    console.log(''.padEnd(40) + set.classNames.map((c) => c.slice(0, 6).padStart(7)).join(''));
+    console.log(row('real', realHist));
+    for (const f of finals) console.log(row(f.variant, f.histogram));
+  }
+}
+
+/** Mean, smallest and largest over the seeds. */
+function spread(xs: number[]): { mean: number; min: number; max: number } {
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 main().catch((err) => {

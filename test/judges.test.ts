@@ -281,7 +281,7 @@ test('mean pairwise distance and near-duplicate share on hand-made points', () =
   assert.ok(share >= 0.01 && share <= 0.03, `real share ${share}`);
 });
 
-test('class coverage counts covered classes, evenness and the accuracy of requested labels', () => {
+test('class coverage counts covered classes, evenness, confident samples and the accuracy of requested labels', () => {
   const C = 4;
   const onehot = (cls: number[]) => Float32Array.from(cls.flatMap((c) => Array.from({ length: C }, (_, k) => (k === c ? 0.9 : 0.1 / 3))));
   const one = classCoverage(onehot(Array(20).fill(2)), C);
@@ -295,6 +295,9 @@ test('class coverage counts covered classes, evenness and the accuracy of reques
   // One stray sample in 1000 is below 10% of the uniform share: not coverage.
   const stray = classCoverage(onehot([...Array(999).fill(0), 3]), C);
   assert.equal(stray.classesCovered, 1);
+  // Confidence: the share of samples whose most likely class has probability ≥ 0.9 (0.9 itself counts).
+  const probs = Float64Array.from([0.95, 0.05, 0, 0, 0.6, 0.4, 0, 0, 0.25, 0.25, 0.25, 0.25, 0, 0, 0.9, 0.1]);
+  assert.equal(classCoverage(probs, C).confident, 2 / 4);
 });
 
 // ---------- the judge network and its files ----------

@@ -13,7 +13,7 @@ Commands:
   project    find the latent of a GAN run that draws each image (GAN inversion)
   edit       change an attribute of an image with a GAN run (its latent moved along a direction)
   runs       list, show, compare or delete runs
-  import     make a dataset from a folder, a .zip or image files
+  import     make a dataset from a folder, a .zip, image files or dataset files (IDX, NumPy, CIFAR)
   datasets   list, show or delete datasets
   serve      open the studio in a web browser (browser mode)
   interpolate  an animated GIF walking the latent space through keyframe seeds
@@ -230,6 +230,11 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   PATH is a folder (read recursively), a .zip, or image files: PNG, JPEG, WebP,
   GIF (first frame), TIFF, BMP, AVIF. In a folder or zip, each first-level
   subfolder is a class (for --model cdcgan); a flat folder is unlabelled.
+  Dataset files bring their labels: IDX (train-images-idx3-ubyte with
+  train-labels-idx1-ubyte, .gz or not), NumPy .npy/.npz (x_train with y_train,
+  images with labels), CIFAR batches (data_batch_N.bin, batches.meta.txt), and
+  a CSV of file,label; a classes.txt beside IDX or NumPy files names the classes.
+  A malformed dataset file stops the import with what is wrong.
   Exact duplicates are imported once; broken, unsafe or non-image files are
   skipped and listed with the reason. Nothing is saved unless the import ends.
 

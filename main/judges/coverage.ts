@@ -19,7 +19,12 @@ export interface ClassCoverage {
   effectiveClasses: number;
   /** For conditional runs: share of samples judged to be the class they were asked for. */
   accuracy?: number;
+  /** Share of samples whose most likely class has probability ≥ CONFIDENT (meaningful for probabilities, not logits). */
+  confident: number;
 }
+
+/** A sample the judge puts in one class with at least this probability reads clearly as that class. */
+export const CONFIDENT = 0.9;
 
 export interface CoverageOptions {
   /** The class each sample was generated for (conditional runs). */
@@ -34,10 +39,12 @@ export function classCoverage(probs: ArrayLike<number>, C: number, opts: Coverag
   if (n === 0) throw new Error('class coverage of no samples');
   const histogram = new Int32Array(C);
   let correct = 0;
+  let confident = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
     for (let c = 1; c < C; c++) if (probs[i * C + c] > probs[i * C + best]) best = c;
     histogram[best]++;
+    if (probs[i * C + best] >= CONFIDENT) confident++;
     if (opts.requested && best === opts.requested[i]) correct++;
   }
   if (opts.requested && opts.requested.length !== n) throw new Error(`${opts.requested.length} requested labels for ${n} samples`);
@@ -54,6 +61,7 @@ export function classCoverage(probs: ArrayLike<number>, C: number, opts: Coverag
     classesCovered,
     evenness: C > 1 ? entropy / Math.log(C) : 1,
     effectiveClasses: Math.exp(entropy),
+    confident: confident / n,
   };
   if (opts.requested) out.accuracy = correct / n;
   return out;

@@ -77,6 +77,8 @@ export interface SampleEvaluation {
   /** Normalised entropy of the judged class histogram, 1 = all classes equally often. */
   classEvenness: number;
   classHistogram: number[];
+  /** Share of samples the judge classifies with probability ≥ 0.9 (compare with the real reference's coverage.confident). */
+  confident: number;
   /** Conditional runs: share of samples judged to be the class they were generated for. */
   classAccuracy?: number;
   /** Where the time went, in milliseconds. */
@@ -126,6 +128,7 @@ export function evaluateOutputs(judge: Judge, real: RealReference, out: JudgeOut
     classesCovered: coverage.classesCovered,
     classEvenness: coverage.evenness,
     classHistogram: Array.from(coverage.histogram),
+    confident: coverage.confident,
     ms: { features: 0, fid: tFid, kid: tKid, diversity: tDiv },
   };
   if (coverage.accuracy !== undefined) result.classAccuracy = coverage.accuracy;

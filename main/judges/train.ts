@@ -50,6 +50,8 @@ export interface TrainJudgeOptions {
   reportEvery?: number;
 }
 
+const MAX_STEPS = 2000;
+
 export async function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Promise<Judge> {
   const t0 = performance.now();
   const { labels, classNames, count } = data;
@@ -58,7 +60,6 @@ export async function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Prom
   }
   if (labels.length !== count) throw new Error(`${labels.length} labels for ${count} images`);
   const spec = judgeSpec(data.size, data.channels, classNames.length);
-  const epochs = opts.epochs ?? 8;
   const batch = opts.batch ?? 128;
   const shift = opts.shift ?? 2;
   const rng = Rng.fromSeed(opts.seed);
@@ -76,6 +77,8 @@ export async function trainJudge(data: JudgeData, opts: TrainJudgeOptions): Prom
   const settings = { lr, beta1: 0.9, beta2: 0.999 };
   const opt = new Adam('adamJ', params.trainable, settings);
   const stepsPerEpoch = Math.floor(train.length / batch);
+  // 8 epochs, but no more than about MAX_STEPS updates: a large dataset (Fashion-MNIST's 70,000) needs fewer passes, and its judge should not take the CPU for ten minutes.
+  const epochs = opts.epochs ?? Math.max(1, Math.min(8, Math.round(MAX_STEPS / stepsPerEpoch)));
   const steps = epochs * stepsPerEpoch;
   const reportEvery = opts.reportEvery ?? 20;
   const per = data.size * data.size * data.channels;

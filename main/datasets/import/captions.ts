@@ -7,6 +7,7 @@
  */
 import { posix } from 'node:path';
 import { StudioError } from '../../errors.js';
+import { csvRows, refuse } from './csv.js';
 
 /** A caption for `file` (a path relative to the caption file's folder), or for every image in that folder when file is null. */
 export interface CaptionEntry {
@@ -20,8 +21,6 @@ const MAX_CAPTION = 1000;
 const IMAGE_NAME = /\.(png|jpe?g|gif|webp|bmp|tiff?|avif|svg)$/i;
 const FILE_COLUMNS = ['file', 'filename', 'image', 'path', 'name'];
 const CAPTION_COLUMNS = ['caption', 'text', 'title', 'description', 'prompt'];
-
-const refuse = (where: string, line: number, why: string) => new StudioError(`${where} line ${line}: ${why}; nothing was imported`, 'INVALID_INPUT');
 
 export function parseCaptionFile(name: string, bytes: Buffer): CaptionEntry[] {
   let text: string;
@@ -44,60 +43,9 @@ function checked(where: string, line: number, caption: unknown): string {
   return c;
 }
 
-/** RFC 4180: a header naming a file column and a caption column, quoted fields with "" for a quote, any line ending. */
+/** A header naming a file column and a caption column, then a row per caption (RFC 4180, see csv.ts). */
 export function parseCsv(where: string, text: string): CaptionEntry[] {
-  const rows: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let rowLine = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  let wasQuoted = false;
-  const endCell = () => {
-    cells.push(wasQuoted ? cell : cell.trim());
-    cell = '';
-    wasQuoted = false;
-  };
-  const endRow = () => {
-    endCell();
-    if (cells.length > 1 || cells[0] !== '') rows.push({ cells, line: rowLine });
-    cells = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"') {
-      if (cell.trim() !== '') throw refuse(where, line, 'a quote inside an unquoted field (quote the whole field and double the quote)');
-      quoted = true;
-      wasQuoted = true;
-      quoteLine = line;
-      cell = '';
-    } else if (ch === ',') {
-      endCell();
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-      line++;
-      rowLine = line;
-    } else {
-      if (wasQuoted) throw refuse(where, line, 'text after a closing quote');
-      cell += ch;
-    }
-  }
-  if (quoted) throw refuse(where, quoteLine, 'a quoted field is never closed');
-  if (cell !== '' || cells.length > 0) endRow();
-  if (rows.length === 0) throw new StudioError(`${where} is empty; nothing was imported`, 'INVALID_INPUT');
-
+  const rows = csvRows(where, text);
   const header = rows[0].cells.map((h) => h.toLowerCase());
   const fileCol = header.findIndex((h) => FILE_COLUMNS.includes(h));
   const capCol = header.findIndex((h) => CAPTION_COLUMNS.includes(h));
@@ -220,7 +168,11 @@ export function matchCaptions(
   const byPath = new Map<string, number[]>();
   const byName = new Map<string, number[]>();
   const byFolder = new Map<string, number[]>();
-  const push = (m: Map<string, number[]>, k: string, i: number) => m.set(k, [...(m.get(k) ?? []), i]);
+  const push = (m: Map<string, number[]>, k: string, i: number) => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
   const index = (p: string, i: number) => {
     push(byPath, p, i);
     const base = posix.basename(p);

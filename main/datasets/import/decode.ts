@@ -18,7 +18,8 @@ export interface Decoded {
   count: number;
   /** Every pixel has r = g = b (always true for one channel). */
   gray: boolean;
-  format: ImageFormat;
+  /** 'array': pixels cut from an array file (IDX, NumPy, CIFAR). */
+  format: ImageFormat | 'array';
 }
 
 const EXTENSIONS: Record<ImageFormat, string[]> = {
@@ -56,7 +57,7 @@ export function extensionNote(file: string, format: ImageFormat): string | null 
   return known ? `${file}: named .${ext} but holds a ${format.toUpperCase()} image; imported as ${format.toUpperCase()}` : null;
 }
 
-function parseColour(hex: string): { r: number; g: number; b: number } {
+export function parseColour(hex: string): { r: number; g: number; b: number } {
   const v = Number.parseInt(hex.slice(1), 16);
   return { r: (v >> 16) & 255, g: (v >> 8) & 255, b: v & 255 };
 }
@@ -138,6 +139,29 @@ export async function decodeImage(buf: Buffer, opts: DecodeOptions): Promise<Dec
     throw new SkipFile('unsupported', `decoded to ${info.width}×${info.height}×${info.channels}, expected ${opts.size}×${opts.size}×${outChannels}`);
   }
   return { pixels: data, count: 1, gray: outChannels === 1 || isGray(data), format };
+}
+
+/**
+ * Pixels from an array file (8-bit, channels interleaved) → the dataset's
+ * size and channels: copied as they are when they already fit, as MNIST's do
+ * at 28 px, else fitted by sharp as a decoded file would be.
+ */
+export async function decodeRaw(px: Buffer, raw: { width: number; height: number; channels: 1 | 3 }, opts: DecodeOptions): Promise<Decoded> {
+  const out = opts.channels === 1 ? 1 : 3;
+  let fitted = px;
+  if (raw.width !== opts.size || raw.height !== opts.size || raw.channels > out) {
+    // Resized in the array's own channels: grey stays grey through the resampling (sharp's sRGB route would move its values).
+    let img = sharp(px, { raw }).resize(opts.size, opts.size, { fit: FIT[opts.fit === 'tiles' ? 'crop' : opts.fit], position: 'centre', background: parseColour(opts.background) });
+    if (raw.channels > out) img = img.toColourspace('b-w');
+    const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.width !== opts.size || info.height !== opts.size) throw new SkipFile('unsupported', `resized to ${info.width}×${info.height}, expected ${opts.size}`);
+    // Padding onto a colour background gives a grey image its colour channels.
+    fitted = info.channels === 3 && out === 1 ? Buffer.from(data.filter((_, i) => i % 3 === 0)) : data;
+  }
+  if (fitted.length === opts.size * opts.size * out) return { pixels: fitted, count: 1, gray: out === 1 || isGray(fitted), format: 'array' };
+  const rgb = Buffer.allocUnsafe(fitted.length * 3);
+  for (let i = 0; i < fitted.length; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = fitted[i];
+  return { pixels: rgb, count: 1, gray: true, format: 'array' };
 }
 
 /** Every whole size×size tile of an image, in a grid centred on it (the margins left over are split evenly), row by row. */

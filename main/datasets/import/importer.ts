@@ -13,7 +13,8 @@ import type { Db } from '../../db/database.js';
 import { StudioError, messageOf } from '../../errors.js';
 import { coverPicks, coverPng } from '../gallery.js';
 import { COVER, datasetExists, datasetsRoot, insertImported, newDatasetId, pixelsFile, sweepDatasetFolders, tempDatasetDir, type ImportedImage } from '../store.js';
-import { decodeImage, decodeSideBySide, extensionNote, type Decoded } from './decode.js';
+import { expandArrays } from './arrays/expand.js';
+import { decodeImage, decodeRaw, decodeSideBySide, extensionNote, parseColour, type Decoded } from './decode.js';
 import type { ImportOptions } from './options.js';
 import { countByReason, SkipFile, type ImportProgress, type ImportReport, type SkippedFile } from './report.js';
 import { scanSources, type Candidate } from './sources.js';
@@ -61,12 +62,23 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     const skipped = [...scan.skipped];
     // Caption files are read (and a malformed one refused) before any image is decoded.
     const captionFiles = await readCaptionFiles(scan.candidates, opts.captions);
-    const imageCandidates = scan.candidates.filter((c) => !isCaptionFile(c));
-    const folderOf = classFolders(imageCandidates);
+    const notes: string[] = [];
+    // Array files (IDX, NumPy, CIFAR) become their images, label files label theirs.
+    const expanded = await expandArrays(
+      scan.candidates.filter((c) => !isCaptionFile(c)),
+      opts,
+      parseColour(opts.background),
+      skipped,
+    );
+    notes.push(...expanded.notes.slice(0, 100));
+    const imageCandidates = expanded.candidates;
+    if (opts.pairs !== 'none' && imageCandidates.some((c) => c.raw)) throw new StudioError('paired imports take image files; array files (IDX, NumPy, CIFAR) cannot be paired', 'INVALID_INPUT');
+    const byFolder = classFolders(imageCandidates.filter((c) => c.classOf === undefined));
+    const folderOf = (c: Candidate) => (c.classOf !== undefined ? c.classOf : byFolder(c));
     // Classes: the first-level folders, when there are at least two of them; a side-by-side paired import makes its own.
     const sideBySide = opts.pairs === 'side-by-side';
     const paired = opts.pairs !== 'none';
-    const folders = sideBySide ? ['A', 'B'] : [...new Set(imageCandidates.map(folderOf).filter((f): f is string => f !== null))].sort();
+    const folders = sideBySide ? ['A', 'B'] : [...new Set(imageCandidates.map(folderOf).filter((f): f is string => f !== null))].sort(byName);
     const labelled = folders.length >= 2;
     let candidates: Candidate[] = imageCandidates;
     if (opts.pairs === 'folders') {
@@ -94,7 +106,6 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     const imageBySha = new Map<string, number>();
     const firstBySha = new Map<string, string>();
     const duplicateFiles: { file: string; sameAs: string }[] = [];
-    const notes: string[] = [];
     let allGray = true;
     progress.phase = 'importing';
     progress.seen = scan.candidates.length + scan.skipped.length;
@@ -108,7 +119,7 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
         // A duplicate of an earlier file is not decoded again; source order decides which one is kept.
         // Partners may repeat an image (one target for two inputs): paired folders keep every file.
         if (firstBySha.has(sha256) && opts.pairs !== 'folders') return { ok: true, decoded: null, sha256 };
-        return { ok: true, decoded: await (sideBySide ? decodeSideBySide(bytes, opts) : decodeImage(bytes, opts)), sha256 };
+        return { ok: true, decoded: await (c.raw ? decodeRaw(bytes, c.raw, opts) : sideBySide ? decodeSideBySide(bytes, opts) : decodeImage(bytes, opts)), sha256 };
       } catch (err) {
         if (err instanceof SkipFile) return { ok: false, skip: { file: c.file, reason: err.reason, detail: err.detail } };
         return { ok: false, skip: { file: c.file, reason: 'unreadable', detail: messageOf(err).split('\n')[0] } };
@@ -176,7 +187,7 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
       imageBySha.set(sha256, images.length);
       writeAll(fd, d.pixels);
       allGray &&= d.gray;
-      const note = extensionNote(c.file, d.format);
+      const note = d.format === 'array' ? null : extensionNote(c.file, d.format);
       if (note && notes.length < 100) notes.push(note);
       if (sideBySide) {
         images.push({ file: `${c.file}#A`, sha256, label: 0 }, { file: `${c.file}#B`, sha256, label: 1 });
@@ -258,6 +269,9 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     return result;
   }
 }
+
+/** Class names in order, numbers by value (2 before 10: array labels are numbers), the rest by code point as before. */
+const byName = (a: string, b: string) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0);
 
 const fileName = (c: Candidate) => c.file.split(/[/:]/).pop()!;
 const isCaptionFile = (c: Candidate) => CAPTION_FILE.test(fileName(c));

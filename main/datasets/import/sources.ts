@@ -19,6 +19,12 @@ export interface Candidate {
   dirs: string[];
   bytes: number;
   read(): Promise<Buffer>;
+  /** Where it is on disk (not for zip entries): label files name images relative to it. */
+  path?: string;
+  /** Set for images cut from an array file: read() gives 8-bit pixels of this shape, not an encoded image. */
+  raw?: { width: number; height: number; channels: 1 | 3 };
+  /** Set where a label array or label file gives the class (null: none), instead of the folder. */
+  classOf?: string | null;
 }
 
 export interface Limits {
@@ -42,6 +48,8 @@ const MAX_ARCHIVE_ENTRIES = 1_000_000;
 
 const isHidden = (name: string) => name.startsWith('.') || SYSTEM_NAMES.has(name);
 const isZipName = (name: string) => /\.zip$/i.test(name);
+/** NumPy's .npz is a zip of arrays: one file of the import, not an archive of images. */
+const isNpzName = (name: string) => /\.npz$/i.test(name);
 
 function decodeName(raw: Buffer): string | null {
   try {
@@ -77,7 +85,7 @@ export async function scanSources(paths: string[], limits: Limits, onSeen: (n: n
     }
     if (st.isDirectory()) {
       await walkFolder(path, source, limits, add, skip);
-    } else if (isZipName(path) || (await startsWithZipMagic(path))) {
+    } else if (isZipName(path) || (!isNpzName(path) && (await startsWithZipMagic(path)))) {
       const zip = await openZip(path, skip);
       if (zip) {
         archives.push(zip);
@@ -98,9 +106,10 @@ export async function scanSources(paths: string[], limits: Limits, onSeen: (n: n
   };
 }
 
-function fileCandidate(path: string, file: string, source: number, dirs: string[], bytes: number, limits: Limits): Candidate {
+export function fileCandidate(path: string, file: string, source: number, dirs: string[], bytes: number, limits: Limits): Candidate {
   return {
     file,
+    path,
     source,
     dirs,
     bytes,
