@@ -113,7 +113,7 @@ test("Fashion-MNIST's IDX files: gzipped or not, images and labels exactly as an
   s.db.close();
 });
 
-test('NumPy arrays written by NumPy: .npz pairs x_train/y_train and images/labels, NHWC or NCHW, bytes or floats, one-hot labels; loose x.npy + y.npy', async () => {
+test('NumPy arrays written by NumPy: .npz pairs x_train/y_train and images/labels, NHWC or NCHW, bytes or floats, one-hot labels; loose x.npy + y.npy; KMNIST-style one-array files', async () => {
   const s = studio();
   // keras-style.npz: x_train (6, 8, 8, 3) uint8 with y_train, x_test (2, …) with y_test, compressed.
   const r = await runImport(s, { paths: [fixture('keras-style.npz')], name: 'keras', size: 28 });
@@ -143,6 +143,14 @@ test('NumPy arrays written by NumPy: .npz pairs x_train/y_train and images/label
   assert.deepEqual([0, 1, 2, 3, 4].map((i) => classOf(l, i)), ['1', '0', '1', '0', '1']);
   const grey = await sharp(Buffer.from(expected.grey[2]), { raw: { width: 6, height: 6, channels: 1 } }).resize(28, 28, { fit: 'cover' }).toColourspace('b-w').raw().toBuffer();
   assert.deepEqual(imageOf(l, 2), Array.from(grey));
+
+  // KMNIST's .npz pair: one array per file, paired by file name.
+  const kmnist = tempDir('gan-kmnist');
+  for (const f of ['kmnist-test-imgs.npz', 'kmnist-test-labels.npz']) copyFileSync(fixture(f), join(kmnist, f));
+  await runImport(s, { paths: [kmnist], name: 'kmnist', size: 28 });
+  const km = loadDataset(s.db, s.home, 'kmnist');
+  assert.deepEqual([0, 1, 2, 3, 4].map((i) => classOf(km, i)), ['2', '2', '0', '1', '0']);
+  assert.deepEqual(imageOf(km, 2), imageOf(l, 2));
 
   // Malformed: a label array one short, Fortran order, values out of every image range, not .npy at all, an .npz that is not a zip.
   await refused(s, [fixture('short-labels.npz')], /short-labels\.npz: 8 images but 7 labels in short-labels\.npz:y/);

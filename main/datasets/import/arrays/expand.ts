@@ -123,6 +123,12 @@ export async function expandArrays(all: Candidate[], limits: Limits, background:
       loose.set(key, [...(loose.get(key) ?? []), { c, a }]);
     } else if (kind === 'npz') {
       const arrays = await parseNpz(c.file, await read(c), limits.maxFileBytes);
+      if (arrays.size === 1) {
+        // One array to a file (KMNIST's kmnist-train-imgs.npz beside kmnist-train-labels.npz): paired by file name, as .npy files are.
+        const key = folderKey(c);
+        loose.set(key, [...(loose.get(key) ?? []), { c, a: [...arrays.values()][0] }]);
+        continue;
+      }
       for (const { images, labels } of pairArrays([...arrays].map(([key, a]) => ({ key, a })))) {
         if (!images) {
           notes.push(`${labels!.a.where}: labels with no images array to pair with; not used`);
@@ -146,7 +152,7 @@ export async function expandArrays(all: Candidate[], limits: Limits, background:
     }
   }
   for (const group of loose.values()) {
-    for (const { images, labels } of pairArrays(group.map(({ c, a }) => ({ key: plainName(c).replace(/\.npy$/i, ''), a, c })))) {
+    for (const { images, labels } of pairArrays(group.map(({ c, a }) => ({ key: plainName(c).replace(/\.np[yz]$/i, ''), a, c })))) {
       if (!images) {
         skipped.push({ file: labels!.c!.file, reason: 'not-image', detail: 'labels with no images file beside them to pair with' });
         continue;
