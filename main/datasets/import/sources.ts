@@ -18,7 +18,8 @@ export interface Candidate {
   /** The folders it sits in below that path (or inside that zip); the first may become its class. */
   dirs: string[];
   bytes: number;
-  read(): Promise<Buffer>;
+  /** The file's bytes; more than max (default: the import's file limit) is refused. */
+  read(max?: number): Promise<Buffer>;
   /** Where it is on disk (not for zip entries): label files name images relative to it. */
   path?: string;
   /** Set for images cut from an array file: read() gives 8-bit pixels of this shape, not an encoded image. */
@@ -113,13 +114,13 @@ export function fileCandidate(path: string, file: string, source: number, dirs: 
     source,
     dirs,
     bytes,
-    read: async () => {
-      if (bytes > limits.maxFileBytes) throw new SkipFile('too-large', `${bytes} bytes; the limit is ${limits.maxFileBytes}`);
+    read: async (max = limits.maxFileBytes) => {
+      if (bytes > max) throw new SkipFile('too-large', `${bytes} bytes; the limit is ${max}`);
       // Synchronous: imports run in their own worker thread, and one read call costs less than three trips through libuv's pool.
       const fd = openSync(path, 'r');
       try {
         // Read what the file holds now, up to the limit: it may have grown since it was listed.
-        const buf = Buffer.allocUnsafe(Math.min(limits.maxFileBytes + 1, Math.max(bytes, 0) + 1));
+        const buf = Buffer.allocUnsafe(Math.min(max + 1, Math.max(bytes, 0) + 1));
         let n = 0;
         for (;;) {
           const got = readSync(fd, buf, n, buf.length - n, n);
@@ -127,7 +128,7 @@ export function fileCandidate(path: string, file: string, source: number, dirs: 
           n += got;
           if (n === buf.length) break;
         }
-        if (n > limits.maxFileBytes) throw new SkipFile('too-large', `more than ${limits.maxFileBytes} bytes`);
+        if (n > max) throw new SkipFile('too-large', `more than ${max} bytes`);
         return n === buf.length ? buf : buf.subarray(0, n);
       } finally {
         closeSync(fd);

@@ -21,6 +21,13 @@ import { parseNpy, parseNpz } from './npy.js';
 
 type Colour = { r: number; g: number; b: number };
 
+/**
+ * What one array file may hold, unpacked: whole datasets are large (EMNIST
+ * byclass is 547 MB of pixels), unlike the images the import's file limit
+ * is for; an array is read into memory once, its images cut from it.
+ */
+const MAX_ARRAY_BYTES = 2 ** 31 - 1;
+
 /** Class names in label order, one per line, beside array files. */
 const CLASS_FILES = ['classes.txt', 'coarse_label_names.txt', ...Object.values(CIFAR_META)];
 const FILE_COLUMNS = ['file', 'filename', 'path', 'image', 'img', 'image_path', 'filepath'];
@@ -55,15 +62,15 @@ export async function expandArrays(all: Candidate[], limits: Limits, background:
   const read = async (c: Candidate): Promise<Buffer> => {
     let b: Buffer;
     try {
-      b = await c.read();
+      b = await c.read(Math.max(MAX_ARRAY_BYTES, limits.maxFileBytes));
     } catch (err) {
       throw invalid(c.file, `cannot be read (${messageOf(err)})`);
     }
     if (!/\.gz$/i.test(baseName(c))) return b;
     try {
-      return gunzipSync(b, { maxOutputLength: limits.maxFileBytes });
+      return gunzipSync(b, { maxOutputLength: MAX_ARRAY_BYTES });
     } catch (err) {
-      throw invalid(c.file, /buffer|length/i.test(messageOf(err)) ? `unpacks to more than ${limits.maxFileBytes.toLocaleString('en')} bytes, the import's file limit` : `not a readable gzip file (${messageOf(err)})`);
+      throw invalid(c.file, /buffer|length/i.test(messageOf(err)) ? `unpacks to more than ${MAX_ARRAY_BYTES.toLocaleString('en')} bytes, more than one array file may hold` : `not a readable gzip file (${messageOf(err)})`);
     }
   };
 
@@ -122,7 +129,7 @@ export async function expandArrays(all: Candidate[], limits: Limits, background:
       const key = folderKey(c);
       loose.set(key, [...(loose.get(key) ?? []), { c, a }]);
     } else if (kind === 'npz') {
-      const arrays = await parseNpz(c.file, await read(c), limits.maxFileBytes);
+      const arrays = await parseNpz(c.file, await read(c), MAX_ARRAY_BYTES);
       if (arrays.size === 1) {
         // One array to a file (KMNIST's kmnist-train-imgs.npz beside kmnist-train-labels.npz): paired by file name, as .npy files are.
         const key = folderKey(c);

@@ -58,7 +58,7 @@ export async function parseNpz(where: string, b: Buffer, maxBytes: number): Prom
     zip.on('entry', (entry: yauzl.Entry) => {
       if (entry.fileName.endsWith('/')) return zip.readEntry();
       total += entry.uncompressedSize;
-      if (total > maxBytes) return reject(invalid(where, `the arrays unpack to more than ${maxBytes.toLocaleString('en')} bytes, the import's file limit`));
+      if (total > maxBytes) return reject(invalid(where, `the arrays unpack to more than ${maxBytes.toLocaleString('en')} bytes, more than one array file may hold`));
       zip.openReadStream(entry, (err, stream) => {
         if (err || !stream) return reject(invalid(where, `${entry.fileName} cannot be read: ${messageOf(err)}`));
         const chunks: Buffer[] = [];
