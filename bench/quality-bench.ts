@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   };
   console.log(`\n${set.name} (${set.data.count} images, ${set.data.size} px, ${set.classNames.length} classes) after ${steps} steps, mean (and range) of ${seeds.length} seed(s); judge: ${set.judgeKind}`);
   console.log(`real images: ${(realConfident * 100).toFixed(1)}% classified with confidence ≥ 0.9`);
-  const w = seeds.length > 1 ? 22 : 9;
+  const w = seeds.length > 1 ? 22 : 15;
   console.log('variant'.padEnd(40) + 'FID'.padStart(w) + 'KID'.padStart(w) + 'confident %'.padStart(w) + 'class spread %'.padStart(w) + 'diversity'.padStart(10) + 'near-dup'.padStart(10) + 'ms/step'.padStart(9) + `  FID ${base.variant}/variant`);
   for (const f of finals) {
     console.log(
