@@ -693,6 +693,11 @@ test('text to image: the prompt box suggests words, points out unknown ones, dra
   await steps(page, 'prompt', async () => {
     await page.getByRole('button', { name: 'Runs' }).click();
     await page.getByRole('button', { name: /digits from words/ }).first().click();
+    // The run's page shows the class mix its judge sees: a bar per digit, each beside the real images' share.
+    const balance = page.getByTestId('class-balance').locator('li');
+    await balance.nth(9).waitFor({ timeout: 60_000 });
+    assert.equal(await balance.count(), 10);
+    assert.match(await balance.first().getAttribute('title') ?? '', /^0: \d+\.\d% of samples, \d+\.\d% of real images$/);
     await page.getByTestId('explore').click();
     const prompt = page.getByTestId('prompt');
     await prompt.waitFor();

@@ -168,6 +168,20 @@ test('migration 009 keeps datasets and metrics of schema 8 and adds captions tha
   db.close();
 });
 
+test('migration 010 keeps the metrics of schema 9 and adds each evaluation\'s class balance as JSON text', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 9));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  db.prepare("INSERT INTO metrics (run_id, step, fid) VALUES ('r', 200, 3.5)").run();
+  migrate(db, MIGRATIONS.slice(0, 10));
+  assert.equal(schemaVersion(db), 10);
+  assert.deepEqual(db.prepare('SELECT fid, class_balance FROM metrics').get(), { fid: 3.5, class_balance: null }, 'an older evaluation has no class balance');
+  db.prepare("UPDATE metrics SET class_balance = '{\"generated\":[1,2]}'").run();
+  assert.throws(() => db.prepare("UPDATE metrics SET class_balance = X'00'").run(), /cannot store BLOB value in TEXT column/);
+  db.close();
+});
+
 test('every migration path ends at the same schema: from empty, and from each earlier version', () => {
   const schemaOf = (db: Database.Database) => db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
   const fresh = new Database(':memory:');

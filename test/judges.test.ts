@@ -34,6 +34,7 @@ import {
 import { symmetricEigen } from '../main/judges/linalg.js';
 import { sample } from '../main/judges/kid.js';
 import { onBackend, tempDir, tf } from './helpers.js';
+import { balanceNote } from '../main/evaluation/describe.js';
 
 let judge: Judge;
 const mnist = () => loadMnist();
@@ -298,6 +299,15 @@ test('class coverage counts covered classes, evenness, confident samples and the
   // Confidence: the share of samples whose most likely class has probability ≥ 0.9 (0.9 itself counts).
   const probs = Float64Array.from([0.95, 0.05, 0, 0, 0.6, 0.4, 0, 0, 0.25, 0.25, 0.25, 0.25, 0, 0, 0.9, 0.1]);
   assert.equal(classCoverage(probs, C).confident, 2 / 4);
+});
+
+test('the class-balance note names the classes drawn furthest from the real mix, and says nothing when all are near it', () => {
+  const names = ['0', '1', '2', '3'];
+  // Real images evenly mixed; samples: class 1 at 1.6× its share, class 3 at 0.4×.
+  assert.equal(balanceNote({ names, generated: [250, 400, 250, 100], real: [100, 100, 100, 100], confident: 0.5, realConfident: 0.9 }), ' (1 1.6× its share, 3 0.4×)');
+  // Shares measured against the real mix, not uniform: a class rare in the data is not "under-drawn".
+  assert.equal(balanceNote({ names, generated: [100, 100, 100, 700], real: [10, 10, 10, 70], confident: 0.5, realConfident: 0.9 }), '');
+  assert.equal(balanceNote({ names, generated: [110, 90, 100, 100], real: [100, 100, 100, 100], confident: 0.5, realConfident: 0.9 }), '');
 });
 
 // ---------- the judge network and its files ----------

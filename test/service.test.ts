@@ -115,6 +115,14 @@ test('checkpoints are measured by the judges beside training: announced, stored,
   assert.equal(shown.lastEvaluation?.step, 4);
   assert.equal(shown.lastEvaluation?.fid, last.evaluation.fid);
   assert.equal(shown.lastEvaluation?.classesCovered, last.evaluation.classesCovered);
+  // The class mix: the judge's digit names, counts of the 1,000 samples and of the real reference, kept with the evaluation.
+  const balance = last.evaluation.classes!;
+  assert.deepEqual(balance.names, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.equal(balance.generated.reduce((a, b) => a + b, 0), 1000);
+  assert.equal(balance.generated.filter((c) => c >= 10).length, last.evaluation.classesCovered, 'covered: at least a tenth of the fair share');
+  assert.ok(balance.real.every((c) => c > 50), 'real digits are near evenly mixed');
+  assert.ok(balance.realConfident > 0.9 && balance.confident < balance.realConfident, 'four steps of training draw fewer clear digits than real ones');
+  assert.deepEqual(shown.lastEvaluation?.classes, balance);
   assert.ok(shown.trainingStatus.label.length > 0);
   // Four steps is too early to judge, even though an untrained generator draws one blur for every latent.
   assert.equal(shown.trainingStatus.state, 'warming-up');

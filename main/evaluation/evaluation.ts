@@ -14,6 +14,8 @@ export interface Evaluation {
   numClasses: number | null;
   /** Conditional runs: share of images the judge assigns the class they were asked for. */
   classAccuracy: number | null;
+  /** Judges that classify: which class the judge read each sample as, beside the real images' mix. */
+  classes?: ClassBalance;
   /** Super-resolution runs: PSNR and SSIM (luma, border cropped) on the held-out images, the model's and bicubic upscaling's. */
   fidelity?: { psnr: number; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number; images?: number };
   /** Translation runs, on held-out images. */
@@ -21,6 +23,21 @@ export interface Evaluation {
   /** The feature space: a classifier trained on the dataset's labels, or random features for unlabelled data. */
   judge: string;
   ms: number;
+}
+
+/**
+ * How often the judge reads the samples as each class, against real images
+ * read the same way: an unconditional generator that favours some classes
+ * shows it here before FID says much. Counts of the evaluation's samples
+ * and of the real reference's images; the shares each classifies with
+ * probability ≥ 0.9.
+ */
+export interface ClassBalance {
+  names: string[];
+  generated: number[];
+  real: number[];
+  confident: number;
+  realConfident: number;
 }
 
 /**

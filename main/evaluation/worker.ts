@@ -136,6 +136,9 @@ async function evaluate(r: EvaluationRequest) {
         classesCovered: classifier ? e.classesCovered : null,
         numClasses: classifier ? judge.classNames.length : null,
         classAccuracy: classifier && e.classAccuracy !== undefined ? e.classAccuracy : null,
+        ...(classifier
+          ? { classes: { names: judge.classNames, generated: e.classHistogram, real: Array.from(real.coverage.histogram), confident: e.confident, realConfident: real.coverage.confident } }
+          : {}),
         judge: kind,
         ms: performance.now() - t0,
       },

@@ -13,7 +13,7 @@ import { metricSeries, rollUp, trimRollups, type MetricName, type SeriesPoint } 
 import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
 import { upgradeStoredConfig, type TrainConfig } from '../engine/config.js';
 import type { StepMetrics } from '../engine/trainer.js';
-import type { Evaluation, TranslationScores } from '../evaluation/evaluation.js';
+import type { ClassBalance, Evaluation, TranslationScores } from '../evaluation/evaluation.js';
 import { TRANSLATION_COLUMNS } from '../db/migrations/007-translation.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
@@ -264,14 +264,15 @@ export class RunStore {
       ...translationColumns(e.translation),
     };
     if (e.translation?.psnr != null) Object.assign(values, { psnr: e.translation.psnr, ssim: e.translation.ssim ?? null });
-    const columns = Object.keys(values);
+    const columns = [...Object.keys(values), 'class_balance'];
+    const balance = e.classes ? JSON.stringify(e.classes) : null;
     this.db.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO metrics (run_id, step, ${columns.join(', ')}) VALUES (?, ?, ${columns.map(() => '?').join(', ')})
            ON CONFLICT (run_id, step) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
         )
-        .run(id, e.step, ...Object.values(values));
+        .run(id, e.step, ...Object.values(values), balance);
       rollUp(this.db, id, [{ step: e.step, values }]);
     })();
   }
@@ -281,21 +282,28 @@ export class RunStore {
     const row = this.db
       .prepare(
         `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy,
-                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic, fid_bicubic AS fidBicubic, ${TRANSLATION_COLUMNS.join(', ')}
+                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic, fid_bicubic AS fidBicubic, class_balance AS classBalance, ${TRANSLATION_COLUMNS.join(', ')}
          FROM metrics WHERE run_id = ? AND (diversity IS NOT NULL OR psnr IS NOT NULL OR l1 IS NOT NULL OR cycle_a IS NOT NULL) ORDER BY step DESC LIMIT 1`,
       )
       .get(id) as
-      | (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity' | 'translation'> & { psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number | null } & Record<
+      | (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity' | 'translation' | 'classes'> & { classBalance: string | null; psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number | null } & Record<
             (typeof TRANSLATION_COLUMNS)[number],
             number | null
           >)
       | undefined;
     if (!row) return null;
-    const { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, l1, l1_baseline, psnr_baseline, ssim_baseline, fid_baseline, cycle_a, cycle_b, fid_reverse, share_target, share_target_reverse, domain_accuracy, fid_untranslated, fid_untranslated_reverse, share_untranslated, share_untranslated_reverse, ...judged } =
+    const { classBalance, psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, l1, l1_baseline, psnr_baseline, ssim_baseline, fid_baseline, cycle_a, cycle_b, fid_reverse, share_target, share_target_reverse, domain_accuracy, fid_untranslated, fid_untranslated_reverse, share_untranslated, share_untranslated_reverse, ...judged } =
       row;
     // A figure SQLite could not hold (NaN: too few patches to compare) reads back as null.
     const number = (v: number | null) => (v == null ? Number.NaN : v);
-    const base = { ...judged, fid: number(judged.fid), kid: number(judged.kid), diversity: number(judged.diversity), nearDuplicates: number(judged.nearDuplicates) };
+    const base = {
+      ...judged,
+      fid: number(judged.fid),
+      kid: number(judged.kid),
+      diversity: number(judged.diversity),
+      nearDuplicates: number(judged.nearDuplicates),
+      ...(classBalance ? { classes: JSON.parse(classBalance) as ClassBalance } : {}),
+    };
     if (l1 != null) {
       const baseline = l1_baseline == null ? {} : { baseline: { name: 'input', l1: l1_baseline, psnr: number(psnr_baseline), ssim: number(ssim_baseline), fid: number(fid_baseline) } };
       return { ...base, translation: { images: Number.NaN, l1, psnr: number(psnr), ssim: number(ssim), ...baseline } };

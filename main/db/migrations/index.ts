@@ -8,6 +8,7 @@ import * as m006 from './006-super-resolution.js';
 import * as m007 from './007-translation.js';
 import * as m008 from './008-augment-studies.js';
 import * as m009 from './009-captions.js';
+import * as m010 from './010-class-balance.js';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 7, name: '007-translation', up: m007.up },
   { version: 8, name: '008-augment-studies', up: m008.up },
   { version: 9, name: '009-captions', up: m009.up },
+  { version: 10, name: '010-class-balance', up: m010.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
