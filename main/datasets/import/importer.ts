@@ -18,6 +18,7 @@ import { decodeImage, decodeRaw, decodeSideBySide, extensionNote, parseColour, t
 import type { ImportOptions } from './options.js';
 import { countByReason, SkipFile, type ImportProgress, type ImportReport, type SkippedFile } from './report.js';
 import { scanSources, type Candidate } from './sources.js';
+import { byName, classFolders, partnered } from './classes.js';
 import { CAPTION_FILE, classCaption, matchCaptions, parseCaptionFile, type CaptionEntry } from './captions.js';
 import { buildVocabulary } from '../../engine/text/tokens.js';
 
@@ -270,9 +271,6 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
   }
 }
 
-/** Class names in order, numbers by value (2 before 10: array labels are numbers), the rest by code point as before. */
-const byName = (a: string, b: string) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0);
-
 const fileName = (c: Candidate) => c.file.split(/[/:]/).pop()!;
 const isCaptionFile = (c: Candidate) => CAPTION_FILE.test(fileName(c));
 /** A candidate's path below the path it came from (inside a zip: below the zip), as caption files name it. */
@@ -325,52 +323,6 @@ function settleCaptions(paths: string[], copies: { path: string; idx: number }[]
     vocab,
     summary: { count: captions.length, images: new Set(captions.map((c) => c.idx)).size, vocabulary: vocab.words.length, fromClassNames, unmatched },
   };
-}
-
-/**
- * Each candidate's class folder: the first folder below the path it came
- * from, after unwrapping a single folder that holds everything of that path
- * (a zip of "flowers/roses/…", or an upload of one dropped folder).
- */
-function classFolders(candidates: Candidate[]): (c: Candidate) => string | null {
-  const top = new Map<number, string | null>();
-  const wrapped = new Map<number, boolean>();
-  for (const c of candidates) {
-    if (!top.has(c.source)) top.set(c.source, c.dirs[0] ?? null);
-    const same = c.dirs.length > 0 && c.dirs[0] === top.get(c.source);
-    wrapped.set(c.source, (wrapped.get(c.source) ?? true) && same);
-  }
-  return (c) => {
-    const dirs = wrapped.get(c.source) ? c.dirs.slice(1) : c.dirs;
-    return dirs.length > 0 ? dirs[0] : null;
-  };
-}
-
-/**
- * A paired import's candidates in pairs, A then B, by file name without its
- * extension; files with no partner are listed as skipped.
- */
-function partnered(all: Candidate[], folderOf: (c: Candidate) => string | null, folders: string[], skipped: SkippedFile[]): Candidate[] {
-  const stem = (c: Candidate) => basename(c.file).replace(/\.[^.]*$/, '');
-  const sides = folders.map(() => new Map<string, Candidate>());
-  for (const c of all) {
-    const side = folders.indexOf(folderOf(c) ?? '');
-    if (side < 0) {
-      skipped.push({ file: c.file, reason: 'no-class', detail: 'a paired import takes files inside A/ and B/ only' });
-      continue;
-    }
-    const key = stem(c);
-    if (sides[side].has(key)) skipped.push({ file: c.file, reason: 'no-partner', detail: `${folders[side]}/ has another file named ${key}` });
-    else sides[side].set(key, c);
-  }
-  const out: Candidate[] = [];
-  for (const [key, a] of [...sides[0]].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-    const b = sides[1].get(key);
-    if (b) out.push(a, b);
-    else skipped.push({ file: a.file, reason: 'no-partner', detail: `no file named ${key} in ${folders[1]}/` });
-  }
-  for (const [key, b] of sides[1]) if (!sides[0].has(key)) skipped.push({ file: b.file, reason: 'no-partner', detail: `no file named ${key} in ${folders[0]}/` });
-  return out;
 }
 
 function writeAll(fd: number, b: Uint8Array): void {
