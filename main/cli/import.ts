@@ -38,7 +38,7 @@ export async function importCommand(args: string[]): Promise<number> {
     else if (line) line.draw(`${barOf(p.processed / Math.max(1, p.seen))} ${p.processed}/${p.seen}  ${counts}  ${p.imagesPerSec.toFixed(0)} img/s`);
     else if (p.processed - lastLogged >= Math.max(100, p.seen / 10)) {
       lastLogged = p.processed;
-      console.error(`${p.processed}/${p.seen} files: ${counts}`);
+      console.error(`${p.processed}/${p.seen} images: ${counts}`);
     }
   });
   let cancelling = false;

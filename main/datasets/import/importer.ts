@@ -109,7 +109,8 @@ export async function importDataset(db: Db, home: string, opts: ImportOptions, c
     const duplicateFiles: { file: string; sameAs: string }[] = [];
     let allGray = true;
     progress.phase = 'importing';
-    progress.seen = scan.candidates.length + scan.skipped.length;
+    // From here on, what there is to process: each image of an array file counts, as processed will.
+    progress.seen = candidates.length;
     progress.skipped = skipped.length;
     report(true);
 
