@@ -18,7 +18,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_captions', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'run_tags', 'runs', 'samples']);
+  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_captions', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'remote_runs', 'run_tags', 'runs', 'samples']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
@@ -179,6 +179,26 @@ test('migration 010 keeps the metrics of schema 9 and adds each evaluation\'s cl
   assert.deepEqual(db.prepare('SELECT fid, class_balance FROM metrics').get(), { fid: 3.5, class_balance: null }, 'an older evaluation has no class balance');
   db.prepare("UPDATE metrics SET class_balance = '{\"generated\":[1,2]}'").run();
   assert.throws(() => db.prepare("UPDATE metrics SET class_balance = X'00'").run(), /cannot store BLOB value in TEXT column/);
+  db.close();
+});
+
+test('migration 011 keeps the runs of schema 10 and adds the remote runs the studio follows, which go with their run', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 10));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'queued', 9, 'now')").run();
+  migrate(db, MIGRATIONS.slice(0, 11));
+  assert.equal(schemaVersion(db), 11);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 1);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM remote_runs').get() as { n: number }).n, 0, 'an older run is local');
+  const follow = db.prepare("INSERT INTO remote_runs (run_id, job_id, active, queued_at) VALUES (?, 'job', ?, 'now')");
+  follow.run('r', 1);
+  assert.deepEqual(db.prepare('SELECT cursor, worker, active FROM remote_runs').get(), { cursor: '0-0', worker: null, active: 1 });
+  assert.throws(() => follow.run('nope', 1), /FOREIGN KEY/);
+  assert.throws(() => db.prepare("UPDATE remote_runs SET active = 2").run(), /CHECK constraint failed/);
+  assert.throws(() => db.prepare("UPDATE remote_runs SET active = 'yes'").run(), /cannot store TEXT value in INTEGER column/);
+  db.prepare("DELETE FROM runs WHERE id = 'r'").run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM remote_runs').get() as { n: number }).n, 0, 'a deleted run is no longer followed');
   db.close();
 });
 

@@ -16,6 +16,7 @@ Commands:
   import     make a dataset from a folder, a .zip, image files or dataset files (IDX, NumPy, CIFAR)
   datasets   list, show or delete datasets
   serve      open the studio in a web browser (browser mode)
+  worker     train runs queued on a Redis by studios elsewhere (remote GPU workers)
   interpolate  an animated GIF walking the latent space through keyframe seeds
   export     a folder of generated images, or the generator as a TensorFlow.js model
   backends   show which tensor backends work on this machine
@@ -99,11 +100,27 @@ tenth of the images (up to 500) are held out and measured at every checkpoint.
   With a translation task, --steps defaults to 2000, --batch to 8 (pix2pix) or 4
   (CycleGAN), --checkpoint-every to 500, Adam to 0.0002 with β1 0.5.
 
+Remote training (a \`gan-studio worker\` elsewhere trains it):
+  --remote              queue the run on the studio's Redis instead of training here
+  --redis URL           redis://[user:password@]host:6379[/db] (or GAN_STUDIO_REDIS)
+  --tls                 connect with TLS (as rediss:// does)
+  --detach              return once queued; the studio keeps what the worker trains whenever it is open
+
 Ctrl-C stops after the current step and saves a checkpoint.`,
-  resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json]
+  resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json] [--remote [--redis URL] [--detach]]
 
   Continues a stopped or interrupted run from its newest checkpoint, up to its
-  target step, or N steps more with --steps.`,
+  target step, or N steps more with --steps; --remote continues it on a worker.`,
+  worker: `Usage: gan-studio worker --redis URL [--tls] [--backend B] [--concurrency N] [--name NAME]
+
+  Takes runs that studios queued on the Redis at URL (redis://[user:password@]host:6379[/db],
+  or GAN_STUDIO_REDIS), trains them here and sends back metrics, checkpoints and samples.
+  --backend B       the tensor backend (default: the run's, auto picks the best here)
+  --concurrency N   runs trained at once (default 1)
+  --name NAME       how studios see this worker (default host-pid)
+  --lock-ms MS      how long the worker may be silent before its run is handed to another (default 30000)
+  Datasets are cached under $GAN_STUDIO_HOME/worker-cache by content hash.
+  Ctrl-C: a run in training saves a checkpoint and goes back to the queue.`,
   sample: `Usage: gan-studio sample --run ID --out DIR [options]
 
   --count N     images to write (default 64)
@@ -289,9 +306,10 @@ Ctrl-C cancels; nothing is kept.`,
   --step N       the checkpoint at step N (default the newest); a super-resolution
                  run keeps the end of its PSNR phase, so either phase can be exported
   --json         print a JSON summary`,
-  serve: `Usage: gan-studio serve [--port P] [--host H]
+  serve: `Usage: gan-studio serve [--port P] [--host H] [--redis URL [--tls]]
 
   Serves the studio's interface and API (default http://127.0.0.1:7860).
+  --redis URL: the Redis of remote workers (or GAN_STUDIO_REDIS), for runs queued there.
   Bound to anything but loopback, access needs the token printed in the URL.`,
   datasets: `Usage: gan-studio datasets [list|show NAME|delete NAME] [--json] [--yes]
 

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./import.js')).importCommand,
   datasets: async () => (await import('./datasets.js')).datasetsCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
+  worker: async () => (await import('./worker.js')).workerCommand,
   interpolate: async () => (await import('./interpolate.js')).interpolateCommand,
   export: async () => (await import('./export.js')).exportCommand,
   backends: async () => (await import('./info.js')).backendsCommand,

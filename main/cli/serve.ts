@@ -4,15 +4,16 @@ import { studioHome } from '../runs/home.js';
 import { isLoopback, serveStudio } from '../server/server.js';
 import { StudioService } from '../service/studio-service.js';
 import { int, parseOptions } from './options.js';
+import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
 
-const OPTIONS = { port: { type: 'string' }, host: { type: 'string' } } as const;
+const OPTIONS = { ...REDIS_OPTIONS, port: { type: 'string' }, host: { type: 'string' } } as const;
 
 export async function serveCommand(args: string[]): Promise<number> {
   const o = parseOptions('serve', args, OPTIONS);
   const port = int('port', o.port, 0) ?? 7860;
   if (port > 65535) throw new StudioError('--port must be at most 65535');
   const host = o.host ?? '127.0.0.1';
-  const service = new StudioService(studioHome());
+  const service = new StudioService(studioHome(), { redis: redisTarget(o) });
   let studio;
   try {
     studio = await serveStudio(service, { host, port });

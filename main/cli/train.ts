@@ -14,8 +14,14 @@ import { STATUS_WINDOW, trainingStatus } from '../evaluation/status.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
 import { describeEvaluation } from '../evaluation/describe.js';
 import { ProgressBar, stepFigures } from './progress.js';
+import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
+import type { RedisTarget } from '../remote/connection.js';
+
+/** Training on a worker: queued on the studio's Redis; --detach returns once it is queued. */
+const REMOTE_OPTIONS = { ...REDIS_OPTIONS, remote: { type: 'boolean' }, detach: { type: 'boolean' } } as const;
 
 const TRAIN_OPTIONS = {
+  ...REMOTE_OPTIONS,
   dataset: { type: 'string' },
   model: { type: 'string' },
   loss: { type: 'string' },
@@ -128,6 +134,7 @@ function superResOptions(o: Partial<Record<(typeof SR_FLAGS)[number], string>>):
 }
 
 const RESUME_OPTIONS = {
+  ...REMOTE_OPTIONS,
   run: { type: 'string' },
   steps: { type: 'string' },
   'sample-every': { type: 'string' },
@@ -240,10 +247,11 @@ export async function trainCommand(args: string[]): Promise<number> {
     if (err instanceof ZodError) throw explainConfigError(err);
     throw err;
   }
-  // Refused before a run is created.
-  if (config.backend !== 'auto') await requireBackend(config.backend);
+  const remote = remoteOf(o);
+  // Refused before a run is created; a worker elsewhere checks its own.
+  if (config.backend !== 'auto' && !remote) await requireBackend(config.backend);
   const home = studioHome();
-  return runThroughService(home, !!o.json, int('sample-every', o['sample-every']), (service) => service.call('runs.create', { config, start: true }));
+  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), (service) => service.call('runs.create', { config, start: true, remote: !!remote }));
 }
 
 export async function resumeCommand(args: string[]): Promise<number> {
@@ -263,18 +271,37 @@ export async function resumeCommand(args: string[]): Promise<number> {
     store.close();
   }
   const steps = int('steps', o.steps);
-  return runThroughService(home, !!o.json, int('sample-every', o['sample-every']), (service) => service.call('runs.resume', { id, steps }));
+  const remote = remoteOf(o);
+  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), (service) => service.call('runs.resume', { id, steps, remote: !!remote }));
+}
+
+/** --remote's Redis; the Redis flags without --remote are a mistake worth saying. */
+function remoteOf(o: { remote?: boolean; detach?: boolean; redis?: string; tls?: boolean }): RedisTarget | undefined {
+  if (!o.remote) {
+    if (o.redis !== undefined || o.detach) throw new StudioError(`--${o.redis !== undefined ? 'redis' : 'detach'} goes with --remote (training on a worker)`);
+    return undefined;
+  }
+  const target = redisTarget(o);
+  if (!target) throw new StudioError('--remote needs a Redis: --redis redis://host:6379, or GAN_STUDIO_REDIS');
+  return target;
 }
 
 /** A training run driven through the studio service, shown as a progress bar or JSON lines. */
-async function runThroughService(home: string, json: boolean, previewEvery: number | undefined, begin: (service: StudioService) => Promise<CommandResult<'runs.create' | 'runs.resume'>>): Promise<number> {
+async function runThroughService(
+  home: string,
+  o: { json?: boolean; detach?: boolean },
+  redis: RedisTarget | undefined,
+  previewEvery: number | undefined,
+  begin: (service: StudioService) => Promise<CommandResult<'runs.create' | 'runs.resume'>>,
+): Promise<number> {
+  const json = !!o.json;
   const tty = !json && process.stderr.isTTY;
   let bar: ProgressBar | null = null;
   let lastLogged = 0;
   let runId: string | null = null;
   const say = (text: string) => (bar ? bar.interrupt(text) : console.error(text));
   const mine = (id: string) => runId === null || id === runId;
-  const service = new StudioService(home, { previewEvery });
+  const service = new StudioService(home, { previewEvery, redis });
   const recent: StepMetrics[] = [];
   let evaluation: Evaluation | null = null;
 
@@ -326,6 +353,11 @@ async function runThroughService(home: string, json: boolean, previewEvery: numb
     const started = await begin(service);
     if (!started.ok) throw new StudioError(started.error.message);
     runId = started.value.id;
+    if (o.detach) {
+      if (json) console.log(JSON.stringify({ type: 'queued', run: runId }));
+      else console.error(`run ${runId} is queued on ${redis ? 'the workers' : 'this machine'}; the studio keeps what it trains whenever it is open (gan-studio runs show ${runId})`);
+      return 0;
+    }
     const end = await finished;
     (bar as ProgressBar | null)?.end();
     if (!end.summary) throw new StudioError(end.error ?? 'training failed');

@@ -72,7 +72,8 @@ export async function runSteps(t: StepTrainer, plan: StepPlan, control: StepCont
     await preview();
   };
 
-  if (t.step === 0) await preview();
+  // At the start, and again on resume: a run resumed after a crash between a checkpoint and its preview still has every picture.
+  await preview();
   while (t.step < plan.target) {
     // Between steps, so that pause and stop messages are heard.
     await yieldToEventLoop();

@@ -34,6 +34,8 @@ export interface RunRecord {
   endedAt: string | null;
   notes: string;
   tags: string[];
+  /** Trained on a remote worker: which one (null until one takes it), and whether the studio still follows its stream. */
+  remote: { worker: string | null; active: boolean } | null;
 }
 
 interface RunRow {
@@ -51,6 +53,7 @@ interface RunRow {
   ended_at: string | null;
   notes: string;
   tags: string | null;
+  remote: string | null;
 }
 
 const STEP_COLUMNS =
@@ -79,7 +82,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-const SELECT_RUN = `SELECT r.*, (SELECT json_group_array(tag) FROM run_tags t WHERE t.run_id = r.id) AS tags FROM runs r`;
+const SELECT_RUN = `SELECT r.*, (SELECT json_group_array(tag) FROM run_tags t WHERE t.run_id = r.id) AS tags,
+  (SELECT json_object('worker', x.worker, 'active', x.active = 1) FROM remote_runs x WHERE x.run_id = r.id) AS remote FROM runs r`;
 
 function toRecord(row: RunRow): RunRecord {
   return {
@@ -97,7 +101,13 @@ function toRecord(row: RunRow): RunRecord {
     endedAt: row.ended_at,
     notes: row.notes,
     tags: row.tags ? (JSON.parse(row.tags) as string[]) : [],
+    remote: row.remote ? remoteOf(row.remote) : null,
   };
+}
+
+function remoteOf(json: string): RunRecord['remote'] {
+  const r = JSON.parse(json) as { worker: string | null; active: number | boolean };
+  return { worker: r.worker, active: !!r.active };
 }
 
 const COLUMNS: Partial<Record<keyof RunRecord, string>> = {
@@ -210,6 +220,8 @@ export class RunStore {
 
   /** A run whose training process died without saying so was interrupted; the record says so from now on. */
   private reconcile(r: RunRecord): RunRecord {
+    // A remote run's process is a worker elsewhere: its stream says how it is.
+    if (r.remote?.active) return r;
     if ((r.status === 'running' || r.status === 'paused') && (r.pid == null || !isAlive(r.pid))) {
       this.db.prepare("UPDATE runs SET status = 'interrupted', pid = NULL WHERE id = ? AND status = ?").run(r.id, r.status);
       return { ...r, status: 'interrupted', pid: null };

@@ -26,6 +26,9 @@ import type { TrainingStatus } from '../evaluation/status.js';
 export type { Evaluation, TrainingStatus };
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
+import type { WorkerInfo } from '../remote/remote-runs.js';
+
+export type { WorkerInfo };
 import { PlaygroundSettingsSchema } from '../playground/settings.js';
 import { ENCODER_STEPS, PROJECT_STARTS, PROJECT_STEPS } from '../latent/defaults.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
@@ -62,6 +65,8 @@ const ImageBytes = z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) 
 export const COMMANDS = {
   /** Which tensor backends can train here, and why the others cannot. */
   'system.backends': z.object({}).strict(),
+  /** The Redis the studio trains remote runs through (password hidden), and the workers beating there. */
+  'remote.workers': z.object({}).strict(),
   'datasets.list': z.object({}).strict(),
   'datasets.show': z.object({ name: SafeName }).strict(),
   'datasets.delete': z.object({ name: SafeName }).strict(),
@@ -82,10 +87,11 @@ export const COMMANDS = {
       text: z.string().max(200).optional(),
     })
     .strict(),
-  'runs.create': z.object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true) }).strict(),
-  'runs.start': z.object({ id: RunId }).strict(),
+  /** `remote`: queue it for a worker on the studio's Redis instead of training here. */
+  'runs.create': z.object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true), remote: z.boolean().default(false) }).strict(),
+  'runs.start': z.object({ id: RunId, remote: z.boolean().default(false) }).strict(),
   'runs.pause': z.object({ id: RunId }).strict(),
-  'runs.resume': z.object({ id: RunId, steps: z.number().int().positive().max(1e7).optional() }).strict(),
+  'runs.resume': z.object({ id: RunId, steps: z.number().int().positive().max(1e7).optional(), remote: z.boolean().default(false) }).strict(),
   'runs.stop': z.object({ id: RunId }).strict(),
   'runs.fork': z.object({ id: RunId, name: SafeName.optional(), changes: ConfigChanges.default({}), start: z.boolean().default(false) }).strict(),
   'runs.rename': z.object({ id: RunId, name: SafeName }).strict(),
@@ -311,6 +317,7 @@ export interface RunDetail extends RunRecord {
 
 export interface CommandResults {
   'system.backends': BackendStatus[];
+  'remote.workers': { redis: string | null; workers: WorkerInfo[]; error: string | null };
   'datasets.list': DatasetInfo[];
   /** With the cover grid as base64 PNG. */
   'datasets.show': DatasetDetail & { cover: string | null };

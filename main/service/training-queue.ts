@@ -70,7 +70,7 @@ export class TrainingQueue {
     while (this.sessions.size < limit && this.queue.length > 0) {
       const job = this.queue.shift()!;
       const id = job.runId;
-      const session = TrainingSession.start(job, (e) => this.onTrainingEvent(id, e), () => this.enginePortFor(id));
+      const session = TrainingSession.start(job, (e) => this.announce(id, e), () => this.enginePortFor(id));
       this.sessions.set(id, session);
       const finish = (summary: RunSummary | null, error: string | null) => {
         this.sessions.delete(id);
@@ -116,7 +116,8 @@ export class TrainingQueue {
     return local.map((s) => (s.name === 'webgpu' ? gpu : s));
   }
 
-  private onTrainingEvent(id: string, e: TrainingEvent): void {
+  /** A run's training event as the service's events: from a worker thread here, or a remote run's stream. */
+  announce(id: string, e: TrainingEvent): void {
     switch (e.type) {
       case 'step':
         return this.emit('run.progress', { id, metrics: e.metrics, target: e.target });

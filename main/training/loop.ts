@@ -10,10 +10,9 @@ import type { StepSink } from '../engine/step-loop.js';
 import { loadDataset } from '../datasets/index.js';
 import { applySubset } from '../datasets/subset.js';
 import { StudioError, messageOf } from '../errors.js';
-import { writeFileAtomic } from '../fsx.js';
 import { gridPng } from '../images/png.js';
 import { RunStore } from '../runs/store.js';
-import { Evaluator } from '../evaluation/evaluator.js';
+import { RunRecorder } from './recorder.js';
 import type { RunControl } from './control.js';
 import { LocalStepEngine, type StepEngine } from './engine.js';
 import type { RunSummary, TrainJob, TrainingEvent } from './protocol.js';
@@ -44,16 +43,8 @@ async function train(store: RunStore, job: TrainJob, control: RunControl, emit: 
   }
   const config = record.config;
   let started = false;
-  const evaluator =
-    job.evaluate === false
-      ? null
-      : new Evaluator({
-          result: (evaluation) => {
-            store.recordEvaluation(id, evaluation);
-            emit({ type: 'evaluation', evaluation });
-          },
-          note: (message) => emit({ type: 'warning', message }),
-        });
+  const recorder = new RunRecorder(store, id, job.home, config.dataset, emit, job.evaluate !== false);
+  const evaluator = recorder.evaluator;
   try {
     const data = applySubset(loadDataset(store.db, job.home, config.dataset), config.subset);
     const dataB = config.translate?.datasetB ? loadDataset(store.db, job.home, config.translate.datasetB) : null;
@@ -92,18 +83,11 @@ async function train(store: RunStore, job: TrainJob, control: RunControl, emit: 
           break;
         case 'checkpoint':
           flush();
-          checkpoint = store.saveCheckpoint(id, e.checkpoint);
-          store.update(id, { step: e.checkpoint.step });
-          emit({ type: 'checkpoint', step: e.checkpoint.step, path: checkpoint });
-          evaluator?.request({ home: job.home, dataset: config.dataset, step: e.checkpoint.step, checkpoint });
+          checkpoint = recorder.checkpoint(e.checkpoint);
           break;
-        case 'preview': {
-          const path = store.samplePath(id, e.step);
-          writeFileAtomic(path, await gridPng(e.batch, { columns: e.columns }));
-          store.addSample(id, e.step, e.seed, path);
-          emit({ type: 'preview', step: e.step, path });
+        case 'preview':
+          recorder.preview(e.step, e.seed, await gridPng(e.batch, { columns: e.columns }));
           break;
-        }
         case 'paused':
           store.update(id, { status: 'paused' });
           emit({ type: 'paused', step: e.step });
@@ -145,6 +129,6 @@ async function train(store: RunStore, job: TrainJob, control: RunControl, emit: 
     throw err;
   } finally {
     engine.dispose();
-    await evaluator?.close();
+    await recorder.close();
   }
 }

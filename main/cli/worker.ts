@@ -1,0 +1,38 @@
+/** `gan-studio worker`: trains the runs queued on a Redis for the studios that share it. */
+import { join } from 'node:path';
+import { requireBackend } from '../engine/backends.js';
+import { StudioError } from '../errors.js';
+import { redactUrl } from '../remote/connection.js';
+import { RemoteWorker } from '../remote/worker.js';
+import { studioHome } from '../runs/home.js';
+import { backendChoice, int, parseOptions } from './options.js';
+import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
+
+const OPTIONS = { ...REDIS_OPTIONS, backend: { type: 'string' }, concurrency: { type: 'string' }, name: { type: 'string' }, 'lock-ms': { type: 'string' } } as const;
+
+export async function workerCommand(args: string[]): Promise<number> {
+  const o = parseOptions('worker', args, OPTIONS);
+  const redis = redisTarget(o);
+  if (!redis) throw new StudioError('worker: --redis redis://[user:password@]host:6379[/db] is required (or set GAN_STUDIO_REDIS)');
+  const backend = backendChoice(o.backend);
+  if (backend && backend !== 'auto') await requireBackend(backend);
+  if (o.name !== undefined && !/^[\w.-]{1,64}$/.test(o.name)) throw new StudioError('worker: --name is letters, digits, . _ - (at most 64)');
+  const worker = new RemoteWorker({
+    redis,
+    cacheDir: join(studioHome(), 'worker-cache'),
+    name: o.name,
+    backend,
+    concurrency: int('concurrency', o.concurrency) ?? 1,
+    lockMs: int('lock-ms', o['lock-ms']),
+    say: (line) => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`),
+  });
+  await worker.start();
+  console.error(`worker ${worker.name} is taking runs from ${redactUrl(redis.url)} (Ctrl-C stops: a run in training saves a checkpoint and goes back to the queue)`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  console.error('stopping…');
+  await worker.close();
+  return 0;
+}

@@ -1,0 +1,150 @@
+/**
+ * The studio's remote training: runs queued on BullMQ for `gan-studio worker`
+ * processes elsewhere, steered through Redis, and followed through their
+ * event streams (ingest.ts) into the same database as local runs.
+ */
+import { hostname } from 'node:os';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadDataset } from '../datasets/index.js';
+import { encodeCheckpoint } from '../engine/checkpoint.js';
+import { StudioError } from '../errors.js';
+import type { RunRecord, RunStore } from '../runs/store.js';
+import { followRemote, remoteRun, unfollowRemote } from '../runs/remote-runs.js';
+import type { TrainJob } from '../training/protocol.js';
+import { deleteBlob, hasBlob, putBlob } from './blobs.js';
+import { checkReachable, connect, redactUrl, bullConnection, type RedisTarget } from './connection.js';
+import { packDataset } from './dataset-pack.js';
+import { StreamIngest, type IngestListener } from './ingest.js';
+import { keys, PREFIX, QUEUE } from './keys.js';
+import type { ControlState, RemoteJob } from './protocol.js';
+
+/** What a worker says of itself in its heartbeat. */
+export interface WorkerInfo {
+  name: string;
+  backend: string;
+  runs: { run: string; step: number }[];
+  /** Milliseconds since the epoch of its last heartbeat. */
+  beat: number;
+}
+
+/** Jobs kept after they end, for BullMQ's own tools: a week, or the last thousand. */
+const KEEP_ENDED = { age: 7 * 24 * 3600, count: 1000 };
+
+export class RemoteRuns {
+  private readonly redis: Redis;
+  private readonly queue: Queue;
+  private readonly ingest: StreamIngest;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly home: string,
+    readonly target: RedisTarget,
+    listener: IngestListener,
+    private readonly studioName = hostname(),
+  ) {
+    this.redis = connect(target, 'gan-studio');
+    this.queue = new Queue(QUEUE, { connection: bullConnection(target, 'gan-studio-queue'), prefix: PREFIX });
+    // Errors are reconnected from; commands that need Redis say so when it is out of reach.
+    this.queue.on('error', () => {});
+    this.ingest = new StreamIngest(store, home, connect(target, 'gan-studio-ingest'), this.redis, listener);
+  }
+
+  /** Where it points, without the password. */
+  get address(): string {
+    return redactUrl(this.target.url);
+  }
+
+  async open(): Promise<void> {
+    await checkReachable(this.redis, this.target);
+    this.ingest.start();
+  }
+
+  async close(): Promise<void> {
+    await this.ingest.close();
+    await this.queue.close();
+    this.redis.disconnect();
+  }
+
+  /** The studio follows this run's stream: it is queued or training on a worker. */
+  following(id: string): boolean {
+    return this.store.find(id)?.remote?.active === true;
+  }
+
+  /** Queues a run for a worker: its dataset and (on resume) its newest checkpoint go to Redis first. */
+  async submit(job: TrainJob, priority = 0): Promise<RunRecord> {
+    const id = job.runId;
+    const record = this.store.get(id);
+    const config = record.config;
+    const dataset = await this.upload(config.dataset);
+    const datasetB = config.translate?.datasetB ? await this.upload(config.translate.datasetB) : null;
+
+    const remoteSteps = (await this.redis.lrange(keys.checkpoints(id), 0, -1)).map(Number);
+    let start = 0;
+    if (job.resume) {
+      const local = this.store.latestCheckpoint(id);
+      const remote = remoteSteps.at(-1) ?? -1;
+      if (local && local.step > remote) {
+        await putBlob(this.redis, keys.checkpoint(id, local.step), encodeCheckpoint(local));
+        await this.redis.rpush(keys.checkpoints(id), String(local.step));
+      }
+      start = Math.max(local?.step ?? 0, remote, 0);
+    } else {
+      // A fresh start: nothing of an earlier remote attempt may be resumed from.
+      for (const s of remoteSteps) await deleteBlob(this.redis, keys.checkpoint(id, s));
+      await this.redis.del(keys.checkpoints(id));
+    }
+    const target = job.resume && job.addSteps != null ? start + job.addSteps : job.resume ? record.targetSteps : config.steps;
+    if (start >= target) throw new StudioError(`run ${id} is already at step ${start} of ${target}; pass --steps N to train N more`, 'CONFLICT');
+
+    const last = (await this.redis.xrevrange(keys.events(id), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
+    const payload: RemoteJob = {
+      v: 1,
+      run: id,
+      config,
+      target,
+      previewEvery: job.previewEvery ?? Math.min(50, config.checkpointEvery),
+      dataset,
+      datasetB,
+      from: this.studioName.slice(0, 100),
+    };
+    await this.redis.set(keys.control(id), 'run' satisfies ControlState);
+    // BullMQ ids may not contain ':'; a run queued again gets a new job.
+    const jobId = `${id}-${Date.now().toString(36)}`;
+    await this.queue.add('train', payload, { jobId, priority: priority || undefined, attempts: 1, removeOnComplete: KEEP_ENDED, removeOnFail: KEEP_ENDED });
+    followRemote(this.store.db, id, jobId, last);
+    return this.store.update(id, { status: 'queued', error: null, targetSteps: target });
+  }
+
+  /**
+   * Pause, resume or stop. A run still waiting in the queue is taken out at
+   * once (true is returned); one training hears it at its worker's next heartbeat.
+   */
+  async control(id: string, want: ControlState): Promise<boolean> {
+    await this.redis.set(keys.control(id), want);
+    if (want !== 'stop') return false;
+    const row = remoteRun(this.store.db, id);
+    const job = row ? await this.queue.getJob(row.jobId) : undefined;
+    const state = job ? await job.getState() : null;
+    if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
+      await job.remove();
+      unfollowRemote(this.store.db, id);
+      return true;
+    }
+    return false;
+  }
+
+  /** Workers that beat within the last 30 s. */
+  async workers(): Promise<WorkerInfo[]> {
+    const names = await this.redis.keys(keys.workers);
+    const values = names.length ? await this.redis.mget(...names) : [];
+    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerInfo).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A dataset packed into Redis under its hash, unless it is there already. */
+  private async upload(name: string): Promise<{ hash: string; bytes: number }> {
+    const { parts, hash, bytes } = packDataset(loadDataset(this.store.db, this.home, name));
+    if (!(await hasBlob(this.redis, keys.blob(hash)))) await putBlob(this.redis, keys.blob(hash), parts);
+    return { hash, bytes };
+  }
+}
