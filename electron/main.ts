@@ -115,7 +115,9 @@ function start(): void {
     try {
       // Loaded only now, so the native modules it pulls in fail into the dialog below, not into a bare crash.
       const { StudioService } = await import('../main/service/studio-service.js');
-      service = new StudioService(home, { gpuEngine });
+      // Remote workers' Redis, as the CLI takes it (a Settings page for it is still to come).
+      const redis = process.env.GAN_STUDIO_REDIS ? { url: process.env.GAN_STUDIO_REDIS } : undefined;
+      service = new StudioService(home, { gpuEngine, redis });
     } catch (err) {
       throw new Error(
         `${messageOf(err)}\n\nData folder: ${home}\n` +

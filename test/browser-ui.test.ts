@@ -14,6 +14,8 @@ import sharp from 'sharp';
 import { serveStudio, type StudioServer } from '../main/server/server.js';
 import { StudioService } from '../main/service/studio-service.js';
 import { tempDir } from './helpers.js';
+import { hasRedis, TestRedis } from './redis-helper.js';
+import { spawn } from 'node:child_process';
 
 // The page's document, for functions Playwright runs in the page (this file compiles without the DOM's types).
 declare const document: { querySelector(sel: string): { getAttribute(a: string): string | null; textContent: string | null } | null; querySelectorAll(sel: string): { length: number } };
@@ -46,7 +48,7 @@ after(async () => {
   await service?.close();
 });
 
-async function openStudio(opts: { width?: number; height?: number; dark?: boolean; clipboard?: boolean } = {}): Promise<Page> {
+async function openStudio(opts: { width?: number; height?: number; dark?: boolean; clipboard?: boolean; url?: string } = {}): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     colorScheme: opts.dark ? 'dark' : 'light',
@@ -60,7 +62,7 @@ async function openStudio(opts: { width?: number; height?: number; dark?: boolea
   await page.exposeFunction('reportCspViolation', (v: string) => errors.push(`CSP blocked ${v}`));
   await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => window.reportCspViolation(e.violatedDirective + ' ' + e.blockedURI))`);
   after(() => assert.deepEqual(errors, [], `the page logged errors:\n${errors.join('\n')}`));
-  await page.goto(server.url);
+  await page.goto(opts.url ?? server.url);
   return page;
 }
 
@@ -753,4 +755,43 @@ test('text to image: the prompt box suggests words, points out unknown ones, dra
     await gallery.getByTestId('caption-search').fill('purple');
     await gallery.getByTestId('no-caption-match').waitFor();
   });
+});
+
+test('remote training: the Workers panel shows a worker, New run queues on it, the run is marked remote and completes', { skip: skip || (!hasRedis && 'redis-server is not installed'), timeout: 180_000 }, async () => {
+  const redis = await TestRedis.start();
+  after(() => redis.close());
+  const remoteHome = tempDir('gan-ui-remote');
+  const worker = spawn(process.execPath, [fileURLToPath(new URL('../../bin/gan-studio.js', import.meta.url)), 'worker', '--redis', redis.url(), '--backend', 'wasm', '--name', 'gpu-box'], {
+    env: { ...process.env, GAN_STUDIO_HOME: tempDir('gan-ui-worker') },
+    stdio: 'ignore',
+  });
+  after(() => void worker.kill('SIGTERM'));
+  const remoteService = new StudioService(remoteHome, { previewEvery: 2, redis: { url: redis.url() } });
+  const remoteServer = await serveStudio(remoteService, { port: 0 });
+  after(async () => {
+    await remoteServer.close();
+    await remoteService.close();
+  });
+  const page = await openStudio({ url: remoteServer.url });
+  await steps(page, 'remote', async () => {
+    await page.getByRole('button', { name: 'Runs' }).click();
+    await page.getByTestId('worker-row').filter({ hasText: 'gpu-box' }).waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('workers').innerText(), /idle/);
+    await page.getByRole('button', { name: 'New run' }).first().click();
+    await page.getByTestId('run-steps').fill('6');
+    await page.getByLabel('Batch size').fill('8');
+    await page.getByTestId('run-where').selectOption('remote');
+    await page.getByTestId('start-run').click();
+    await page.getByTestId('run-status').filter({ hasText: /queued|running|completed/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Back to runs' }).click();
+    const row = page.getByTestId('run-row').first();
+    await row.getByTestId('remote-badge').waitFor();
+    await row.filter({ hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    assert.match(await row.innerText(), /on gpu-box/);
+    await page.screenshot({ path: join(SHOTS, 'runs-remote-1280x800.png'), fullPage: true });
+  });
+  const [r] = remoteService.store.list();
+  assert.equal(r.status, 'completed');
+  assert.deepEqual(r.remote, { worker: 'gpu-box', active: false });
+  assert.equal(remoteService.store.readMetrics(r.id).length, 6);
 });

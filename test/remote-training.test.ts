@@ -124,6 +124,37 @@ describe('remote training', { skip: !hasRedis && !process.env.CI && 'redis-serve
     }
   });
 
+  test('two workers share a queue of four runs, one run at a time each', async () => {
+    const home = tempDir('gan-studio-studio');
+    const workers = [await startWorker(redis.url(), 'left'), await startWorker(redis.url(), 'right')];
+    const s = new StudioService(home, { redis: { url: redis.url() } });
+    try {
+      const ids = [];
+      for (let seed = 1; seed <= 4; seed++) ids.push(await trainRemote(s, { ...CONFIG, steps: 8, seed }));
+      const finished = new Set<string>();
+      await new Promise<void>((resolve) => s.on('run.finished', (e) => finished.add(e.id) && finished.size === 4 && resolve()));
+      const by = new Map<string, number>();
+      for (const id of ids) {
+        const r = s.store.get(id);
+        assert.equal(r.status, 'completed');
+        assert.equal(s.store.readMetrics(id).length, 8);
+        by.set(r.remote!.worker!, (by.get(r.remote!.worker!) ?? 0) + 1);
+      }
+      assert.deepEqual([...by.keys()].sort(), ['left', 'right'], `runs per worker: ${JSON.stringify([...by])}`);
+      // One slot each: a worker's log never has two runs started before the first completed.
+      for (const w of workers) {
+        let open = 0;
+        for (const line of w.log().split('\n')) {
+          if (/: started on/.test(line)) assert.equal(++open, 1, w.log());
+          if (/: completed at step/.test(line)) open--;
+        }
+      }
+    } finally {
+      await s.close();
+      for (const w of workers) w.proc.kill('SIGTERM');
+    }
+  });
+
   test('a worker killed mid-run: the job is found stalled, another worker resumes it from its last checkpoint, nothing duplicated', async () => {
     const home = tempDir('gan-studio-studio');
     const a = await startWorker(redis.url(), 'doomed', ['--lock-ms', '1500']);
@@ -138,6 +169,28 @@ describe('remote training', { skip: !hasRedis && !process.env.CI && 'redis-serve
       await until(s, 'run.finished', (e) => e.id === id);
       assertMatchesReference(s, id);
       assert.match(s.store.get(id).backend ?? '', /on rescuer$/);
+      b.proc.kill('SIGTERM');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a worker stopped with Ctrl-C or SIGTERM hands its run back to the queue at a checkpoint; the next worker finishes it', async () => {
+    const home = tempDir('gan-studio-studio');
+    const a = await startWorker(redis.url(), 'leaving');
+    const s = new StudioService(home, { redis: { url: redis.url() } });
+    try {
+      const id = await trainRemote(s);
+      await until(s, 'run.checkpoint', (e) => e.id === id && e.step >= 4);
+      const exited = new Promise((r) => a.proc.once('exit', r));
+      a.proc.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.doesNotMatch(a.log(), /failed|stopped at/, 'the run was handed back, not ended');
+      const b = await startWorker(redis.url(), 'arriving');
+      const resumed = await until(s, 'run.started', (e) => e.id === id);
+      assert.ok(resumed.resumedFrom !== null && resumed.resumedFrom >= 4);
+      await until(s, 'run.finished', (e) => e.id === id);
+      assertMatchesReference(s, id);
       b.proc.kill('SIGTERM');
     } finally {
       await s.close();
@@ -176,6 +229,41 @@ describe('remote training', { skip: !hasRedis && !process.env.CI && 'redis-serve
     } finally {
       await s.close();
       w.proc.kill('SIGTERM');
+    }
+  });
+
+  test('pause, resume and stop reach the worker; a run still waiting in the queue stops at once', async () => {
+    const home = tempDir('gan-studio-studio');
+    const s = new StudioService(home, { redis: { url: redis.url() } });
+    try {
+      // No worker yet: the run waits, and stopping it takes it out of the queue.
+      const waiting = await trainRemote(s);
+      const stopped = await ok(s, 'runs.stop', { id: waiting });
+      assert.equal(stopped.status, 'stopped');
+      assert.deepEqual(stopped.remote, { worker: null, active: false });
+
+      const w = await startWorker(redis.url(), 'obedient');
+      const id = await trainRemote(s, { ...CONFIG, steps: 400, checkpointEvery: 100 });
+      await until(s, 'run.progress', (e) => e.id === id && e.metrics.step >= 3);
+      await ok(s, 'runs.pause', { id });
+      await until(s, 'run.status', (e) => e.id === id && e.status === 'paused');
+      const at = s.store.lastMetrics(id)!.step;
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.equal(s.store.lastMetrics(id)!.step, at, 'a paused run kept stepping');
+      assert.ok(s.store.checkpointSteps(id).includes(at), 'a pause saves a checkpoint');
+      await ok(s, 'runs.resume', { id });
+      await until(s, 'run.progress', (e) => e.id === id && e.metrics.step > at);
+      await ok(s, 'runs.stop', { id });
+      const done = await until(s, 'run.finished', (e) => e.id === id);
+      assert.equal(done.summary?.status, 'stopped');
+      const r = s.store.get(id);
+      assert.equal(r.status, 'stopped');
+      assert.ok(r.step > at && r.step < 400);
+      assert.equal(s.store.checkpointSteps(id).at(-1), r.step, 'a stop saves a checkpoint');
+      assert.equal(s.store.readMetrics(id).length, r.step);
+      w.proc.kill('SIGTERM');
+    } finally {
+      await s.close();
     }
   });
 

@@ -124,7 +124,9 @@ export class RemoteWorker {
     try {
       const want = await this.redis.get(keys.control(job.run));
       if (want === 'stop') {
-        await events.add({ type: 'done', status: 'stopped', step: 0, trained: 0, result: { last: null, busyMs: 0 }, backend: '' });
+        // Stopped before it started here: it stays at its newest checkpoint.
+        const step = Number((await this.redis.lrange(keys.checkpoints(job.run), -1, -1))[0] ?? 0);
+        await events.add({ type: 'done', status: 'stopped', step, trained: 0, result: { last: null, busyMs: 0 }, backend: '' });
         return 'stopped';
       }
       if (want === 'pause') control.pause();

@@ -21,9 +21,8 @@ import { ImportSession } from '../datasets/import/session.js';
 import { deleteDataset, listDatasets, showDataset, sweepDatasetFolders } from '../datasets/store.js';
 import { RunStore, type RunRecord } from '../runs/store.js';
 import { TrainingQueue, type QueueOptions } from './training-queue.js';
-import { RemoteRuns } from '../remote/remote-runs.js';
 import type { RedisTarget } from '../remote/connection.js';
-import { remoteHandlers, type RemoteContext } from './remote-handlers.js';
+import { RemoteSide } from './remote-side.js';
 import {
   COMMANDS,
   type CommandHandlers,
@@ -66,31 +65,16 @@ export class StudioService {
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   private readonly studies: AugmentStudies;
   /** Runs on remote workers, when the studio is pointed at a Redis. */
-  private readonly remote: RemoteRuns | null = null;
-  private readonly remoteReady: Promise<void> = Promise.resolve();
-  private readonly previewEvery: number | undefined;
+  private readonly remote: RemoteSide;
 
   constructor(
     readonly home: string,
     opts: QueueOptions & { redis?: RedisTarget } = {},
   ) {
-    this.previewEvery = opts.previewEvery;
     this.store = new RunStore(home);
     this.training = new TrainingQueue(this.store, (event, payload) => this.emit(event, payload), opts);
     this.store.markInterrupted();
-    if (opts.redis) {
-      this.remote = new RemoteRuns(this.store, home, opts.redis, {
-        event: (id, e) => this.training.announce(id, e),
-        finished: (id, summary, error) => {
-          const r = this.store.find(id);
-          if (r) this.emit('run.status', { id, status: r.status, error: r.error ?? error });
-          this.emit('run.finished', { id, summary, error });
-        },
-      });
-      // Commands that need Redis wait for it (and say why it is out of reach); the rest of the studio does not.
-      this.remoteReady = this.remote.open();
-      this.remoteReady.catch(() => {});
-    }
+    this.remote = new RemoteSide(this.store, home, opts.redis, this.training, (event, payload) => this.emit(event, payload), opts.previewEvery);
     this.studies = new AugmentStudies(this.studyContext());
     const insert = this.store.db.prepare(
       'INSERT OR IGNORE INTO datasets (id, name, source, size, channels, classes, image_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -136,7 +120,7 @@ export class StudioService {
     await this.generation.close();
     await this.playground.close();
     await this.training.close();
-    await this.remote?.close();
+    await this.remote.close();
     this.store.close();
   }
 
@@ -221,36 +205,6 @@ export class StudioService {
     };
   }
 
-  /** The remote runs, once Redis answers; why not, when the studio has none or cannot reach it. */
-  private async remoteRuns(): Promise<RemoteRuns> {
-    if (!this.remote) {
-      throw fail('UNAVAILABLE', 'no Redis is set for remote training; start the studio with --redis redis://host:6379 (or set GAN_STUDIO_REDIS) and run `gan-studio worker` where the GPU is');
-    }
-    await this.remoteReady;
-    return this.remote;
-  }
-
-  private async submitRemote(queue: RemoteRuns, id: string, resume: boolean, addSteps?: number): Promise<RunRecord> {
-    const r = await queue.submit({ home: this.home, runId: id, resume, addSteps, previewEvery: this.previewEvery });
-    this.emit('run.status', { id, status: r.status, error: null });
-    return r;
-  }
-
-  /** Pause, resume or stop a remote run; a stopped run that had not left the queue is stopped here at once. */
-  private async steerRemote(id: string, want: 'pause' | 'run' | 'stop'): Promise<RunRecord> {
-    const queue = await this.remoteRuns();
-    if (await queue.control(id, want)) {
-      const r = this.store.update(id, { status: 'stopped' });
-      this.emit('run.status', { id, status: r.status, error: null });
-      this.emit('run.finished', { id, summary: null, error: null });
-    }
-    return this.run(id);
-  }
-
-  private remoteContext(): RemoteContext {
-    return { remote: () => this.remote && this.remoteReady.then(() => this.remote!) };
-  }
-
   /** A new run, its dataset and settings checked first; queued to train when `start`. */
   private createRun(config: TrainConfigInput, name: string | undefined, start: boolean): RunRecord {
     checkDatasetName(this.store.db, config.dataset);
@@ -308,10 +262,10 @@ export class StudioService {
     'datasets.images': ({ name, offset, limit, label, text }) => galleryPage(this.store.db, this.home, name, { offset, limit, label, text }),
     'runs.create': async ({ name, config, start, remote }) => {
       if (!remote || !start) return this.createRun(config, name, start);
-      const queue = await this.remoteRuns();
+      await this.remote.queue();
       const r = this.createRun(config, name, false);
       try {
-        return await this.submitRemote(queue, r.id, false);
+        return await this.remote.submit(r.id, false);
       } catch (err) {
         // Never queued: the new run goes, rather than wait for ever.
         this.store.delete(r.id);
@@ -322,12 +276,13 @@ export class StudioService {
       const r = this.run(id);
       if (r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is already ${r.status}`);
       if (r.status === 'completed') throw fail('CONFLICT', `run ${id} is complete; resume it with more steps`);
+      if (this.remote.following(id)) throw fail('CONFLICT', `run ${id} is already queued or training on a worker`);
       const resume = this.store.checkpointSteps(id).length > 0;
-      if (remote) return this.submitRemote(await this.remoteRuns(), id, resume);
+      if (remote) return this.remote.submit(id, resume);
       return this.training.enqueue({ home: this.home, runId: id, resume });
     },
     'runs.pause': async ({ id }) => {
-      if (this.remote?.following(id)) return this.steerRemote(id, 'pause');
+      if (this.remote.following(id)) return this.remote.steer(id, 'pause');
       const session = this.training.session(this.run(id).id);
       if (!session) throw fail('CONFLICT', `run ${id} is not training`);
       session.pause();
@@ -335,14 +290,14 @@ export class StudioService {
     },
     'runs.resume': async ({ id, steps, remote }) => {
       const r = this.run(id);
-      if (this.remote?.following(id)) {
-        if (r.status === 'paused') return this.steerRemote(id, 'run');
+      if (this.remote.following(id)) {
+        if (r.status === 'paused') return this.remote.steer(id, 'run');
         throw fail('CONFLICT', `run ${id} is already training or queued on a worker`);
       }
       if (remote) {
         if (this.training.has(id)) throw fail('CONFLICT', `run ${id} is already training or queued`);
         if (r.status === 'completed' && steps == null) throw fail('CONFLICT', `run ${id} is complete; give the steps to train more`);
-        return this.submitRemote(await this.remoteRuns(), id, true, steps);
+        return this.remote.submit(id, true, steps);
       }
       const session = this.training.session(id);
       if (session && r.status === 'paused') {
@@ -355,7 +310,7 @@ export class StudioService {
     },
     'runs.stop': async ({ id }) => {
       this.run(id);
-      if (this.remote?.following(id)) return this.steerRemote(id, 'stop');
+      if (this.remote.following(id)) return this.remote.steer(id, 'stop');
       if (this.training.dequeue(id)) {
         this.store.update(id, { status: 'stopped' });
         this.emit('run.status', { id, status: 'stopped', error: null });
@@ -477,7 +432,7 @@ export class StudioService {
     ...editHandlers(this.editContext()),
     ...augmentHandlers(() => this.studies),
     ...textHandlers(this.editContext()),
-    ...remoteHandlers(this.remoteContext()),
+    'remote.workers': () => this.remote.workers(),
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),
   };
