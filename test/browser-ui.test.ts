@@ -790,6 +790,8 @@ test('remote training: the Workers panel shows a worker, New run queues on it, t
     assert.match(await row.innerText(), /on gpu-box/);
     await page.screenshot({ path: join(SHOTS, 'runs-remote-1280x800.png'), fullPage: true });
   });
+  // Closed before its server is: a page left open would log its socket's reconnect attempts as errors.
+  await page.context().close();
   const [r] = remoteService.store.list();
   assert.equal(r.status, 'completed');
   assert.deepEqual(r.remote, { worker: 'gpu-box', active: false });
