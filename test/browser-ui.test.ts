@@ -765,7 +765,8 @@ test('remote training: the Workers panel shows a worker, New run queues on it, t
     env: { ...process.env, GAN_STUDIO_HOME: tempDir('gan-ui-worker') },
     stdio: 'ignore',
   });
-  after(() => void worker.kill('SIGTERM'));
+  // SIGKILL as a backstop only: the test stops it itself while Redis still answers.
+  after(() => void worker.kill('SIGKILL'));
   const remoteService = new StudioService(remoteHome, { previewEvery: 2, redis: { url: redis.url() } });
   const remoteServer = await serveStudio(remoteService, { port: 0 });
   after(async () => {
@@ -792,6 +793,9 @@ test('remote training: the Workers panel shows a worker, New run queues on it, t
   });
   // Closed before its server is: a page left open would log its socket's reconnect attempts as errors.
   await page.context().close();
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGTERM');
+  assert.equal(await exited, 0, 'the worker stops cleanly');
   const [r] = remoteService.store.list();
   assert.equal(r.status, 'completed');
   assert.deepEqual(r.remote, { worker: 'gpu-box', active: false });

@@ -8,6 +8,9 @@ import { studioHome } from '../runs/home.js';
 import { backendChoice, int, parseOptions } from './options.js';
 import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
 
+/** How long a stopping worker waits to hand its runs back. */
+const CLOSE_MS = 15_000;
+
 const OPTIONS = { ...REDIS_OPTIONS, backend: { type: 'string' }, concurrency: { type: 'string' }, name: { type: 'string' }, 'lock-ms': { type: 'string' } } as const;
 
 export async function workerCommand(args: string[]): Promise<number> {
@@ -32,7 +35,16 @@ export async function workerCommand(args: string[]): Promise<number> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  console.error('stopping…');
-  await worker.close();
+  console.error('stopping… (Ctrl-C again to quit at once)');
+  const quit = () => process.exit(130);
+  process.once('SIGINT', quit);
+  process.once('SIGTERM', quit);
+  // With Redis out of reach the run cannot be handed back; it goes back to the queue when BullMQ finds it stalled.
+  const gaveUp = await Promise.race([worker.close().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), CLOSE_MS).unref())]);
+  if (gaveUp) {
+    console.error(`Redis did not answer within ${CLOSE_MS / 1000} s; quitting: the run resumes on the next worker from its last checkpoint`);
+    // Its connections would keep retrying, and the process alive, for ever.
+    process.exit(1);
+  }
   return 0;
 }
