@@ -221,7 +221,7 @@ test('explore a trained run: a slider changes the sample, directions, a favourit
   const page = await openStudio({ width: 1920, height: 1080 });
   await steps(page, 'explore', async () => {
     await page.getByRole('button', { name: 'Runs' }).click();
-    await page.getByRole('button', { name: 'dropped dcgan/bce' }).click();
+    await page.getByRole('button', { name: 'dropped dcgan/hinge' }).click();
     await page.getByTestId('explore').click();
     const sample = page.getByTestId('explore-sample');
     await sample.waitFor();
@@ -275,7 +275,7 @@ test('Copy latent and Paste latent: through the clipboard where allowed, through
   const openExplorer = async (clipboard: boolean) => {
     const page = await openStudio({ clipboard });
     await page.getByRole('button', { name: 'Runs' }).click();
-    await page.getByRole('button', { name: 'dropped dcgan/bce' }).click();
+    await page.getByRole('button', { name: 'dropped dcgan/hinge' }).click();
     await page.getByTestId('explore').click();
     await page.getByTestId('explore-sample').waitFor();
     return page;

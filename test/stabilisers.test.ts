@@ -168,6 +168,19 @@ describe('presets', () => {
     assert.equal(t.emaDecay, 0);
     assert.equal(t.spectralNorm, false);
     assert.equal(t.lrD, 1e-3);
+    assert.equal(t.loss, 'bce', "the tutorial's loss");
+  });
+
+  test("the preset's loss: hinge for quality GANs, bce for the tutorial and for text-to-image runs; a chosen loss wins", () => {
+    assert.equal(resolveConfig({ dataset: 'builtin:mnist' }).loss, 'hinge');
+    assert.equal(resolveConfig({ dataset: 'builtin:mnist', model: 'cdcgan' }).loss, 'hinge');
+    assert.equal(resolveConfig({ dataset: 'builtin:mnist', preset: 'tutorial' }).loss, 'bce');
+    assert.equal(resolveConfig({ dataset: 'captioned', model: 'text' }).loss, 'bce');
+    assert.equal(resolveConfig({ dataset: 'builtin:mnist', loss: 'lsgan' }).loss, 'lsgan');
+    // WGAN-GP chosen under quality keeps its own critic settings.
+    const w = resolveConfig({ dataset: 'builtin:mnist', loss: 'wgan-gp' });
+    assert.deepEqual([w.dSteps, w.lrD, w.beta1D], [5, 2e-4, 0]);
+    assert.equal(resolveConfig({ dataset: 'x', task: 'superres' }).loss, 'bce', 'not a GAN preset');
   });
 
   test('a configuration stored before the stabilisers existed trains as it did then', () => {

@@ -33,7 +33,8 @@ export const COMMAND_HELP: Record<string, string> = {
   --dataset NAME        dataset to learn: builtin:mnist (default) or one you imported
   --model dcgan|cdcgan|text  unconditional, class-conditional on the dataset's labels, or
                         conditioned on its captions (text-to-image, GAN-INT-CLS) (default dcgan)
-  --loss bce|hinge|lsgan|wgan-gp   (default bce, the non-saturating loss)
+  --loss bce|hinge|lsgan|wgan-gp   (default: the preset's — hinge for quality; bce, the
+                        non-saturating loss, for tutorial and text-to-image runs)
   --steps N             generator steps (default 1200)
   --batch B             images per minibatch (default 64)
   --d-steps K           discriminator steps per generator step (default 1; 5 for wgan-gp)
