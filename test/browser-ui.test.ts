@@ -495,7 +495,7 @@ test('the 2D playground: play, watch the points and the coverage, pause, step on
 
 test('edit real images: a dropped digit projected into a GAN run (live, cancellable), its thickness moved, the judge’s readings, a marked direction, saved as PNG and GIF', { skip, timeout: 180_000 }, async () => {
   // A small GAN on the built-in digits, trained through the service.
-  const created = await service.call('runs.create', { name: 'edit digits', config: { dataset: 'builtin:mnist', width: 8, zDim: 16, batch: 8, steps: 30, checkpointEvery: 30, backend: 'wasm' } });
+  const created = await service.call('runs.create', { name: 'edit digits', config: { dataset: 'builtin:mnist', width: 8, zDim: 16, batch: 8, steps: 30, checkpointEvery: 30, backend: 'wasm', loss: 'bce' } });
   assert.ok(created.ok, created.ok ? '' : created.error.message);
   const id = created.value.id;
   const status = await new Promise<string>((resolve) => {

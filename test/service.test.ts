@@ -67,7 +67,7 @@ test('runs queue and train one at a time, announcing progress, samples and statu
   const samples: number[] = [];
   s.on('run.sample', (e) => samples.push(e.step));
   const a = await ok(s, 'runs.create', { name: 'first', config: TINY });
-  const b = await ok(s, 'runs.create', { name: 'second', config: { ...TINY, loss: 'hinge' } });
+  const b = await ok(s, 'runs.create', { name: 'second', config: { ...TINY, loss: 'lsgan' } });
   assert.equal((await ok(s, 'runs.show', { id: b.id })).status, 'queued');
   await until(s, 'run.status', (e) => e.id === b.id && e.status === 'completed');
   const order = statuses.filter((x) => !x.endsWith('queued'));
