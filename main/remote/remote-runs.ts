@@ -136,7 +136,14 @@ export class RemoteRuns {
 
   /** Workers that beat within the last 30 s. */
   async workers(): Promise<WorkerInfo[]> {
-    const names = await this.redis.keys(keys.workers);
+    // SCAN, not KEYS: a shared Redis is not walked in one blocking command.
+    const names: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', keys.workers, 'COUNT', 500);
+      cursor = next;
+      names.push(...found);
+    } while (cursor !== '0');
     const values = names.length ? await this.redis.mget(...names) : [];
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerInfo).sort((a, b) => a.name.localeCompare(b.name));
   }
