@@ -20,6 +20,7 @@ import { lockPermissions } from './permissions.js';
 import { RunProgress } from './progress.js';
 import { registerStudioScheme, serveRenderer } from './protocol.js';
 import { createStudioWindow } from './window.js';
+import { keychainSecrets } from './keychain.js';
 
 const APP_NAME = 'GAN Studio';
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
@@ -115,9 +116,9 @@ function start(): void {
     try {
       // Loaded only now, so the native modules it pulls in fail into the dialog below, not into a bare crash.
       const { StudioService } = await import('../main/service/studio-service.js');
-      // Remote workers' Redis, as the CLI takes it (a Settings page for it is still to come).
+      // Remote workers' Redis: as the CLI takes it, else as Settings saved it (its password in the OS keychain).
       const redis = process.env.GAN_STUDIO_REDIS ? { url: process.env.GAN_STUDIO_REDIS } : undefined;
-      service = new StudioService(home, { gpuEngine, redis });
+      service = new StudioService(home, { gpuEngine, redis, secrets: keychainSecrets(join(app.getPath('userData'), 'secrets')) });
     } catch (err) {
       throw new Error(
         `${messageOf(err)}\n\nData folder: ${home}\n` +

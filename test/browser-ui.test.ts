@@ -791,12 +791,59 @@ test('remote training: the Workers panel shows a worker, New run queues on it, t
     assert.match(await row.innerText(), /on gpu-box/);
     await page.screenshot({ path: join(SHOTS, 'runs-remote-1280x800.png'), fullPage: true });
   });
-  // Closed before its server is: a page left open would log its socket's reconnect attempts as errors.
-  await page.context().close();
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.kill('SIGTERM');
   assert.equal(await exited, 0, 'the worker stops cleanly');
-  const [r] = remoteService.store.list();
+
+  // With no worker online, a sweep waits in the queue: reordered and cancelled from the panel, opened in compare.
+  await steps(page, 'sweep', async () => {
+    await page.getByRole('button', { name: 'New run' }).first().click();
+    await page.getByTestId('run-steps').fill('6');
+    await page.getByTestId('run-where').selectOption('remote');
+    await page.getByTestId('run-priority').selectOption('low');
+    await page.getByTestId('sweep').locator('summary').click();
+    await page.getByTestId('sweep-seed').fill('1, 2, x');
+    await page.getByTestId('sweep-error').filter({ hasText: '"x" is not a seed' }).waitFor();
+    assert.equal(await page.getByTestId('start-run').isDisabled(), true, 'a sweep with a bad value does not start');
+    await page.getByTestId('sweep-seed').fill('1, 2, 3');
+    await page.getByTestId('sweep-count').filter({ hasText: '3 runs' }).waitFor();
+    await page.getByTestId('start-run').filter({ hasText: 'Queue sweep (3 runs)' }).click();
+    // The Runs view opens on the sweep's tag, its three runs waiting in the queue panel.
+    await page.getByTestId('compare-group').filter({ hasText: 'Compare group (3)' }).waitFor();
+    const rows = page.getByTestId('queue-row');
+    await rows.nth(2).waitFor();
+    const names = async () => (await rows.locator('.link').allTextContents()).map((t) => t.replace(/^.* · /, ''));
+    assert.deepEqual(await names(), ['seed=1', 'seed=2', 'seed=3']);
+    await rows.first().getByTestId('queue-down').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="queue-row"] .link')?.textContent?.endsWith('seed=2'));
+    assert.deepEqual(await names(), ['seed=2', 'seed=1', 'seed=3']);
+    const queued = await remoteService.call('remote.queue', {});
+    assert.deepEqual(queued.ok && queued.value.runs.map((q) => q.name.replace(/^.* · /, '')), ['seed=2', 'seed=1', 'seed=3'], 'the order is the queue\'s, not only the page\'s');
+    assert.ok(queued.ok && queued.value.runs.every((q) => q.priority > 1024), 'at the low priority chosen');
+    await rows.nth(2).getByTestId('queue-cancel').click();
+    await page.getByTestId('confirm').getByRole('button', { name: 'Cancel run' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="queue-row"]').length === 2);
+    await page.screenshot({ path: join(SHOTS, 'runs-sweep-queue-1280x800.png'), fullPage: true });
+    await page.getByTestId('compare-group').click();
+    await page.getByRole('heading', { name: 'Compare 3 runs' }).waitFor();
+    const differs = await page.locator('[data-testid="compare-settings"] tr[data-differs="true"] th').allTextContents();
+    assert.deepEqual(differs, ['seed']);
+    // Settings shows where the Redis comes from; a wrong address is refused and changes nothing.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByTestId('redis-state').filter({ hasText: /connected to redis:\/\/127\.0\.0\.1:\d+ \(from --redis/ }).waitFor();
+    assert.equal(await page.getByTestId('redis-url').inputValue(), redis.url());
+    await page.getByTestId('redis-url').fill('redis://127.0.0.1:1');
+    await page.getByTestId('redis-connect').click();
+    await page.getByText(/Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/).first().waitFor({ timeout: 20_000 });
+    const st = await remoteService.call('remote.settings', {});
+    assert.equal(st.ok && st.value.connected && st.value.redis, redis.url(), 'still on the Redis that answers');
+    await page.screenshot({ path: join(SHOTS, 'settings-remote-1280x800.png'), fullPage: true });
+  });
+  // Closed before its server is: a page left open would log its socket's reconnect attempts as errors.
+  await page.context().close();
+  const sweep = remoteService.store.list().filter((x) => x.tags.some((t) => t.startsWith('sweep-')));
+  assert.deepEqual(sweep.map((x) => x.status).sort(), ['queued', 'queued', 'stopped']);
+  const r = remoteService.store.list().find((x) => !x.tags.length)!;
   assert.equal(r.status, 'completed');
   assert.deepEqual(r.remote, { worker: 'gpu-box', active: false });
   assert.equal(remoteService.store.readMetrics(r.id).length, 6);

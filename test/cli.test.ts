@@ -48,6 +48,12 @@ const BAD: [string, string[], RegExp][] = [
   ['sampling a missing run', ['sample', '--run', 'nope', '--out', 'x'], /no run "nope"/],
   ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
   ['an unknown backend', ['train', '--backend', 'tpu'], /--backend must be one of auto, webgpu, tensorflow, wasm, cpu/],
+  ['a place in the queue without --remote', ['train', '--priority', 'high'], /--priority goes with --remote/],
+  ['a sweep with nothing to vary', ['sweep'], /give what to vary, e\.g\. --vary loss=bce,hinge/],
+  ['a sweep over an unknown axis', ['sweep', '--vary', 'width=8,16'], /AXIS one of preset, loss, lr, seed; got "width=8,16"/],
+  ['a sweep over an unknown loss', ['sweep', '--vary', 'loss=bce,magic'], /vary\.loss\.1: Invalid enum value/],
+  ['a sweep of one variant', ['sweep', '--vary', 'seed=3'], /at least two variants/],
+  ['the queue without a Redis', ['queue'], /the remote queue is on a Redis: --redis/],
 ];
 
 for (const [what, args, message] of BAD) {

@@ -18,7 +18,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_captions', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'remote_runs', 'run_tags', 'runs', 'samples']);
+  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_captions', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'remote_runs', 'run_tags', 'runs', 'samples', 'settings']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
@@ -199,6 +199,22 @@ test('migration 011 keeps the runs of schema 10 and adds the remote runs the stu
   assert.throws(() => db.prepare("UPDATE remote_runs SET active = 'yes'").run(), /cannot store TEXT value in INTEGER column/);
   db.prepare("DELETE FROM runs WHERE id = 'r'").run();
   assert.equal((db.prepare('SELECT count(*) AS n FROM remote_runs').get() as { n: number }).n, 0, 'a deleted run is no longer followed');
+  db.close();
+});
+
+test('migration 012 keeps what schema 11 had and adds settings, JSON values only', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 11));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'queued', 9, 'now')").run();
+  migrate(db, MIGRATIONS.slice(0, 12));
+  assert.equal(schemaVersion(db), 12);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 1);
+  const put = db.prepare("INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 'now')");
+  put.run('remote.redis', JSON.stringify({ url: 'redis://gpu-box:6379/0', tls: false, password: true }));
+  assert.throws(() => put.run('remote.redis', '{}'), /UNIQUE constraint failed/);
+  assert.throws(() => put.run('broken', 'not json'), /CHECK constraint failed/);
+  assert.throws(() => put.run('blob', Buffer.from('{}')), /cannot store BLOB value in TEXT column/);
   db.close();
 });
 

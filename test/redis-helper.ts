@@ -3,12 +3,18 @@
  * temporary folder, stopped when the test file ends. Traffic stays on
  * 127.0.0.1.
  */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { tempDir } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../bin/gan-studio.js', import.meta.url));
 
 export const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
@@ -84,4 +90,23 @@ export class TestRedis {
     await this.stop();
     await this.up();
   }
+}
+
+/** A `gan-studio worker` process; resolves once it takes runs. */
+export async function startWorker(url: string, name: string, extra: string[] = []): Promise<{ proc: ChildProcess; log: () => string }> {
+  const proc = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--backend', 'cpu', '--name', name, ...extra], {
+    env: { ...process.env, GAN_STUDIO_HOME: tempDir(`gan-studio-${name}`) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let text = '';
+  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  after(() => {
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+  });
+  for (let i = 0; i < 300 && !text.includes('is taking runs'); i++) {
+    if (proc.exitCode !== null) throw new Error(`worker ${name} exited: ${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(text, /is taking runs/, `worker ${name} did not start: ${text}`);
+  return { proc, log: () => text };
 }

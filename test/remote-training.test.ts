@@ -6,11 +6,9 @@
  * mid-run, a Redis restart, and a studio closed while the run trained.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { readCheckpoint } from '../main/engine/checkpoint.js';
@@ -18,31 +16,11 @@ import type { StepMetrics } from '../main/engine/trainer.js';
 import { databasePath } from '../main/runs/store.js';
 import { StudioService } from '../main/service/studio-service.js';
 import { tempDir } from './helpers.js';
-import { hasRedis, TestRedis } from './redis-helper.js';
+import { hasRedis, startWorker, TestRedis } from './redis-helper.js';
 import { ok, until } from './service-helpers.js';
 
-const BIN = fileURLToPath(new URL('../../bin/gan-studio.js', import.meta.url));
 const STEPS = 16;
 const CONFIG = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, backend: 'cpu', steps: STEPS, checkpointEvery: 4, seed: 7 } as const;
-
-/** A `gan-studio worker` process; resolves once it takes runs. */
-async function startWorker(url: string, name: string, extra: string[] = []): Promise<{ proc: ChildProcess; log: () => string }> {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--backend', 'cpu', '--name', name, ...extra], {
-    env: { ...process.env, GAN_STUDIO_HOME: tempDir(`gan-studio-${name}`) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let text = '';
-  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  after(() => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-  });
-  for (let i = 0; i < 300 && !text.includes('is taking runs'); i++) {
-    if (proc.exitCode !== null) throw new Error(`worker ${name} exited: ${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.match(text, /is taking runs/, `worker ${name} did not start: ${text}`);
-  return { proc, log: () => text };
-}
 
 const stepOf = (m: StepMetrics) => [m.step, m.dLoss, m.gLoss, m.dReal, m.dFake];
 

@@ -6,6 +6,7 @@ Usage: gan-studio <command> [options]
 Commands:
   train      train a GAN on a dataset (default: builtin:mnist, 1200 steps), a super-resolution or a translation model
   resume     continue a run from its newest checkpoint
+  sweep      a grid of variants of one run (presets, losses, learning rates, seeds), queued as one group
   sample     write PNG images from a trained run
   generate   write PNG images of a written prompt from a text-to-image run (train --model text)
   upscale    enlarge images with a super-resolution run (train --task superres)
@@ -17,6 +18,7 @@ Commands:
   datasets   list, show or delete datasets
   serve      open the studio in a web browser (browser mode)
   worker     train runs queued on a Redis by studios elsewhere (remote GPU workers)
+  queue      this studio's runs queued for remote workers: their order, reorder, cancel
   interpolate  an animated GIF walking the latent space through keyframe seeds
   export     a folder of generated images, or the generator as a TensorFlow.js model
   backends   show which tensor backends work on this machine
@@ -106,12 +108,33 @@ Remote training (a \`gan-studio worker\` elsewhere trains it):
   --redis URL           redis://[user:password@]host:6379[/db] (or GAN_STUDIO_REDIS)
   --tls                 connect with TLS (as rediss:// does)
   --detach              return once queued; the studio keeps what the worker trains whenever it is open
+  --priority high|normal|low  its place in the queue (default normal; high goes before normal, low after)
+  --delay MINUTES       no worker takes it before then
 
 Ctrl-C stops after the current step and saves a checkpoint.`,
-  resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json] [--remote [--redis URL] [--detach]]
+  resume: `Usage: gan-studio resume --run ID [--steps N] [--sample-every N] [--json] [--remote [--redis URL] [--detach] [--priority P] [--delay MINUTES]]
 
   Continues a stopped or interrupted run from its newest checkpoint, up to its
   target step, or N steps more with --steps; --remote continues it on a worker.`,
+  sweep: `Usage: gan-studio sweep --vary AXIS=V1,V2,… [--vary …] [--name NAME] [train's options] [--remote …]
+
+  Every combination of the values given (at most 16 runs), each a run named for
+  what it tries, all with one tag (sweep-DATE-TIME) that opens them side by side
+  in the studio's compare. Here they train one after another; with --remote they
+  are queued for workers (with --priority, --delay and --detach as for train).
+  Axes: preset (quality, tutorial), loss (bce, hinge, lsgan, wgan-gp),
+        lr (both networks' learning rate), seed.
+  The other options are train's and set what every variant shares, e.g.
+    gan-studio sweep --dataset builtin:mnist --steps 600 --vary loss=bce,hinge --vary seed=1,2
+  At the end: a table of the runs, best FID first. --json prints JSON lines.
+  Ctrl-C stops the sweep's runs (the one training saves a checkpoint).`,
+  queue: `Usage: gan-studio queue [--redis URL] [--tls] [--first RUN,…] [--cancel RUN,…] [--yes] [--json]
+
+  This studio's runs on the remote queue (GAN_STUDIO_REDIS or --redis): those
+  training, then the waiting ones in the order workers will take them, then the
+  delayed with when they are due.
+  --first RUN,…   these waiting runs first, in this order (the rest keep theirs after them)
+  --cancel RUN,…  stop these runs (a waiting run leaves the queue; asks first, or --yes)`,
   worker: `Usage: gan-studio worker --redis URL [--tls] [--backend B] [--concurrency N] [--name NAME]
 
   Takes runs that studios queued on the Redis at URL (redis://[user:password@]host:6379[/db],

@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   datasets: async () => (await import('./datasets.js')).datasetsCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
   worker: async () => (await import('./worker.js')).workerCommand,
+  sweep: async () => (await import('./sweep.js')).sweepCommand,
+  queue: async () => (await import('./queue.js')).queueCommand,
   interpolate: async () => (await import('./interpolate.js')).interpolateCommand,
   export: async () => (await import('./export.js')).exportCommand,
   backends: async () => (await import('./info.js')).backendsCommand,

@@ -16,11 +16,12 @@ import { describeEvaluation } from '../evaluation/describe.js';
 import { ProgressBar, stepFigures } from './progress.js';
 import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
 import type { RedisTarget } from '../remote/connection.js';
+import { PRIORITIES, type Priority } from '../remote/priorities.js';
 
-/** Training on a worker: queued on the studio's Redis; --detach returns once it is queued. */
-const REMOTE_OPTIONS = { ...REDIS_OPTIONS, remote: { type: 'boolean' }, detach: { type: 'boolean' } } as const;
+/** Training on a worker: queued on the studio's Redis (at a priority, after a delay); --detach returns once it is queued. */
+export const REMOTE_OPTIONS = { ...REDIS_OPTIONS, remote: { type: 'boolean' }, detach: { type: 'boolean' }, priority: { type: 'string' }, delay: { type: 'string' } } as const;
 
-const TRAIN_OPTIONS = {
+export const TRAIN_OPTIONS = {
   ...REMOTE_OPTIONS,
   dataset: { type: 'string' },
   model: { type: 'string' },
@@ -207,10 +208,12 @@ function textOptions(o: { model?: string; 'encoder-steps'?: string; interpolate?
   return { text: { encoderSteps: int('encoder-steps', o['encoder-steps']), interpolate: num('interpolate', o.interpolate) } };
 }
 
-export async function trainCommand(args: string[]): Promise<number> {
-  const o = parseOptions('train', args, TRAIN_OPTIONS);
+/**
+ * The run's configuration from train's options (sweep's too): as given
+ * (`input`, what a sweep varies) and resolved, with errors that name the flags.
+ */
+export function configFromOptions(o: ReturnType<typeof parseOptions<typeof TRAIN_OPTIONS>>): { input: TrainConfigInput; config: TrainConfig } {
   const dataset = o.dataset ?? 'builtin:mnist';
-  let config: TrainConfig;
   try {
     const task = (o.task ?? 'generate') as TrainConfig['task'];
     const translating = task === 'pix2pix' || task === 'cyclegan';
@@ -218,7 +221,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     if (task !== 'superres' && srGiven.length) throw new StudioError(`--${srGiven[0]} is a super-resolution setting; add --task superres`);
     const trGiven = TRANSLATE_FLAGS.filter((f) => o[f] !== undefined);
     if (!translating && trGiven.length) throw new StudioError(`--${trGiven[0]} is a translation setting; add --task pix2pix or --task cyclegan`);
-    config = resolveConfig({
+    const input: TrainConfigInput = {
       task,
       ...(task === 'superres' ? { superres: superResOptions(o) } : {}),
       ...(translating ? { translate: translateOptions(o) } : {}),
@@ -242,16 +245,22 @@ export async function trainCommand(args: string[]): Promise<number> {
       checkpointEvery: int('checkpoint-every', o['checkpoint-every']),
       seed: int('seed', o.seed, 0),
       backend: backendChoice(o.backend),
-    });
+    };
+    return { input, config: resolveConfig(input) };
   } catch (err) {
     if (err instanceof ZodError) throw explainConfigError(err);
     throw err;
   }
+}
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const o = parseOptions('train', args, TRAIN_OPTIONS);
+  const { config } = configFromOptions(o);
   const remote = remoteOf(o);
   // Refused before a run is created; a worker elsewhere checks its own.
   if (config.backend !== 'auto' && !remote) await requireBackend(config.backend);
   const home = studioHome();
-  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), (service) => service.call('runs.create', { config, start: true, remote: !!remote }));
+  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), (service) => service.call('runs.create', { config, start: true, remote: !!remote, queue: queueSpot(o) }));
 }
 
 export async function resumeCommand(args: string[]): Promise<number> {
@@ -272,18 +281,30 @@ export async function resumeCommand(args: string[]): Promise<number> {
   }
   const steps = int('steps', o.steps);
   const remote = remoteOf(o);
-  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), (service) => service.call('runs.resume', { id, steps, remote: !!remote }));
+  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), (service) => service.call('runs.resume', { id, steps, remote: !!remote, queue: queueSpot(o) }));
 }
 
-/** --remote's Redis; the Redis flags without --remote are a mistake worth saying. */
-function remoteOf(o: { remote?: boolean; detach?: boolean; redis?: string; tls?: boolean }): RedisTarget | undefined {
+type RemoteFlags = { remote?: boolean; detach?: boolean; redis?: string; tls?: boolean; priority?: string; delay?: string };
+
+/** --remote's Redis; the Redis and queue flags without --remote are a mistake worth saying. */
+export function remoteOf(o: RemoteFlags): RedisTarget | undefined {
   if (!o.remote) {
-    if (o.redis !== undefined || o.detach) throw new StudioError(`--${o.redis !== undefined ? 'redis' : 'detach'} goes with --remote (training on a worker)`);
+    const stray = (['redis', 'detach', 'priority', 'delay'] as const).find((f) => o[f] !== undefined && o[f] !== false);
+    if (stray) throw new StudioError(`--${stray} goes with --remote (training on a worker)`);
     return undefined;
   }
   const target = redisTarget(o);
   if (!target) throw new StudioError('--remote needs a Redis: --redis redis://host:6379, or GAN_STUDIO_REDIS');
   return target;
+}
+
+/** --priority and --delay: the run's place in the remote queue, when either is given. */
+export function queueSpot(o: RemoteFlags): { priority?: Priority; delayMinutes?: number } | undefined {
+  if (o.priority === undefined && o.delay === undefined) return undefined;
+  if (o.priority !== undefined && !(PRIORITIES as readonly string[]).includes(o.priority)) throw new StudioError(`--priority must be ${PRIORITIES.join(', ')}; got "${o.priority}"`);
+  const delayMinutes = num('delay', o.delay);
+  if (delayMinutes !== undefined && (delayMinutes < 0 || delayMinutes > 7 * 24 * 60)) throw new StudioError(`--delay is minutes from 0 to ${7 * 24 * 60} (a week); got "${o.delay}"`);
+  return { priority: o.priority as Priority | undefined, delayMinutes };
 }
 
 /** A training run driven through the studio service, shown as a progress bar or JSON lines. */

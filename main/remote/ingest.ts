@@ -28,6 +28,7 @@ export interface IngestListener {
 const FINAL_EVALUATION_MS = 120_000;
 
 type Entry = [id: Buffer, fields: Buffer[]];
+const CLOSED = Symbol('closed');
 type Done = { summary: RunSummary | null; error: string | null };
 
 function parseEntry(fields: Buffer[]): { e: RemoteEvent | null; png: Buffer | null } {
@@ -52,6 +53,9 @@ export class StreamIngest {
   private closed = false;
   private loop: Promise<void> | null = null;
   private readonly finishing = new Set<Promise<void>>();
+  private signalClosed: () => void = () => {};
+  /** Resolves on close: a command to a Redis that is gone would wait for ever (ioredis waits out reconnects). */
+  private readonly closedSignal = new Promise<typeof CLOSED>((resolve) => (this.signalClosed = () => resolve(CLOSED)));
 
   constructor(
     private readonly store: RunStore,
@@ -67,8 +71,15 @@ export class StreamIngest {
     this.loop ??= this.read();
   }
 
+  /** A Redis command, or CLOSED as soon as the ingest closes. */
+  private unlessClosed<T>(command: Promise<T>): Promise<T | typeof CLOSED> {
+    command.catch(() => {});
+    return Promise.race([command, this.closedSignal]);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.signalClosed();
     this.reader.disconnect();
     await this.loop?.catch(() => {});
     await Promise.allSettled([...this.finishing]);
@@ -83,9 +94,9 @@ export class StreamIngest {
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      let batch: [Buffer, Entry[]][] | null;
+      let batch: [Buffer, Entry[]][] | null | typeof CLOSED;
       try {
-        batch = (await this.reader.xreadBuffer(
+        batch = (await this.unlessClosed(this.reader.xreadBuffer(
           'COUNT',
           200,
           'BLOCK',
@@ -93,20 +104,21 @@ export class StreamIngest {
           'STREAMS',
           ...runs.map((r) => keys.events(r.runId)),
           ...runs.map((r) => r.cursor),
-        )) as [Buffer, Entry[]][] | null;
+        ) as Promise<[Buffer, Entry[]][] | null>));
       } catch (err) {
         if (this.closed) return;
         // Redis restarting or unreachable: ioredis reconnects; the cursor waits.
         await new Promise((r) => setTimeout(r, 1000));
         continue;
       }
+      if (batch === CLOSED) return;
       for (const [key, entries] of batch ?? []) {
         const run = runs.find((r) => keys.events(r.runId) === key.toString())!.runId;
         if (this.closed) return;
         await this.apply(run, entries);
         // What is kept here need not stay in Redis.
         const last = entries.at(-1)?.[0].toString();
-        if (last) await this.redis.xtrim(keys.events(run), 'MINID', last).catch(() => {});
+        if (last) await this.unlessClosed(this.redis.xtrim(keys.events(run), 'MINID', last));
       }
     }
   }
@@ -127,7 +139,11 @@ export class StreamIngest {
     // Fetched before the transaction: they wait on Redis.
     const blobs = new Map<number, Buffer | Error | null>();
     for (const { e } of parsed) {
-      if (e?.type === 'checkpoint') blobs.set(e.step, await getBlob(this.redis, keys.checkpoint(run, e.step)).catch((err: Error) => err));
+      if (e?.type !== 'checkpoint') continue;
+      const blob = await this.unlessClosed(getBlob(this.redis, keys.checkpoint(run, e.step)).catch((err: Error) => err));
+      // Closed mid-way: the cursor stays before these entries, to be read again next time.
+      if (blob === CLOSED) return;
+      blobs.set(e.step, blob);
     }
     const { db } = this.store;
     let done: Done | null = null;
@@ -150,7 +166,7 @@ export class StreamIngest {
     // One progress event a batch: a studio catching up does not replay every step to its views.
     if (last) this.listener.event(run, { type: 'step', metrics: last, target: this.store.get(run).targetSteps });
     if (done) this.finish(run, done);
-    for (const [step, blob] of blobs) if (blob instanceof Buffer) await this.trimCheckpoints(run, step);
+    for (const [step, blob] of blobs) if (blob instanceof Buffer) await this.unlessClosed(this.trimCheckpoints(run, step));
   }
 
   private applyOne(run: string, e: RemoteEvent, png: Buffer | null, blobs: Map<number, Buffer | Error | null>): Done | null {
@@ -225,7 +241,7 @@ export class StreamIngest {
     const p = (async () => {
       await recorder?.evaluator?.drain(FINAL_EVALUATION_MS);
       await recorder?.close();
-      await this.forget(run).catch(() => {});
+      await this.unlessClosed(this.forget(run));
       this.listener.finished(run, summary, error);
     })();
     this.finishing.add(p);

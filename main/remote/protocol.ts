@@ -4,7 +4,10 @@
  * name no path: datasets are content hashes, the run an id), and the events
  * a worker appends to the run's stream.
  */
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { BLOB_TTL_S } from './blobs.js';
+import { keys } from './keys.js';
 import { TrainConfigSchema, resolveConfig, type TrainConfig } from '../engine/config.js';
 import type { BackendStatus } from '../engine/backends.js';
 import type { StepMetrics } from '../engine/trainer.js';
@@ -51,3 +54,32 @@ export type RemoteEvent =
   | { type: 'failed'; message: string };
 
 export type ControlState = 'run' | 'pause' | 'stop';
+
+/** Events a run's stream keeps for a studio that is closed (each entry is a batch of steps). */
+export const STREAM_MAX = 100_000;
+
+/** A run's event stream, as a worker writes it (and the studio, for a job that ended without a word from one). */
+export class RunEvents {
+  constructor(
+    private readonly redis: Redis,
+    private readonly run: string,
+  ) {}
+
+  async add(e: RemoteEvent, png?: Buffer): Promise<void> {
+    const key = keys.events(this.run);
+    const fields: (string | Buffer)[] = ['e', JSON.stringify(e)];
+    if (png) fields.push('png', png);
+    await this.redis.multi().xadd(key, 'MAXLEN', '~', STREAM_MAX, '*', ...fields).expire(key, BLOB_TTL_S).exec();
+  }
+
+  /** The newest event in the stream, if it is readable. */
+  async last(): Promise<RemoteEvent | null> {
+    const [entry] = await this.redis.xrevrange(keys.events(this.run), '+', '-', 'COUNT', 1);
+    const i = entry?.[1].indexOf('e') ?? -1;
+    try {
+      return i >= 0 && i % 2 === 0 ? (JSON.parse(entry![1][i + 1]) as RemoteEvent) : null;
+    } catch {
+      return null;
+    }
+  }
+}

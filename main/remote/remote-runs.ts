@@ -10,14 +10,15 @@ import { loadDataset } from '../datasets/index.js';
 import { encodeCheckpoint } from '../engine/checkpoint.js';
 import { StudioError } from '../errors.js';
 import type { RunRecord, RunStore } from '../runs/store.js';
-import { followRemote, remoteRun, unfollowRemote } from '../runs/remote-runs.js';
+import { followedRemoteRuns, followRemote, remoteRun, unfollowRemote } from '../runs/remote-runs.js';
 import type { TrainJob } from '../training/protocol.js';
 import { deleteBlob, hasBlob, putBlob } from './blobs.js';
 import { checkReachable, connect, redactUrl, bullConnection, type RedisTarget } from './connection.js';
 import { packDataset } from './dataset-pack.js';
 import { StreamIngest, type IngestListener } from './ingest.js';
 import { keys, PREFIX, QUEUE } from './keys.js';
-import type { ControlState, RemoteJob } from './protocol.js';
+import { PRIORITY_VALUE, type Priority } from './priorities.js';
+import { RunEvents, type ControlState, type RemoteJob } from './protocol.js';
 
 /** What a worker says of itself in its heartbeat. */
 export interface WorkerInfo {
@@ -31,10 +32,32 @@ export interface WorkerInfo {
 /** Jobs kept after they end, for BullMQ's own tools: a week, or the last thousand. */
 const KEEP_ENDED = { age: 7 * 24 * 3600, count: 1000 };
 
+/** Where a run waits for a worker, and when it is due. */
+export interface QueueSpot {
+  priority?: Priority;
+  /** Milliseconds before a worker may take it. */
+  delayMs?: number;
+}
+
+/** One of this studio's runs in the queue. */
+export interface QueuedJob {
+  run: string;
+  /** training: a worker has it; waiting: in the order workers take them; delayed: not before `startsAt`. */
+  state: 'training' | 'waiting' | 'delayed';
+  priority: number;
+  /** Milliseconds since the epoch when a delayed run becomes due. */
+  startsAt: number | null;
+  worker: string | null;
+}
+
+/** How often the studio looks for jobs BullMQ ended without a word from a worker. */
+const RECONCILE_MS = 5000;
+
 export class RemoteRuns {
   private readonly redis: Redis;
   private readonly queue: Queue;
   private readonly ingest: StreamIngest;
+  private reconciling: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: RunStore,
@@ -58,9 +81,14 @@ export class RemoteRuns {
   async open(): Promise<void> {
     await checkReachable(this.redis, this.target);
     this.ingest.start();
+    const tick = () => void this.reconcile().catch(() => {});
+    tick();
+    this.reconciling = setInterval(tick, RECONCILE_MS);
+    this.reconciling.unref();
   }
 
   async close(): Promise<void> {
+    if (this.reconciling) clearInterval(this.reconciling);
     await this.ingest.close();
     await this.queue.close();
     this.redis.disconnect();
@@ -72,7 +100,7 @@ export class RemoteRuns {
   }
 
   /** Queues a run for a worker: its dataset and (on resume) its newest checkpoint go to Redis first. */
-  async submit(job: TrainJob, priority = 0): Promise<RunRecord> {
+  async submit(job: TrainJob, spot: QueueSpot = {}): Promise<RunRecord> {
     const id = job.runId;
     const record = this.store.get(id);
     const config = record.config;
@@ -111,7 +139,14 @@ export class RemoteRuns {
     await this.redis.set(keys.control(id), 'run' satisfies ControlState);
     // BullMQ ids may not contain ':'; a run queued again gets a new job.
     const jobId = `${id}-${Date.now().toString(36)}`;
-    await this.queue.add('train', payload, { jobId, priority: priority || undefined, attempts: 1, removeOnComplete: KEEP_ENDED, removeOnFail: KEEP_ENDED });
+    await this.queue.add('train', payload, {
+      jobId,
+      priority: PRIORITY_VALUE[spot.priority ?? 'normal'],
+      delay: spot.delayMs || undefined,
+      attempts: 1,
+      removeOnComplete: KEEP_ENDED,
+      removeOnFail: KEEP_ENDED,
+    });
     followRemote(this.store.db, id, jobId, last);
     return this.store.update(id, { status: 'queued', error: null, targetSteps: target });
   }
@@ -132,6 +167,61 @@ export class RemoteRuns {
       return true;
     }
     return false;
+  }
+
+  /** This studio's runs in the queue: training, then waiting in the order workers take them, then delayed by when they are due. */
+  async queued(): Promise<QueuedJob[]> {
+    const ours = new Map(followedRemoteRuns(this.store.db).map((r) => [r.jobId, r]));
+    const out: QueuedJob[] = [];
+    // BullMQ's own order: `wait` (no priority) is taken before `prioritized`.
+    const states = [
+      ['active', 'training'],
+      ['waiting', 'waiting'],
+      ['prioritized', 'waiting'],
+      ['delayed', 'delayed'],
+    ] as const;
+    for (const [bull, state] of states) {
+      for (const job of await this.queue.getJobs([bull], 0, -1, true)) {
+        const row = job?.id ? ours.get(job.id) : undefined;
+        if (!row) continue;
+        ours.delete(job.id!);
+        out.push({ run: row.runId, state, priority: job.priority, startsAt: state === 'delayed' ? job.timestamp + job.delay : null, worker: row.worker });
+      }
+    }
+    return out;
+  }
+
+  /** The waiting runs in this order (runs not named keep their order after them); the queue as it is then. */
+  async reorder(runs: string[]): Promise<QueuedJob[]> {
+    const waiting = (await this.queued()).filter((q) => q.state === 'waiting');
+    const order = [...runs.map((id) => waiting.find((q) => q.run === id)).filter((q) => q !== undefined), ...waiting.filter((q) => !runs.includes(q.run))];
+    const numbers = order.map((q) => q.priority || PRIORITY_VALUE.normal).sort((a, b) => a - b);
+    // Each job re-added in turn: ties keep the order they are re-added in.
+    for (const [i, q] of order.entries()) {
+      const job = await this.queue.getJob(remoteRun(this.store.db, q.run)!.jobId);
+      await job?.changePriority({ priority: numbers[i] });
+    }
+    return this.queued();
+  }
+
+  /**
+   * Runs whose job BullMQ ended without the worker saying so — failed after
+   * stalling too often, or removed from the queue by hand — get that as
+   * their stream's last word, for the ingest to close them as any failure.
+   */
+  async reconcile(): Promise<void> {
+    for (const row of followedRemoteRuns(this.store.db)) {
+      const job = await this.queue.getJob(row.jobId);
+      const state = job ? await job.getState() : 'unknown';
+      if (state !== 'failed' && state !== 'unknown') continue;
+      const events = new RunEvents(this.redis, row.runId);
+      const last = await events.last();
+      if (last?.type === 'done' || last?.type === 'failed') continue;
+      // Followed still: the ingest has not closed it meanwhile.
+      if (!remoteRun(this.store.db, row.runId) || !this.following(row.runId)) continue;
+      const why = job ? `its job failed on the workers: ${job.failedReason || 'no reason given'}` : 'its job left the queue without finishing (removed outside the studio?)';
+      await events.add({ type: 'failed', message: `${why}; resume it to train on from its last checkpoint` });
+    }
   }
 
   /** Workers that beat within the last 30 s. */

@@ -25,7 +25,7 @@ import { BLOB_TTL_S, deleteBlob, getBlob, putBlob, sha256 } from './blobs.js';
 import { checkReachable, connect, bullConnection, type RedisTarget } from './connection.js';
 import { unpackDataset } from './dataset-pack.js';
 import { keys, PREFIX, QUEUE } from './keys.js';
-import { parseJob, type ControlState, type RemoteEvent, type RemoteJob } from './protocol.js';
+import { parseJob, RunEvents, type ControlState, type RemoteJob } from './protocol.js';
 
 /** Metric rows go out at most this often: one stream entry per batch. */
 const FLUSH_MS = 500;
@@ -33,8 +33,6 @@ const FLUSH_MS = 500;
 const BEAT_MS = 1000;
 /** Checkpoints a run keeps in Redis: enough for a studio closed a while to find each one. */
 export const KEEP_REMOTE_CHECKPOINTS = 20;
-/** Events a run's stream keeps for a studio that is closed (each entry is a batch of steps). */
-export const STREAM_MAX = 100_000;
 
 export interface WorkerOptions {
   redis: RedisTarget;
@@ -228,21 +226,6 @@ export class RemoteWorker {
       await deleteBlob(this.redis, keys.checkpoint(run, Number(s)));
       await this.redis.lrem(list, 1, s);
     }
-  }
-}
-
-/** A run's event stream, as a worker writes it. */
-export class RunEvents {
-  constructor(
-    private readonly redis: Redis,
-    private readonly run: string,
-  ) {}
-
-  async add(e: RemoteEvent, png?: Buffer): Promise<void> {
-    const key = keys.events(this.run);
-    const fields: (string | Buffer)[] = ['e', JSON.stringify(e)];
-    if (png) fields.push('png', png);
-    await this.redis.multi().xadd(key, 'MAXLEN', '~', STREAM_MAX, '*', ...fields).expire(key, BLOB_TTL_S).exec();
   }
 }
 

@@ -7,8 +7,10 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { TrainConfigSchema } from '../engine/config.js';
+import { MAX_SWEEP } from '../runs/sweep.js';
 import { DIRECTIONS } from '../engine/translate/tiles.js';
-import { SafeName } from './names.js';
+import { RunId, SafeName } from './names.js';
+import { QUEUE_COMMANDS, QueueOptionsSchema, type QueueResults } from './contract-queue.js';
 import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
 import type { BackendStatus } from '../engine/backends.js';
@@ -26,9 +28,7 @@ import type { TrainingStatus } from '../evaluation/status.js';
 export type { Evaluation, TrainingStatus };
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
-import type { WorkerInfo } from '../remote/remote-runs.js';
-
-export type { WorkerInfo };
+export type { QueuedRun, WorkerInfo } from './contract-queue.js';
 import { PlaygroundSettingsSchema } from '../playground/settings.js';
 import { ENCODER_STEPS, PROJECT_STARTS, PROJECT_STEPS } from '../latent/defaults.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
@@ -46,7 +46,7 @@ export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSum
 /** Image files the studio upscales for a page: a large phone photo fits. */
 export const MAX_UPSCALE_BYTES = 24 * 2 ** 20;
 
-export const RunId = z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a run id');
+export { RunId };
 const StudyId = z.string().regex(/^s-\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a study id');
 const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
 const Step = z.number().int().min(0).max(1e9);
@@ -65,8 +65,7 @@ const ImageBytes = z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) 
 export const COMMANDS = {
   /** Which tensor backends can train here, and why the others cannot. */
   'system.backends': z.object({}).strict(),
-  /** The Redis the studio trains remote runs through (password hidden), and the workers beating there. */
-  'remote.workers': z.object({}).strict(),
+  ...QUEUE_COMMANDS,
   'datasets.list': z.object({}).strict(),
   'datasets.show': z.object({ name: SafeName }).strict(),
   'datasets.delete': z.object({ name: SafeName }).strict(),
@@ -87,11 +86,13 @@ export const COMMANDS = {
       text: z.string().max(200).optional(),
     })
     .strict(),
-  /** `remote`: queue it for a worker on the studio's Redis instead of training here. */
-  'runs.create': z.object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true), remote: z.boolean().default(false) }).strict(),
-  'runs.start': z.object({ id: RunId, remote: z.boolean().default(false) }).strict(),
+  /** `remote`: queue it for a worker on the studio's Redis instead of training here (`queue`: its place there). */
+  'runs.create': z
+    .object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true), remote: z.boolean().default(false), queue: QueueOptionsSchema.optional() })
+    .strict(),
+  'runs.start': z.object({ id: RunId, remote: z.boolean().default(false), queue: QueueOptionsSchema.optional() }).strict(),
   'runs.pause': z.object({ id: RunId }).strict(),
-  'runs.resume': z.object({ id: RunId, steps: z.number().int().positive().max(1e7).optional(), remote: z.boolean().default(false) }).strict(),
+  'runs.resume': z.object({ id: RunId, steps: z.number().int().positive().max(1e7).optional(), remote: z.boolean().default(false), queue: QueueOptionsSchema.optional() }).strict(),
   'runs.stop': z.object({ id: RunId }).strict(),
   'runs.fork': z.object({ id: RunId, name: SafeName.optional(), changes: ConfigChanges.default({}), start: z.boolean().default(false) }).strict(),
   'runs.rename': z.object({ id: RunId, name: SafeName }).strict(),
@@ -102,7 +103,7 @@ export const COMMANDS = {
     .object({ status: z.string().max(20).optional(), tag: Tag.optional(), dataset: SafeName.optional(), text: z.string().max(200).optional() })
     .strict(),
   'runs.show': z.object({ id: RunId }).strict(),
-  'runs.compare': z.object({ ids: z.array(RunId).min(2).max(10) }).strict(),
+  'runs.compare': z.object({ ids: z.array(RunId).min(2).max(MAX_SWEEP) }).strict(),
   'metrics.series': z
     .object({ id: RunId, metric: z.enum(METRICS), from: Step.optional(), to: Step.optional(), points: z.number().int().min(2).max(20_000).default(2000) })
     .strict(),
@@ -315,9 +316,8 @@ export interface RunDetail extends RunRecord {
   parentKind: 'resume' | 'fork' | null;
 }
 
-export interface CommandResults {
+export interface CommandResults extends QueueResults {
   'system.backends': BackendStatus[];
-  'remote.workers': { redis: string | null; workers: WorkerInfo[]; error: string | null };
   'datasets.list': DatasetInfo[];
   /** With the cover grid as base64 PNG. */
   'datasets.show': DatasetDetail & { cover: string | null };

@@ -3,15 +3,11 @@
  * with a typed result or a typed error; training runs queued and executed
  * in worker threads, their progress recorded and announced as events.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Rng } from '../engine/rng.js';
 import { SIZES } from '../engine/networks.js';
 import { GenerationHost } from '../generation/host.js';
 import { PlaygroundHost } from '../playground/host.js';
 import { trainingStatus, STATUS_WINDOW } from '../evaluation/status.js';
 import type { CheckpointRef } from '../generation/protocol.js';
-import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
 import { resolveConfig, formatZodError, type TrainConfig, type TrainConfigInput } from '../engine/config.js';
@@ -22,7 +18,7 @@ import { deleteDataset, listDatasets, showDataset, sweepDatasetFolders } from '.
 import { RunStore, type RunRecord } from '../runs/store.js';
 import { TrainingQueue, type QueueOptions } from './training-queue.js';
 import type { RedisTarget } from '../remote/connection.js';
-import { RemoteSide } from './remote-side.js';
+import { RemoteSide, type SecretStore } from './remote-side.js';
 import {
   COMMANDS,
   type CommandHandlers,
@@ -40,6 +36,8 @@ import { imageHandlers } from './image-handlers.js';
 import { textHandlers } from './text-handlers.js';
 import { AugmentStudies, type StudyContext } from './augment-studies.js';
 import { augmentHandlers } from './augment-handlers.js';
+import { outputHandlers } from './output-handlers.js';
+import { queueHandlers } from './queue-handlers.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
 const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
@@ -51,6 +49,10 @@ const translateNetworks = (c: TrainConfig) => (c.translate ? JSON.stringify([c.t
 const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'CANCELLED', 'FAILED'] satisfies ErrorCode[];
 
 const fail = (code: ErrorCode, message: string) => new StudioError(message, code);
+/** A place in the queue (priority, delay) is BullMQ's: only for runs queued on workers. */
+const onlyRemote = (remote: boolean, queue: unknown) => {
+  if (queue && !remote) throw fail('INVALID_INPUT', 'a place in the queue (priority, delay) is for runs on workers; add remote');
+};
 const notFound = (id: string) => fail('NOT_FOUND', `no run ${id}`);
 
 export class StudioService {
@@ -69,12 +71,12 @@ export class StudioService {
 
   constructor(
     readonly home: string,
-    opts: QueueOptions & { redis?: RedisTarget } = {},
+    opts: QueueOptions & { redis?: RedisTarget; secrets?: SecretStore } = {},
   ) {
     this.store = new RunStore(home);
     this.training = new TrainingQueue(this.store, (event, payload) => this.emit(event, payload), opts);
     this.store.markInterrupted();
-    this.remote = new RemoteSide(this.store, home, opts.redis, this.training, (event, payload) => this.emit(event, payload), opts.previewEvery);
+    this.remote = new RemoteSide(this.store, home, opts.redis, this.training, (event, payload) => this.emit(event, payload), opts.previewEvery, opts.secrets);
     this.studies = new AugmentStudies(this.studyContext());
     const insert = this.store.db.prepare(
       'INSERT OR IGNORE INTO datasets (id, name, source, size, channels, classes, image_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -153,11 +155,6 @@ export class StudioService {
     const c = step === undefined ? all[all.length - 1] : all.find((x) => x.step === step);
     if (!c) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}; it has ${all.map((x) => x.step).join(', ')}`);
     return { path: c.path, step: c.step };
-  }
-
-  private exportDir(id: string, kind: string): string {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    return join(this.home, 'exports', `${id}-${stamp}-${kind}`);
   }
 
   private dataset(name: string) {
@@ -260,25 +257,27 @@ export class StudioService {
       return { cancelled: name };
     },
     'datasets.images': ({ name, offset, limit, label, text }) => galleryPage(this.store.db, this.home, name, { offset, limit, label, text }),
-    'runs.create': async ({ name, config, start, remote }) => {
+    'runs.create': async ({ name, config, start, remote, queue }) => {
+      onlyRemote(remote && start, queue);
       if (!remote || !start) return this.createRun(config, name, start);
       await this.remote.queue();
       const r = this.createRun(config, name, false);
       try {
-        return await this.remote.submit(r.id, false);
+        return await this.remote.submit(r.id, false, undefined, queue);
       } catch (err) {
         // Never queued: the new run goes, rather than wait for ever.
         this.store.delete(r.id);
         throw err;
       }
     },
-    'runs.start': async ({ id, remote }) => {
+    'runs.start': async ({ id, remote, queue }) => {
+      onlyRemote(remote, queue);
       const r = this.run(id);
       if (r.status === 'running' || r.status === 'paused') throw fail('CONFLICT', `run ${id} is already ${r.status}`);
       if (r.status === 'completed') throw fail('CONFLICT', `run ${id} is complete; resume it with more steps`);
       if (this.remote.following(id)) throw fail('CONFLICT', `run ${id} is already queued or training on a worker`);
       const resume = this.store.checkpointSteps(id).length > 0;
-      if (remote) return this.remote.submit(id, resume);
+      if (remote) return this.remote.submit(id, resume, undefined, queue);
       return this.training.enqueue({ home: this.home, runId: id, resume });
     },
     'runs.pause': async ({ id }) => {
@@ -288,7 +287,8 @@ export class StudioService {
       session.pause();
       return this.run(id);
     },
-    'runs.resume': async ({ id, steps, remote }) => {
+    'runs.resume': async ({ id, steps, remote, queue }) => {
+      onlyRemote(remote, queue);
       const r = this.run(id);
       if (this.remote.following(id)) {
         if (r.status === 'paused') return this.remote.steer(id, 'run');
@@ -297,7 +297,7 @@ export class StudioService {
       if (remote) {
         if (this.training.has(id)) throw fail('CONFLICT', `run ${id} is already training or queued`);
         if (r.status === 'completed' && steps == null) throw fail('CONFLICT', `run ${id} is complete; give the steps to train more`);
-        return this.remote.submit(id, true, steps);
+        return this.remote.submit(id, true, steps, queue);
       }
       const session = this.training.session(id);
       if (session && r.status === 'paused') {
@@ -360,79 +360,13 @@ export class StudioService {
       const differing = keys.filter((k) => runs.some((r) => JSON.stringify(r.config[k]) !== JSON.stringify(runs[0].config[k])));
       return { differingSettings: differing, runs };
     },
-    'metrics.series': ({ id, metric, from, to, points }) => (this.run(id), this.store.series(id, metric, { from, to, points })),
-    'samples.generate': async ({ id, step, count, seed, latents, classLabel, truncation }) => {
-      const ckpt = this.checkpointRef(id, step);
-      const zDim = this.run(id).config.zDim;
-      if (latents?.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each latent needs ${zDim} numbers`);
-      const n = latents ? latents.length : count;
-      // The same seed gives the same latents as the CLI's `sample --seed`.
-      const z = latents ? Float32Array.from(latents.flat()) : Rng.fromSeed(seed ?? 1).normal(n * zDim);
-      const r = await this.generation.request({ kind: 'images', ckpt, z, classLabel: classLabel ?? null, psi: truncation });
-      return { step: ckpt.step, images: r.pngs, latents: Array.from({ length: n }, (_, i) => Array.from(r.z.subarray(i * zDim, (i + 1) * zDim))) };
-    },
-    'latent.directions': async ({ id, step, k, samples, seed }) => {
-      const ckpt = this.checkpointRef(id, step);
-      const r = await this.generation.request({ kind: 'directions', ckpt, k, samples, seed });
-      return { step: ckpt.step, directions: r.directions.map((d) => Array.from(d)), explained: r.explained };
-    },
-    'latent.walk': async ({ id, step, keyframes, frames, spherical, fps, scale, classLabel, truncation }) => {
-      const ckpt = this.checkpointRef(id, step);
-      const zDim = this.run(id).config.zDim;
-      if (keyframes.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each keyframe needs ${zDim} numbers`);
-      if (frames < keyframes.length) throw fail('INVALID_INPUT', `${keyframes.length} keyframes need at least ${keyframes.length} frames`);
-      const r = await this.generation.request({ kind: 'walk', ckpt, keyframes: keyframes.map((k) => Float32Array.from(k)), classLabel: classLabel ?? null, frames, spherical, fps, scale, psi: truncation });
-      return { step: ckpt.step, gif: Buffer.from(r.gif).toString('base64'), frames };
-    },
-    'favorites.list': ({ id }) => (this.run(id), listFavorites(this.store.db, id)),
-    'favorites.save': ({ id, name, latent, classLabel }) => {
-      const r = this.run(id);
-      if (latent.length !== r.config.zDim) throw fail('INVALID_INPUT', `a latent of this run has ${r.config.zDim} numbers, got ${latent.length}`);
-      return saveFavorite(this.store.db, id, { name, latent, classLabel });
-    },
-    'favorites.delete': ({ id, favoriteId }) => {
-      this.run(id);
-      if (!deleteFavorite(this.store.db, id, favoriteId)) throw fail('NOT_FOUND', `run ${id} has no favourite ${favoriteId}`);
-      return { deleted: favoriteId };
-    },
-    'export.images': async ({ id, step, count, perClass, seed }) => {
-      const r = this.run(id);
-      const ckpt = this.checkpointRef(id, step);
-      if (perClass && r.config.model !== 'cdcgan') throw fail('INVALID_INPUT', 'images per class need a class-conditional (cdcgan) run');
-      const dir = this.exportDir(id, 'images');
-      const classNames = showDataset(this.store.db, r.config.dataset)?.classes ?? [];
-      const out = await this.generation.request({ kind: 'export-images', ckpt, dir, count, perClass, classNames, seed });
-      return { step: ckpt.step, dir, ...out };
-    },
-    'export.model': async ({ id, step }) => {
-      const r = this.run(id);
-      const ckpt = this.checkpointRef(id, step);
-      const dir = this.exportDir(id, 'tfjs-model');
-      const meta = { run: id, name: r.name, step: ckpt.step, dataset: r.config.dataset, classNames: showDataset(this.store.db, r.config.dataset)?.classes ?? [] };
-      const { files } = await this.generation.request({ kind: 'export-model', ckpt, dir, meta });
-      return { step: ckpt.step, dir, files };
-    },
-    'samples.snapshot': ({ id, step }) => {
-      this.run(id);
-      if (!this.store.sampleSteps(id).includes(step)) throw fail('NOT_FOUND', `run ${id} has no snapshot at step ${step}`);
-      try {
-        return { step, png: readFileSync(this.store.samplePath(id, step)).toString('base64') };
-      } catch (err) {
-        throw fail('NOT_FOUND', `the snapshot of run ${id} at step ${step} cannot be read: ${messageOf(err)}`);
-      }
-    },
-    'checkpoints.list': ({ id }) => (this.run(id), this.store.checkpoints(id)),
-    'checkpoints.delete': ({ id, step }) => {
-      this.run(id);
-      if (this.training.session(id)) throw fail('CONFLICT', `run ${id} is training; stop it before deleting its checkpoints`);
-      if (!this.store.deleteCheckpoint(id, step)) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}`);
-      return { deleted: step };
-    },
+    ...outputHandlers(this.editContext(), (id) => !!this.training.session(id)),
     ...imageHandlers(this.editContext()),
     ...editHandlers(this.editContext()),
     ...augmentHandlers(() => this.studies),
     ...textHandlers(this.editContext()),
-    'remote.workers': () => this.remote.workers(),
+    // Read when a command runs: the handlers are made before the store and queues.
+    ...queueHandlers(() => ({ home: this.home, store: this.store, training: this.training, remote: this.remote, createRun: (config, name) => this.createRun(config, name, false) })),
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),
   };

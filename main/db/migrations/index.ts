@@ -10,6 +10,7 @@ import * as m008 from './008-augment-studies.js';
 import * as m009 from './009-captions.js';
 import * as m010 from './010-class-balance.js';
 import * as m011 from './011-remote-runs.js';
+import * as m012 from './012-settings.js';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 9, name: '009-captions', up: m009.up },
   { version: 10, name: '010-class-balance', up: m010.up },
   { version: 11, name: '011-remote-runs', up: m011.up },
+  { version: 12, name: '012-settings', up: m012.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

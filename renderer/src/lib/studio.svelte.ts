@@ -12,7 +12,7 @@ import { diversityAlarm } from '../../../main/evaluation/status';
 export type View =
   | { name: 'datasets' }
   | { name: 'new-run'; dataset?: string }
-  | { name: 'runs' }
+  | { name: 'runs'; filter?: string }
   | { name: 'run'; id: string }
   | { name: 'explore'; id: string }
   | { name: 'compare'; ids: string[] }
@@ -20,7 +20,8 @@ export type View =
   | { name: 'translate'; id?: string }
   | { name: 'edit'; id?: string }
   | { name: 'studies' }
-  | { name: 'playground' };
+  | { name: 'playground' }
+  | { name: 'settings' };
 
 export interface LiveRun {
   step: number;

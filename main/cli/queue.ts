@@ -1,0 +1,61 @@
+/** `gan-studio queue`: this studio's runs waiting for (or training on) remote workers; reorder and cancel them. */
+import { StudioError } from '../errors.js';
+import { priorityName } from '../remote/priorities.js';
+import { studioHome } from '../runs/home.js';
+import { RunStore } from '../runs/store.js';
+import type { QueuedRun } from '../service/contract.js';
+import { StudioService } from '../service/studio-service.js';
+import { confirmOrRefuse, table } from './ask.js';
+import { parseOptions } from './options.js';
+import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
+
+const OPTIONS = { ...REDIS_OPTIONS, json: { type: 'boolean' }, first: { type: 'string' }, cancel: { type: 'string' }, yes: { type: 'boolean' } } as const;
+
+function when(q: QueuedRun): string {
+  if (q.state === 'training') return `training on ${q.worker ?? 'a worker'}`;
+  if (q.state === 'delayed' && q.startsAt) return `waits until ${new Date(q.startsAt).toLocaleString()}`;
+  return 'waiting';
+}
+
+export async function queueCommand(args: string[]): Promise<number> {
+  const o = parseOptions('queue', args, OPTIONS);
+  const redis = redisTarget(o);
+  if (!redis) throw new StudioError('queue: the remote queue is on a Redis: --redis redis://host:6379, or GAN_STUDIO_REDIS');
+  const home = studioHome();
+  // The CLI takes unique prefixes of run ids; the service wants whole ones.
+  const whole = (list: string | undefined) => {
+    if (!list) return [];
+    const store = new RunStore(home);
+    try {
+      return list.split(',').map((p) => store.get(p.trim()).id);
+    } finally {
+      store.close();
+    }
+  };
+  const first = whole(o.first);
+  const cancel = whole(o.cancel);
+  const service = new StudioService(home, { redis });
+  try {
+    for (const id of cancel) {
+      const name = service.store.get(id).name;
+      if (!(await confirmOrRefuse(o.yes, `Stop run ${id} (${name})? A waiting run leaves the queue; a training one saves a checkpoint and stops.`, `this stops run ${id}`))) return 1;
+      const r = await service.call('runs.stop', { id });
+      if (!r.ok) throw new StudioError(r.error.message);
+      console.error(`run ${id}: ${r.value.status === 'stopped' ? 'taken out of the queue' : 'told to stop; its worker saves a checkpoint first'}`);
+    }
+    if (first.length) {
+      const r = await service.call('remote.reorder', { ids: first });
+      if (!r.ok) throw new StudioError(r.error.message);
+    }
+    const q = await service.call('remote.queue', {});
+    if (!q.ok) throw new StudioError(q.error.message);
+    if (q.value.error) throw new StudioError(`Redis is out of reach: ${q.value.error}`, 'UNAVAILABLE');
+    const runs = q.value.runs;
+    if (o.json) console.log(JSON.stringify({ redis: q.value.redis, runs }));
+    else if (runs.length === 0) console.log(`no run of this studio is queued on ${q.value.redis}`);
+    else console.log(table(['#', 'run', 'name', 'state', 'priority'], runs.map((r, i) => [String(i + 1), r.run, r.name, when(r), priorityName(r.priority)])));
+    return 0;
+  } finally {
+    await service.close();
+  }
+}

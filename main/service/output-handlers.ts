@@ -1,0 +1,109 @@
+/**
+ * The service's commands that read what a run made or make more from it:
+ * metric series, samples and latent walks from a checkpoint, favourites,
+ * exports, snapshots and checkpoints.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { showDataset } from '../datasets/store.js';
+import { Rng } from '../engine/rng.js';
+import { StudioError, messageOf } from '../errors.js';
+import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
+import type { CommandHandlers } from './contract.js';
+import type { EditContext } from './edit-handlers.js';
+
+type OutputCommands =
+  | 'metrics.series'
+  | 'samples.generate'
+  | 'latent.directions'
+  | 'latent.walk'
+  | 'favorites.list'
+  | 'favorites.save'
+  | 'favorites.delete'
+  | 'export.images'
+  | 'export.model'
+  | 'samples.snapshot'
+  | 'checkpoints.list'
+  | 'checkpoints.delete';
+
+const fail = (code: 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT', message: string) => new StudioError(message, code);
+
+/** A new folder under <home>/exports for one export of a run. */
+function exportDir(home: string, id: string, kind: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join(home, 'exports', `${id}-${stamp}-${kind}`);
+}
+
+/** `isTraining`: a run whose checkpoints a session is writing. */
+export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boolean): Pick<CommandHandlers, OutputCommands> {
+  return {
+    'metrics.series': ({ id, metric, from, to, points }) => (ctx.run(id), ctx.store.series(id, metric, { from, to, points })),
+    'samples.generate': async ({ id, step, count, seed, latents, classLabel, truncation }) => {
+      const ckpt = ctx.checkpointRef(id, step);
+      const zDim = ctx.run(id).config.zDim;
+      if (latents?.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each latent needs ${zDim} numbers`);
+      const n = latents ? latents.length : count;
+      // The same seed gives the same latents as the CLI's `sample --seed`.
+      const z = latents ? Float32Array.from(latents.flat()) : Rng.fromSeed(seed ?? 1).normal(n * zDim);
+      const r = await ctx.generation.request({ kind: 'images', ckpt, z, classLabel: classLabel ?? null, psi: truncation });
+      return { step: ckpt.step, images: r.pngs, latents: Array.from({ length: n }, (_, i) => Array.from(r.z.subarray(i * zDim, (i + 1) * zDim))) };
+    },
+    'latent.directions': async ({ id, step, k, samples, seed }) => {
+      const ckpt = ctx.checkpointRef(id, step);
+      const r = await ctx.generation.request({ kind: 'directions', ckpt, k, samples, seed });
+      return { step: ckpt.step, directions: r.directions.map((d) => Array.from(d)), explained: r.explained };
+    },
+    'latent.walk': async ({ id, step, keyframes, frames, spherical, fps, scale, classLabel, truncation }) => {
+      const ckpt = ctx.checkpointRef(id, step);
+      const zDim = ctx.run(id).config.zDim;
+      if (keyframes.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each keyframe needs ${zDim} numbers`);
+      if (frames < keyframes.length) throw fail('INVALID_INPUT', `${keyframes.length} keyframes need at least ${keyframes.length} frames`);
+      const r = await ctx.generation.request({ kind: 'walk', ckpt, keyframes: keyframes.map((k) => Float32Array.from(k)), classLabel: classLabel ?? null, frames, spherical, fps, scale, psi: truncation });
+      return { step: ckpt.step, gif: Buffer.from(r.gif).toString('base64'), frames };
+    },
+    'favorites.list': ({ id }) => (ctx.run(id), listFavorites(ctx.store.db, id)),
+    'favorites.save': ({ id, name, latent, classLabel }) => {
+      const r = ctx.run(id);
+      if (latent.length !== r.config.zDim) throw fail('INVALID_INPUT', `a latent of this run has ${r.config.zDim} numbers, got ${latent.length}`);
+      return saveFavorite(ctx.store.db, id, { name, latent, classLabel });
+    },
+    'favorites.delete': ({ id, favoriteId }) => {
+      ctx.run(id);
+      if (!deleteFavorite(ctx.store.db, id, favoriteId)) throw fail('NOT_FOUND', `run ${id} has no favourite ${favoriteId}`);
+      return { deleted: favoriteId };
+    },
+    'export.images': async ({ id, step, count, perClass, seed }) => {
+      const r = ctx.run(id);
+      const ckpt = ctx.checkpointRef(id, step);
+      if (perClass && r.config.model !== 'cdcgan') throw fail('INVALID_INPUT', 'images per class need a class-conditional (cdcgan) run');
+      const dir = exportDir(ctx.home, id, 'images');
+      const classNames = showDataset(ctx.store.db, r.config.dataset)?.classes ?? [];
+      const out = await ctx.generation.request({ kind: 'export-images', ckpt, dir, count, perClass, classNames, seed });
+      return { step: ckpt.step, dir, ...out };
+    },
+    'export.model': async ({ id, step }) => {
+      const r = ctx.run(id);
+      const ckpt = ctx.checkpointRef(id, step);
+      const dir = exportDir(ctx.home, id, 'tfjs-model');
+      const meta = { run: id, name: r.name, step: ckpt.step, dataset: r.config.dataset, classNames: showDataset(ctx.store.db, r.config.dataset)?.classes ?? [] };
+      const { files } = await ctx.generation.request({ kind: 'export-model', ckpt, dir, meta });
+      return { step: ckpt.step, dir, files };
+    },
+    'samples.snapshot': ({ id, step }) => {
+      ctx.run(id);
+      if (!ctx.store.sampleSteps(id).includes(step)) throw fail('NOT_FOUND', `run ${id} has no snapshot at step ${step}`);
+      try {
+        return { step, png: readFileSync(ctx.store.samplePath(id, step)).toString('base64') };
+      } catch (err) {
+        throw fail('NOT_FOUND', `the snapshot of run ${id} at step ${step} cannot be read: ${messageOf(err)}`);
+      }
+    },
+    'checkpoints.list': ({ id }) => (ctx.run(id), ctx.store.checkpoints(id)),
+    'checkpoints.delete': ({ id, step }) => {
+      ctx.run(id);
+      if (isTraining(id)) throw fail('CONFLICT', `run ${id} is training; stop it before deleting its checkpoints`);
+      if (!ctx.store.deleteCheckpoint(id, step)) throw fail('NOT_FOUND', `run ${id} has no checkpoint at step ${step}`);
+      return { deleted: step };
+    },
+  };
+}
