@@ -54,6 +54,7 @@ const BAD: [string, string[], RegExp][] = [
   ['a sweep over an unknown loss', ['sweep', '--vary', 'loss=bce,magic'], /vary\.loss\.1: Invalid enum value/],
   ['a sweep of one variant', ['sweep', '--vary', 'seed=3'], /at least two variants/],
   ['the queue without a Redis', ['queue'], /the remote queue is on a Redis: --redis/],
+  ['training on a worker without a Redis', ['train', '--remote', '--steps', '4'], /no Redis is set for remote training; set one in Settings \(or start the studio with --redis/],
 ];
 
 for (const [what, args, message] of BAD) {

@@ -105,7 +105,7 @@ tenth of the images (up to 500) are held out and measured at every checkpoint.
 
 Remote training (a \`gan-studio worker\` elsewhere trains it):
   --remote              queue the run on the studio's Redis instead of training here
-  --redis URL           redis://[user:password@]host:6379[/db] (or GAN_STUDIO_REDIS)
+  --redis URL           redis://[user:password@]host:6379[/db] (or GAN_STUDIO_REDIS; else the one set in Settings)
   --tls                 connect with TLS (as rediss:// does)
   --detach              return once queued; the studio keeps what the worker trains whenever it is open
   --priority high|normal|low  its place in the queue (default normal; high goes before normal, low after)
@@ -130,7 +130,8 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   Ctrl-C stops the sweep's runs (the one training saves a checkpoint).`,
   queue: `Usage: gan-studio queue [--redis URL] [--tls] [--first RUN,…] [--cancel RUN,…] [--yes] [--json]
 
-  This studio's runs on the remote queue (GAN_STUDIO_REDIS or --redis): those
+  This studio's runs on the remote queue (--redis, GAN_STUDIO_REDIS, or the Redis
+  set in the studio's Settings): those
   training, then the waiting ones in the order workers will take them, then the
   delayed with when they are due.
   --first RUN,…   these waiting runs first, in this order (the rest keep theirs after them)
@@ -333,7 +334,7 @@ Ctrl-C cancels; nothing is kept.`,
   serve: `Usage: gan-studio serve [--port P] [--host H] [--redis URL [--tls]]
 
   Serves the studio's interface and API (default http://127.0.0.1:7860).
-  --redis URL: the Redis of remote workers (or GAN_STUDIO_REDIS), for runs queued there.
+  --redis URL: the Redis of remote workers (or GAN_STUDIO_REDIS; else the one set in Settings), for runs queued there.
   Bound to anything but loopback, access needs the token printed in the URL.`,
   datasets: `Usage: gan-studio datasets [list|show NAME|delete NAME] [--json] [--yes]
 

@@ -19,8 +19,8 @@ function when(q: QueuedRun): string {
 
 export async function queueCommand(args: string[]): Promise<number> {
   const o = parseOptions('queue', args, OPTIONS);
+  // None named: the Redis saved in the studio's Settings, if any (the service says what to do if not).
   const redis = redisTarget(o);
-  if (!redis) throw new StudioError('queue: the remote queue is on a Redis: --redis redis://host:6379, or GAN_STUDIO_REDIS');
   const home = studioHome();
   // The CLI takes unique prefixes of run ids; the service wants whole ones.
   const whole = (list: string | undefined) => {
@@ -50,6 +50,7 @@ export async function queueCommand(args: string[]): Promise<number> {
     const q = await service.call('remote.queue', {});
     if (!q.ok) throw new StudioError(q.error.message);
     if (q.value.error) throw new StudioError(`Redis is out of reach: ${q.value.error}`, 'UNAVAILABLE');
+    if (!q.value.redis) throw new StudioError('queue: the remote queue is on a Redis: --redis redis://host:6379, GAN_STUDIO_REDIS, or the one set in the studio\'s Settings');
     const runs = q.value.runs;
     if (o.json) console.log(JSON.stringify({ redis: q.value.redis, runs }));
     else if (runs.length === 0) console.log(`no run of this studio is queued on ${q.value.redis}`);

@@ -37,7 +37,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const remote = remoteOf(o);
   if (config.backend !== 'auto' && !remote) await requireBackend(config.backend);
   const json = !!o.json;
-  const service = new StudioService(studioHome(), { previewEvery: int('sample-every', o['sample-every']), redis: remote });
+  const service = new StudioService(studioHome(), { previewEvery: int('sample-every', o['sample-every']), redis: remote?.redis });
   let ids: string[] = [];
   let interrupted = false;
   const onSigint = () => {

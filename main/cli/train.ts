@@ -286,16 +286,18 @@ export async function resumeCommand(args: string[]): Promise<number> {
 
 type RemoteFlags = { remote?: boolean; detach?: boolean; redis?: string; tls?: boolean; priority?: string; delay?: string };
 
-/** --remote's Redis; the Redis and queue flags without --remote are a mistake worth saying. */
-export function remoteOf(o: RemoteFlags): RedisTarget | undefined {
+/**
+ * --remote: null for training here; else the Redis named (--redis or
+ * GAN_STUDIO_REDIS), or none for the one saved in the studio's Settings.
+ * The Redis and queue flags without --remote are a mistake worth saying.
+ */
+export function remoteOf(o: RemoteFlags): { redis: RedisTarget | undefined } | null {
   if (!o.remote) {
     const stray = (['redis', 'detach', 'priority', 'delay'] as const).find((f) => o[f] !== undefined && o[f] !== false);
     if (stray) throw new StudioError(`--${stray} goes with --remote (training on a worker)`);
-    return undefined;
+    return null;
   }
-  const target = redisTarget(o);
-  if (!target) throw new StudioError('--remote needs a Redis: --redis redis://host:6379, or GAN_STUDIO_REDIS');
-  return target;
+  return { redis: redisTarget(o) };
 }
 
 /** --priority and --delay: the run's place in the remote queue, when either is given. */
@@ -311,7 +313,7 @@ export function queueSpot(o: RemoteFlags): { priority?: Priority; delayMinutes?:
 async function runThroughService(
   home: string,
   o: { json?: boolean; detach?: boolean },
-  redis: RedisTarget | undefined,
+  remote: { redis: RedisTarget | undefined } | null,
   previewEvery: number | undefined,
   begin: (service: StudioService) => Promise<CommandResult<'runs.create' | 'runs.resume'>>,
 ): Promise<number> {
@@ -322,7 +324,7 @@ async function runThroughService(
   let runId: string | null = null;
   const say = (text: string) => (bar ? bar.interrupt(text) : console.error(text));
   const mine = (id: string) => runId === null || id === runId;
-  const service = new StudioService(home, { previewEvery, redis });
+  const service = new StudioService(home, { previewEvery, redis: remote?.redis });
   const recent: StepMetrics[] = [];
   let evaluation: Evaluation | null = null;
 
@@ -376,7 +378,7 @@ async function runThroughService(
     runId = started.value.id;
     if (o.detach) {
       if (json) console.log(JSON.stringify({ type: 'queued', run: runId }));
-      else console.error(`run ${runId} is queued on ${redis ? 'the workers' : 'this machine'}; the studio keeps what it trains whenever it is open (gan-studio runs show ${runId})`);
+      else console.error(`run ${runId} is queued on ${remote ? 'the workers' : 'this machine'}; the studio keeps what it trains whenever it is open (gan-studio runs show ${runId})`);
       return 0;
     }
     const end = await finished;

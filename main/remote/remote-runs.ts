@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadDataset } from '../datasets/index.js';
+import { showDataset } from '../datasets/store.js';
 import { encodeCheckpoint } from '../engine/checkpoint.js';
 import { StudioError } from '../errors.js';
 import type { RunRecord, RunStore } from '../runs/store.js';
@@ -58,6 +59,8 @@ export class RemoteRuns {
   private readonly queue: Queue;
   private readonly ingest: StreamIngest;
   private reconciling: NodeJS.Timeout | null = null;
+  /** Datasets already packed: their hash and size by name and import time. */
+  private readonly packed = new Map<string, { hash: string; bytes: number }>();
 
   constructor(
     private readonly store: RunStore,
@@ -238,10 +241,19 @@ export class RemoteRuns {
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerInfo).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** A dataset packed into Redis under its hash, unless it is there already. */
+  /**
+   * A dataset packed into Redis under its hash, unless it is there already.
+   * A dataset never changes once imported, so its hash is kept by name and
+   * import time: a sweep of 16 runs loads and hashes it once, not 16 times
+   * (Fashion-MNIST: about 0.2 s each, on the studio's main thread).
+   */
   private async upload(name: string): Promise<{ hash: string; bytes: number }> {
+    const version = `${name}\n${showDataset(this.store.db, name)?.createdAt ?? ''}`;
+    const known = this.packed.get(version);
+    if (known && (await hasBlob(this.redis, keys.blob(known.hash)))) return known;
     const { parts, hash, bytes } = packDataset(loadDataset(this.store.db, this.home, name));
     if (!(await hasBlob(this.redis, keys.blob(hash)))) await putBlob(this.redis, keys.blob(hash), parts);
+    this.packed.set(version, { hash, bytes });
     return { hash, bytes };
   }
 }
