@@ -248,8 +248,9 @@ describe('the remote queue', { skip: !hasRedis && !process.env.CI && 'redis-serv
     s = new StudioService(home, { redis: { url: flaky.url() } });
     try {
       assert.deepEqual((await ok(s, 'remote.queue', {})).runs.map((r) => r.run), [id]);
+      const finished = until(s, 'run.finished', (e) => e.id === id);
       const w = await startWorker(flaky.url(), 'returning');
-      const done = await until(s, 'run.finished', (e) => e.id === id);
+      const done = await finished;
       assert.equal(done.summary?.status, 'completed');
       assert.equal(s.store.readMetrics(id).length, CONFIG.steps);
       w.proc.kill('SIGTERM');

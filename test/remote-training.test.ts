@@ -141,10 +141,12 @@ describe('remote training', { skip: !hasRedis && !process.env.CI && 'redis-serve
       const id = await trainRemote(s);
       await until(s, 'run.checkpoint', (e) => e.id === id && e.step >= 8);
       a.proc.kill('SIGKILL');
+      const resumedAt = until(s, 'run.started', (e) => e.id === id);
+      const finished = until(s, 'run.finished', (e) => e.id === id);
       const b = await startWorker(redis.url(), 'rescuer', ['--lock-ms', '1500']);
-      const resumed = await until(s, 'run.started', (e) => e.id === id);
+      const resumed = await resumedAt;
       assert.ok(resumed.resumedFrom !== null && resumed.resumedFrom >= 8, `resumed from ${resumed.resumedFrom}`);
-      await until(s, 'run.finished', (e) => e.id === id);
+      await finished;
       assertMatchesReference(s, id);
       assert.match(s.store.get(id).backend ?? '', /on rescuer$/);
       b.proc.kill('SIGTERM');
@@ -164,10 +166,13 @@ describe('remote training', { skip: !hasRedis && !process.env.CI && 'redis-serve
       a.proc.kill('SIGTERM');
       assert.equal(await exited, 0);
       assert.doesNotMatch(a.log(), /failed|stopped at/, 'the run was handed back, not ended');
+      // Listening before the next worker starts: it may take the run within the moment startWorker waits.
+      const resumedAt = until(s, 'run.started', (e) => e.id === id);
+      const finished = until(s, 'run.finished', (e) => e.id === id);
       const b = await startWorker(redis.url(), 'arriving');
-      const resumed = await until(s, 'run.started', (e) => e.id === id);
+      const resumed = await resumedAt;
       assert.ok(resumed.resumedFrom !== null && resumed.resumedFrom >= 4);
-      await until(s, 'run.finished', (e) => e.id === id);
+      await finished;
       assertMatchesReference(s, id);
       b.proc.kill('SIGTERM');
     } finally {

@@ -28,8 +28,9 @@ export interface IngestListener {
 const FINAL_EVALUATION_MS = 120_000;
 
 type Entry = [id: Buffer, fields: Buffer[]];
-const CLOSED = Symbol('closed');
 type Done = { summary: RunSummary | null; error: string | null };
+/** What a Redis command under way gives once the ingest closes. */
+const CLOSED = Symbol('closed');
 
 function parseEntry(fields: Buffer[]): { e: RemoteEvent | null; png: Buffer | null } {
   let e: RemoteEvent | null = null;

@@ -84,7 +84,15 @@ export class RemoteRuns {
   async open(): Promise<void> {
     await checkReachable(this.redis, this.target);
     this.ingest.start();
-    const tick = () => void this.reconcile().catch(() => {});
+    // One look at a time: a slow Redis must not have two add the same failure.
+    let busy = false;
+    const tick = () => {
+      if (busy) return;
+      busy = true;
+      void this.reconcile()
+        .catch(() => {})
+        .finally(() => (busy = false));
+    };
     tick();
     this.reconciling = setInterval(tick, RECONCILE_MS);
     this.reconciling.unref();
