@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '../main/engine/backends.js';
-import { resolveConfig } from '../main/engine/config.js';
+import { resolveConfig } from '../main/families/run-config.js';
 import { Rng } from '../main/engine/rng.js';
-import { Trainer } from '../main/engine/trainer.js';
+import { Trainer } from '../main/families/gan/trainer.js';
 import { StudioService } from '../main/service/studio-service.js';
 
 const json = process.argv.includes('--json');

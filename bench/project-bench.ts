@@ -1,7 +1,7 @@
 /**
  * npm run bench:project [-- --run ID --home DIR --images N --json]
  *
- * Projection (GAN inversion) measured as the README reports it, on MNIST
+ * Projection (GAN inversion) measured as docs/edit.md reports it, on MNIST
  * digits that neither the GAN nor the judge trained on: the built-in judge's
  * 1,500 held-out digits. Without --run it prepares the run once in --home
  * (default: a folder in the system's temp dir, reused): the other 8,500
@@ -23,8 +23,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { useBackend } from '../main/engine/backends.js';
-import { readCheckpoint } from '../main/engine/checkpoint.js';
-import { Trainer } from '../main/engine/trainer.js';
+import { readCheckpoint } from '../main/families/run-checkpoint.js';
+import { Trainer } from '../main/families/gan/trainer.js';
 import { Rng } from '../main/engine/rng.js';
 import { loadMnist } from '../main/datasets/mnist.js';
 import { builtinJudge, embedImages, encodeJudge, loadJudge, type Judge } from '../main/judges/index.js';

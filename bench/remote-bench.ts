@@ -14,14 +14,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { resolveConfig } from '../main/engine/config.js';
-import type { StepMetrics } from '../main/engine/trainer.js';
+import { resolveConfig } from '../main/families/run-config.js';
+import type { StepMetrics } from '../main/engine/step-metrics.js';
 import { StreamIngest } from '../main/remote/ingest.js';
 import { keys } from '../main/remote/keys.js';
-import { followRemote, remoteRun } from '../main/runs/remote-runs.js';
+import { followRemote, remoteRun } from '../main/runs/remote-jobs.js';
 import { RunStore } from '../main/runs/store.js';
 import { StudioService } from '../main/service/studio-service.js';
-import { TestRedis } from '../test/redis-helper.js';
+import { TestRedis } from '../test/support/redis.js';
 
 const { values: o } = parseArgs({
   options: { steps: { type: 'string', default: '60' }, reps: { type: 'string', default: '3' }, backend: { type: 'string', default: 'wasm' }, events: { type: 'string', default: '20000' }, json: { type: 'boolean' } },

@@ -10,9 +10,9 @@
  */
 import { parseArgs } from 'node:util';
 import { useBackend } from '../main/engine/backends.js';
-import { resolveConfig } from '../main/engine/config.js';
+import { resolveConfig } from '../main/families/run-config.js';
 import { variantConfig } from './variants.js';
-import { Trainer } from '../main/engine/trainer.js';
+import { Trainer } from '../main/families/gan/trainer.js';
 import { Rng } from '../main/engine/rng.js';
 import { loadMnist } from '../main/datasets/mnist.js';
 import { builtinJudge, evaluateSamples, realReference } from '../main/judges/index.js';

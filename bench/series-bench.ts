@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../main/engine/config.js';
+import { resolveConfig } from '../main/families/run-config.js';
 import { RunStore } from '../main/runs/store.js';
-import type { StepMetrics } from '../main/engine/trainer.js';
+import type { StepMetrics } from '../main/engine/step-metrics.js';
 
 const ROWS = 1_000_000;
 const home = mkdtempSync(join(tmpdir(), 'gan-studio-series-'));

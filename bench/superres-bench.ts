@@ -1,7 +1,7 @@
 /**
  * npm run bench:superres [-- --steps N --psnr-steps N --lr R --crop C --batch B --blocks N --feats N --backend B --wallpapers DIR --all-tiles --keep --json]
  *
- * The super-resolution measurement of the README: a photo dataset built from
+ * The super-resolution measurement of docs/superres.md: a photo dataset built from
  * Debian packages (nothing downloaded, nothing shipped) — python3-skimage's
  * data photos and, when unpacked, lomiri-wallpapers-16.04 (`apt-get download
  * lomiri-wallpapers-16.04 && dpkg-deb -x lomiri-wallpapers-16.04_*.deb DIR`),
@@ -17,13 +17,13 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { useBackend } from '../main/engine/backends.js';
-import { readCheckpoint } from '../main/engine/checkpoint.js';
-import { SrTrainer } from '../main/engine/superres/trainer.js';
-import { upscaleTiled } from '../main/engine/superres/tiles.js';
-import { downscale, resizeBicubic, type Image } from '../main/engine/superres/resample.js';
-import { lowResOf } from '../main/engine/superres/degrade.js';
+import { readCheckpoint } from '../main/families/run-checkpoint.js';
+import { SrTrainer } from '../main/families/superres/trainer.js';
+import { upscaleTiled } from '../main/families/superres/tiles.js';
+import { downscale, resizeBicubic, type Image } from '../main/images/resample.js';
+import { lowResOf } from '../main/families/superres/degrade.js';
 import { Rng } from '../main/engine/rng.js';
-import { heldOutImages } from '../main/evaluation/superres.js';
+import { heldOutImages } from '../main/families/superres/evaluation.js';
 import { fidelity } from '../main/judges/fidelity.js';
 import { loadDataset } from '../main/datasets/index.js';
 import type { Evaluation } from '../main/evaluation/evaluation.js';
@@ -48,7 +48,7 @@ const { values: o } = parseArgs({
   },
 });
 const TILE = 256;
-/** Never trained on nor measured: the README's before/after picture (NASA, public domain), its face region. */
+/** Never trained on nor measured: docs/superres.md's before/after picture (NASA, public domain), its face region. */
 const SHOWCASE = { file: 'astronaut.png', left: 160, top: 24, side: 192 };
 const SKIMAGE_PHOTOS = ['chelsea.png', 'coffee.png', 'hubble_deep_field.jpg', 'motorcycle_left.png', 'motorcycle_right.png', 'rocket.jpg'];
 const OUT = fileURLToPath(new URL('../../artifacts/superres/', import.meta.url));

@@ -1,7 +1,7 @@
 /**
  * node dist/bench/text-bench.js [--home DIR] [--dataset builtin:mnist | --folder DIR --name NAME --size 32] [--gan-steps 1200] [--grid FILE] [--json]
  *
- * The text-to-image measurement of the README. Both runs — text-conditional
+ * The text-to-image measurement of docs/text.md. Both runs — text-conditional
  * (model text) and class-conditional (cdcgan, which knows only the
  * category) — train on the same images: the dataset less a held-out fifth
  * of each class (at most 500), the augmentation studies' split. The
@@ -23,16 +23,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useBackend } from '../main/engine/backends.js';
-import { resolveConfig, type TrainConfigInput } from '../main/engine/config.js';
+import { resolveConfig, type TrainConfigInput } from '../main/families/run-config.js';
 import { Rng } from '../main/engine/rng.js';
-import { generateBatch, type ImageBatch } from '../main/engine/sampling.js';
-import { TextGanTrainer } from '../main/engine/text/trainer.js';
-import { imageBatch, Trainer } from '../main/engine/trainer.js';
+import { generateBatch } from '../main/engine/sampling.js';
+import { type ImageBatch } from '../main/core/image-batch.js';
+import { TextGanTrainer } from '../main/families/text/trainer.js';
+import { Trainer } from '../main/families/gan/trainer.js';
+import { imageBatch } from '../main/engine/batches.js';
 import { tf } from '../main/engine/tf.js';
 import { loadDataset } from '../main/datasets/index.js';
 import { datasetDir, datasetExists } from '../main/datasets/store.js';
 import { applySubset, studySplit } from '../main/datasets/subset.js';
-import { drawCaptions } from '../main/evaluation/text.js';
+import { drawCaptions } from '../main/families/text/evaluation.js';
 import { judgeFor } from '../main/evaluation/judges.js';
 import { evaluateSamples, realReference } from '../main/judges/index.js';
 import { gridPng } from '../main/images/png.js';

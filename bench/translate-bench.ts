@@ -1,7 +1,7 @@
 /**
  * npm run bench:translate [-- --emoji DIR --steps N --cycle-steps N --backend B --only paired|unpaired --keep --json]
  *
- * The image-to-image measurements of the README, on colour material that
+ * The image-to-image measurements of docs/translate.md, on colour material that
  * needs no download and is not shipped: the npm package
  * emoji-datasource-google (Apache-2.0 images; `npm pack
  * emoji-datasource-google && tar xzf emoji-datasource-google-*.tgz`, then
@@ -19,12 +19,12 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { useBackend } from '../main/engine/backends.js';
-import { readCheckpoint } from '../main/engine/checkpoint.js';
-import { asChannels } from '../main/engine/translate/base.js';
-import { CycleGanTrainer } from '../main/engine/translate/cyclegan.js';
-import { Pix2PixTrainer } from '../main/engine/translate/pix2pix.js';
+import { readCheckpoint } from '../main/families/run-checkpoint.js';
+import { asChannels } from '../main/families/translate/base.js';
+import { CycleGanTrainer } from '../main/families/translate/cyclegan.js';
+import { Pix2PixTrainer } from '../main/families/translate/pix2pix.js';
 import { loadDataset } from '../main/datasets/index.js';
-import type { TrainConfigInput } from '../main/engine/config.js';
+import type { TrainConfigInput } from '../main/families/run-config.js';
 import type { Evaluation } from '../main/evaluation/evaluation.js';
 import { StudioService } from '../main/service/studio-service.js';
 

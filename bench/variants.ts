@@ -1,4 +1,4 @@
-import type { TrainConfigInput } from '../main/engine/config.js';
+import type { TrainConfigInput } from '../main/families/run-config.js';
 
 /** `preset+key=value+…` (as `quality+spectralNorm=true+r1=0.1`) → the config input it names. */
 export function variantConfig(variant: string): Partial<TrainConfigInput> {

@@ -9,8 +9,8 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { BrowserWindow, MessageChannelMain, type MessagePortMain } from 'electron';
 import type { BackendStatus } from '../main/engine/backends.js';
-import type { EngineMessage } from '../main/engine/engine-protocol.js';
-import type { EngineHost } from '../main/training/engine.js';
+import type { EngineMessage } from '../main/training/engine-protocol.js';
+import type { EngineHost } from '../main/training/step-host.js';
 import { ENGINE_PORT_CHANNEL, ENGINE_URL } from './channels.js';
 import { decideNavigation } from './navigation.js';
 import { relay } from './port-relay.js';

@@ -15,13 +15,17 @@ const noNodeBuiltins = {
   },
 };
 
+// A model family's host.ts (evaluation, export: files and judges) is for Node; the engine worker
+// builds trainers from the family's descriptor and never loads it (main/families/family.ts).
+const familyHost = (source: string, importer: string | undefined) => /[\\/]families[\\/]/.test(importer ?? '') && /^\.\/host(\.js|\.ts)?$/.test(source);
+
 // Relative asset paths: the same build loads from studio://app in Electron and from / in browser mode.
 export default defineConfig({
   root: here('.'),
   base: './',
   plugins: [svelte(), noNodeBuiltins],
   // The engine worker imports TensorFlow.js and the WebGPU backend as ES modules of their own.
-  worker: { format: 'es' },
+  worker: { format: 'es', rollupOptions: { external: familyHost } },
   build: {
     outDir: here('../dist/renderer'),
     emptyOutDir: true,
@@ -30,6 +34,7 @@ export default defineConfig({
     rollupOptions: {
       // The interface, and the desktop app's hidden engine page (engine.html).
       input: { index: here('index.html'), engine: here('engine.html') },
+      external: familyHost,
       onwarn(warning, warn) {
         if (/externalized for browser compatibility/.test(warning.message)) nodeBuiltins.push(warning.message);
         else warn(warning);

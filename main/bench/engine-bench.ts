@@ -1,6 +1,6 @@
 import { useBackend, type BackendName, type BackendStatus } from '../engine/backends.js';
 import { tf } from '../engine/tf.js';
-import { Trainer } from '../engine/trainer.js';
+import { Trainer } from '../families/gan/trainer.js';
 import { referenceConfig, workloadData, type Workload } from './workload.js';
 
 export interface KernelTime {

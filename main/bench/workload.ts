@@ -5,11 +5,11 @@
  * recipe for 64×64 colour images (four stages each side), what a real
  * imported dataset costs.
  */
-import { resolveConfig, type TrainConfig } from '../engine/config.js';
+import { resolveConfig, type TrainConfig } from '../families/run-config.js';
 import { layout, type NetSpec } from '../engine/networks.js';
 import { Rng } from '../engine/rng.js';
 import { loadMnist } from '../datasets/mnist.js';
-import type { Dataset } from '../datasets/dataset.js';
+import type { Dataset } from '../core/dataset.js';
 
 export const WORKLOADS = ['reference', 'rgb64'] as const;
 export type Workload = (typeof WORKLOADS)[number];

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { StudioError } from '../errors.js';
-import { kLabel, type StudyReport } from '../augment/report.js';
+import { kLabel, type StudyReport } from '../studies/report.js';
 import { studioHome } from '../runs/home.js';
 import { StudioService } from '../service/studio-service.js';
 import type { CommandName, CommandResult, StudyDetail } from '../service/contract.js';

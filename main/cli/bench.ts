@@ -5,7 +5,7 @@ import { StudioError } from '../errors.js';
 import { kernelBreakdown, median, prepareEngine, timeSteps, type EngineRun } from '../bench/engine-bench.js';
 import { findTorchPython, TorchPeer } from '../bench/peer.js';
 import { referenceConfig, stepFlops, workloadData, WORKLOADS, type Workload } from '../bench/workload.js';
-import { specFor } from '../engine/trainer.js';
+import { specFor } from '../families/gan/trainer.js';
 import { int, parseOptions } from './options.js';
 
 const OPTIONS = {

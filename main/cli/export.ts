@@ -2,12 +2,9 @@
 import { resolve } from 'node:path';
 import { StudioError } from '../errors.js';
 import { exportImages } from '../export/images.js';
-import { exportableModel, saveLayersModel } from '../export/tfjs-model.js';
-import { isSuperRes, isTranslation } from '../engine/checkpoint.js';
-import { translatorFromCheckpoint, type TranslationModel } from '../engine/translate/load.js';
-import { saveTranslators } from '../export/translate-model.js';
-import { SrTrainer } from '../engine/superres/trainer.js';
-import { Trainer } from '../engine/trainer.js';
+import type { NoiseModel } from '../engine/sampling.js';
+import type { LoadedModel } from '../families/family.js';
+import { familyOfSpec, requireCapability } from '../families/registry.js';
 import { backendChoice, int, parseOptions } from './options.js';
 import { barOf, StatusLine } from './progress.js';
 import { openRunCheckpoint } from './run-generator.js';
@@ -31,26 +28,21 @@ export async function exportCommand(args: string[]): Promise<number> {
   const out = resolve(o.out);
   const { record, checkpoint, classNames } = await openRunCheckpoint(o.run, 'export', backendChoice(o.backend) ?? 'auto', int('step', o.step));
   const { step } = checkpoint;
-  if (isSuperRes(checkpoint.spec) && o.format === 'images') throw new StudioError(`run ${record.id} is a super-resolution run: it upscales images (gan-studio upscale) and exports as --format tfjs`);
-  if (isTranslation(checkpoint.spec)) {
-    if (o.format === 'images') throw new StudioError(`run ${record.id} is a translation run: it translates images (gan-studio translate) and exports as --format tfjs`);
-    return exportTranslation(translatorFromCheckpoint(checkpoint), out, { run: record.id, step, dataset: record.config.dataset }, !!o.json);
-  }
+  const family = familyOfSpec(checkpoint.spec);
+  requireCapability(family, o.format === 'tfjs' ? 'export-model' : 'export-images', record.id);
   if (o.format === 'tfjs') {
-    const trainer = isSuperRes(checkpoint.spec) ? SrTrainer.fromCheckpoint(checkpoint) : Trainer.fromCheckpoint(checkpoint);
-    const { model, meta } = exportableModel(trainer);
+    const host = await family.host();
+    const model = family.load(checkpoint);
     try {
-      const files = await saveLayersModel(model, out, { run: record.id, step, dataset: record.config.dataset, classNames, ...meta });
+      const files = await host.exportModel!(model, out, { run: record.id, step, dataset: record.config.dataset, classNames });
       if (o.json) console.log(JSON.stringify({ type: 'export', format: 'tfjs', run: record.id, step, files }));
-      else if (trainer instanceof SrTrainer) console.error(`wrote ${files.join(' and ')}: load with tf.loadLayersModel('…/model.json'); input low-resolution images in [-1, 1] of any size, output ${trainer.spec.scale}× larger (${trainer.weightsPhase} phase, step ${step})`);
-      else console.error(`wrote ${files.join(' and ')}: load with tf.loadLayersModel('…/model.json'); input z of ${trainer.spec.zDim} normal numbers${trainer.spec.numClasses ? ` and a one-hot class of ${trainer.spec.numClasses}` : ''}`);
+      else console.error(`wrote ${files.join(', ')}: load with tf.loadLayersModel('…/model.json')${host.exportedUse ? `; ${host.exportedUse(model)}` : ''}`);
       return 0;
     } finally {
       model.dispose();
-      trainer.dispose();
     }
   }
-  const trainer = Trainer.fromCheckpoint(checkpoint);
+  const trainer = family.load(checkpoint) as NoiseModel & LoadedModel;
   try {
     const count = int('count', o.count) ?? 1000;
     if (count > 1_000_000) throw new StudioError('--count must be at most 1000000');
@@ -67,20 +59,4 @@ export async function exportCommand(args: string[]): Promise<number> {
   } finally {
     trainer.dispose();
   }
-}
-
-/** pix2pix's generator into `out`, or CycleGAN's two into out/AtoB and out/BtoA, each with the custom layer's code. */
-async function exportTranslation(t: TranslationModel, out: string, meta: Record<string, unknown>, json: boolean): Promise<number> {
-  let files: string[];
-  try {
-    files = await saveTranslators(t, out, meta);
-  } finally {
-    t.dispose();
-  }
-  if (json) console.log(JSON.stringify({ type: 'export', format: 'tfjs', ...meta, files }));
-  else {
-    const custom = t.spec.norm === 'instance' ? "; call registerInstanceNorm(tf) from instance-norm.js first" : '';
-    console.error(`wrote ${files.join(', ')}: load with tf.loadLayersModel('…/model.json')${custom}; input images in [-1, 1] (${t.spec.size} px as trained), output the translation, same size`);
-  }
-  return 0;
 }

@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Rng } from '../engine/rng.js';
-import { TextGanTrainer } from '../engine/text/trainer.js';
+import type { TextGanTrainer } from '../families/text/trainer.js';
+import { familyOfSpec, requireCapability } from '../families/registry.js';
 import { writePngs } from '../export/images.js';
 import { gridPng } from '../images/png.js';
 import { StudioError } from '../errors.js';
@@ -30,8 +31,9 @@ export async function generateCommand(args: string[]): Promise<number> {
   if (count > 10_000) throw new StudioError(`--count must be at most 10000, got ${count}`);
   const seed = int('seed', o.seed, 0) ?? 1;
   const { record, checkpoint } = await openRunCheckpoint(o.run, 'generate', backendChoice(o.backend) ?? 'auto', int('step', o.step, 0));
-  if (record.config.model !== 'text') throw new StudioError(`run ${record.id} is not a text-to-image run; it draws with \`gan-studio sample\``);
-  const trainer = TextGanTrainer.fromCheckpoint(checkpoint);
+  const family = familyOfSpec(checkpoint.spec);
+  requireCapability(family, 'prompt', record.id);
+  const trainer = family.load(checkpoint) as TextGanTrainer;
   try {
     const { vectors, words } = await trainer.promptVectors(Array(count).fill(prompt));
     const { unknown, known } = words[0];

@@ -1,4 +1,4 @@
-import type { StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
 import { stepFigures } from '../evaluation/status.js';
 
 export { stepFigures };

@@ -7,8 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { isSuperRes, isTranslation } from '../engine/checkpoint.js';
-import { Trainer } from '../engine/trainer.js';
+import { familyOfSpec, requireCapability } from '../families/registry.js';
+import { Trainer } from '../families/gan/trainer.js';
 import { StudioError, messageOf } from '../errors.js';
 import { datasetDir } from '../datasets/store.js';
 import { isBuiltin } from '../datasets/index.js';
@@ -49,7 +49,7 @@ interface Opened {
 
 async function open(command: string, o: { run?: string; backend?: string }): Promise<Opened> {
   const { record, checkpoint } = await openRunCheckpoint(o.run, command, backendChoice(o.backend) ?? 'auto');
-  if (isSuperRes(checkpoint.spec) || isTranslation(checkpoint.spec)) throw new StudioError(`run ${record.id} does not generate images from noise; ${command} needs a GAN run`);
+  requireCapability(familyOfSpec(checkpoint.spec), 'edit', record.id);
   const store = new RunStore(studioHome());
   try {
     const dataset = record.config.dataset;

@@ -1,7 +1,9 @@
 import { useBackend } from '../engine/backends.js';
-import { readCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
+import { readCheckpoint, type CheckpointData } from '../families/run-checkpoint.js';
 import type { BackendChoice } from '../engine/config.js';
-import { Trainer } from '../engine/trainer.js';
+import type { NoiseModel } from '../engine/sampling.js';
+import type { LoadedModel } from '../families/family.js';
+import { familyOfSpec, requireCapability } from '../families/registry.js';
 import { StudioError } from '../errors.js';
 import { showDataset } from '../datasets/store.js';
 import { studioHome } from '../runs/home.js';
@@ -33,12 +35,14 @@ export async function openRunCheckpoint(
   return { record, checkpoint, classNames };
 }
 
-/** A run's newest readable checkpoint as a generator, for commands that draw images; the caller disposes it. */
+/** A run's newest readable checkpoint as a model that draws from noise (its family refuses otherwise), for commands that draw images; the caller disposes it. */
 export async function openRunGenerator(
   ref: string | undefined,
   command: string,
   backend: BackendChoice,
-): Promise<{ record: RunRecord; step: number; trainer: Trainer; classNames: string[] }> {
+): Promise<{ record: RunRecord; step: number; trainer: NoiseModel & LoadedModel; classNames: string[] }> {
   const { record, checkpoint, classNames } = await openRunCheckpoint(ref, command, backend);
-  return { record, step: checkpoint.step, trainer: Trainer.fromCheckpoint(checkpoint), classNames };
+  const family = familyOfSpec(checkpoint.spec);
+  requireCapability(family, 'sample', record.id);
+  return { record, step: checkpoint.step, trainer: family.load(checkpoint) as NoiseModel & LoadedModel, classNames };
 }

@@ -1,14 +1,15 @@
 /** `gan-studio train` and `gan-studio resume`: a run in a worker, a progress bar or JSON lines. */
 import { ZodError } from 'zod';
-import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../engine/config.js';
+import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../families/run-config.js';
 import { requireBackend } from '../engine/backends.js';
 import { StudioError } from '../errors.js';
 import { RunStore } from '../runs/store.js';
 import { studioHome } from '../runs/home.js';
 import { StudioService } from '../service/studio-service.js';
+import { familyOfConfig } from '../families/registry.js';
 import type { CommandResult, StudioEvents } from '../service/contract.js';
 import type { RunSummary } from '../training/protocol.js';
-import type { StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
 import { backendChoice, explainConfigError, int, num, onOff, parseOptions } from './options.js';
 import { STATUS_WINDOW, trainingStatus } from '../evaluation/status.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
@@ -398,11 +399,7 @@ async function runThroughService(
       );
       console.error(
         summary.status === 'completed'
-          ? service.store.get(summary.run).config.task === 'superres'
-            ? `upscale: gan-studio upscale --run ${summary.run} IMAGE… --out DIR`
-            : service.store.get(summary.run).config.model === 'text'
-              ? `images: gan-studio generate --run ${summary.run} --prompt "…" --out images`
-              : `samples: gan-studio sample --run ${summary.run} --count 64 --out samples`
+          ? familyOfConfig(service.store.get(summary.run).config).nextStep(summary.run)
           : `continue: gan-studio resume --run ${summary.run}`,
       );
     }

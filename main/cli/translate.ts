@@ -1,11 +1,11 @@
 /** `gan-studio translate`: images of any size through a translation run's model (pix2pix or CycleGAN), in overlapping tiles, as PNGs. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { isTranslation } from '../engine/checkpoint.js';
-import { translatorFromCheckpoint } from '../engine/translate/load.js';
-import { DIRECTIONS, translateTiled, type Direction } from '../engine/translate/tiles.js';
+import { familyOfSpec, requireCapability } from '../families/registry.js';
+import type { TranslationModel } from '../families/translate/load.js';
+import { DIRECTIONS, translateTiled, type Direction } from '../families/translate/tiles.js';
 import { StudioError } from '../errors.js';
-import { readForTranslation, translatedPng } from '../images/translate-io.js';
+import { readForTranslation, translatedPng } from '../families/translate/io.js';
 import { backendChoice, parseOptions, splitPositionals } from './options.js';
 import { barOf } from './progress.js';
 import { pngNames, readImageFiles } from './image-files.js';
@@ -28,8 +28,9 @@ export async function translateCommand(args: string[]): Promise<number> {
   const direction = (o.direction ?? 'AtoB') as Direction;
   if (!DIRECTIONS.includes(direction)) throw new StudioError(`--direction must be AtoB or BtoA, got ${o.direction}`);
   const { record, checkpoint } = await openRunCheckpoint(o.run, 'translate', backendChoice(o.backend) ?? 'auto');
-  if (!isTranslation(checkpoint.spec)) throw new StudioError(`run ${record.id} is not a translation run; translate needs one trained with --task pix2pix or --task cyclegan`);
-  const model = translatorFromCheckpoint(checkpoint);
+  const family = familyOfSpec(checkpoint.spec);
+  requireCapability(family, 'translate', record.id);
+  const model = family.load(checkpoint) as TranslationModel;
   const tty = !o.json && process.stderr.isTTY;
   try {
     // Every input is read and checked before anything is written.

@@ -1,11 +1,13 @@
 /** `gan-studio upscale`: images of any size through a super-resolution run's model, in tiles, as PNGs. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { isSuperRes } from '../engine/checkpoint.js';
-import { DEFAULT_TILE, upscaleTiled } from '../engine/superres/tiles.js';
-import { SrTrainer } from '../engine/superres/trainer.js';
+import { familyOfSpec, requireCapability } from '../families/registry.js';
+import type { CheckpointData } from '../families/run-checkpoint.js';
+import type { SrSpec } from '../families/superres/networks.js';
+import { DEFAULT_TILE, upscaleTiled } from '../families/superres/tiles.js';
+import type { SrTrainer } from '../families/superres/trainer.js';
 import { StudioError } from '../errors.js';
-import { readForUpscale, upscaledPng } from '../images/upscale-io.js';
+import { readForUpscale, upscaledPng } from '../images/full-size-io.js';
 import { backendChoice, int, parseOptions, splitPositionals } from './options.js';
 import { barOf } from './progress.js';
 import { pngNames, readImageFiles } from './image-files.js';
@@ -27,13 +29,14 @@ export async function upscaleCommand(args: string[]): Promise<number> {
   const tile = int('tile', o.tile) ?? DEFAULT_TILE;
   if (tile < 16 || tile > 2048) throw new StudioError(`--tile must be between 16 and 2048 low-resolution pixels, got ${tile}`);
   const { record, checkpoint } = await openRunCheckpoint(o.run, 'upscale', backendChoice(o.backend) ?? 'auto');
-  if (!isSuperRes(checkpoint.spec)) throw new StudioError(`run ${record.id} generates images from noise; upscale needs a super-resolution run (train --task superres)`);
-  const spec = checkpoint.spec;
+  const family = familyOfSpec(checkpoint.spec);
+  requireCapability(family, 'upscale', record.id);
+  const { spec } = checkpoint as CheckpointData & { spec: SrSpec };
   // Every input is read and checked before anything is written.
   const inputs = await readImageFiles(files, (buf, file) => readForUpscale(buf, spec.channels, spec.scale, file));
   const out = resolve(o.out);
   mkdirSync(out, { recursive: true });
-  const model = SrTrainer.fromCheckpoint(checkpoint);
+  const model = family.load(checkpoint) as SrTrainer;
   const tty = !o.json && process.stderr.isTTY;
   try {
     const nameOf = pngNames();

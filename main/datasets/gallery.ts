@@ -8,9 +8,9 @@ import type { Db } from '../db/database.js';
 import { StudioError } from '../errors.js';
 import { bytesGridPng, encodePng } from '../images/png.js';
 import { isBuiltin, loadDataset } from './index.js';
-import { captionsByImage } from './dataset.js';
+import { captionsByImage } from '../core/dataset.js';
 import { COVER, captionsOf, datasetDir, pixelsFile, showDataset } from './store.js';
-import { tokenize } from '../engine/text/tokens.js';
+import { tokenize } from '../core/tokens.js';
 
 function containsWords(caption: string, words: string[]): boolean {
   const have = new Set(tokenize(caption));

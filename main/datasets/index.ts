@@ -1,10 +1,10 @@
 import type { Db } from '../db/database.js';
 import { StudioError } from '../errors.js';
-import type { Dataset } from './dataset.js';
+import type { Dataset } from '../core/dataset.js';
 import { loadMnist } from './mnist.js';
 import { datasetExists, listDatasets, loadImported } from './store.js';
 
-export type { Dataset } from './dataset.js';
+export type { Dataset } from '../core/dataset.js';
 
 const BUILTIN: Record<string, () => Dataset> = {
   'builtin:mnist': loadMnist,

@@ -3,8 +3,8 @@
  * (MIT), so the studio trains on real data without a download.
  */
 import { createRequire } from 'node:module';
-import type { Captions, Dataset } from './dataset.js';
-import { buildVocabulary } from '../engine/text/tokens.js';
+import type { Captions, Dataset } from '../core/dataset.js';
+import { buildVocabulary } from '../core/tokens.js';
 
 const require = createRequire(import.meta.url);
 const SIDE = 28;

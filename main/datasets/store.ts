@@ -10,8 +10,8 @@ import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/database.js';
 import { StudioError } from '../errors.js';
-import type { Captions, Dataset } from './dataset.js';
-import type { Vocabulary } from '../engine/text/tokens.js';
+import type { Captions, Dataset } from '../core/dataset.js';
+import type { Vocabulary } from '../core/tokens.js';
 import type { ImportOptions } from './import/options.js';
 import type { ImportReport } from './import/report.js';
 

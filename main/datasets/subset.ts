@@ -7,7 +7,7 @@
  */
 import { Rng } from '../engine/rng.js';
 import { StudioError } from '../errors.js';
-import { captionsByImage, type Captions, type Dataset } from './dataset.js';
+import { captionsByImage, type Captions, type Dataset } from '../core/dataset.js';
 
 /** Independent of every study's seed: every study of a dataset tests on the same images. */
 const TEST_SEED = 0x7e57;

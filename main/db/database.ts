@@ -4,11 +4,14 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StudioError, messageOf } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
+
+/** The studio's database in its home folder. */
+export const databasePath = (home: string) => join(home, 'studio.db');
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;

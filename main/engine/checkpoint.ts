@@ -3,32 +3,33 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../fsx.js';
 import { StudioError } from '../errors.js';
 import { decodeTensorFile, encodeTensorFile, type TensorData } from './tensor-file.js';
-import { upgradeStoredConfig, type TrainConfig } from './config.js';
 import type { RngState } from './rng.js';
-import type { ModelSpec } from './model-spec.js';
-
-export { isGenerator, isSuperRes, isTextToImage, isTranslation, type ModelSpec } from './model-spec.js';
 
 const MAGIC = Buffer.from('GANCKPT1', 'ascii');
 const VERSION = 1;
 
 export type { TensorData };
 
-export interface CheckpointData {
+/**
+ * A checkpoint as the engine sees it. Its settings and network shapes are
+ * the family's: families/run-checkpoint.ts names their types and upgrades
+ * settings an older version stored.
+ */
+export interface CheckpointData<Config extends object = object, Spec extends object = object> {
   step: number;
-  config: TrainConfig;
-  spec: ModelSpec;
+  config: Config;
+  spec: Spec;
   rng: RngState;
   /** Optimizer iteration counts by optimizer name. */
   iterations: Record<string, number>;
   tensors: Map<string, TensorData>;
 }
 
-interface Header {
+interface Header<Config, Spec> {
   version: number;
   step: number;
-  config: TrainConfig;
-  spec: ModelSpec;
+  config: Config;
+  spec: Spec;
   rng: RngState;
   iterations: Record<string, number>;
 }
@@ -42,12 +43,12 @@ export function writeCheckpoint(path: string, c: CheckpointData): void {
   writeFileAtomic(path, encodeCheckpoint(c));
 }
 
-export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): CheckpointData {
+export function decodeCheckpoint<Config extends object, Spec extends object>(buf: Buffer, source = 'checkpoint', upgrade: (stored: Config) => Config = (c) => c): CheckpointData<Config, Spec> {
   const bad = (why: string) => new StudioError(`${source} is damaged (${why}); use an earlier checkpoint`);
-  const { header, tensors } = decodeTensorFile<Header>(buf, MAGIC, { source, kind: 'checkpoint', version: VERSION, bad });
+  const { header, tensors } = decodeTensorFile<Header<Config, Spec>>(buf, MAGIC, { source, kind: 'checkpoint', version: VERSION, bad });
   return {
     step: header.step,
-    config: upgradeStoredConfig(header.config),
+    config: upgrade(header.config),
     spec: header.spec,
     rng: header.rng,
     iterations: header.iterations,
@@ -55,12 +56,12 @@ export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): Checkpoint
   };
 }
 
-export function readCheckpoint(path: string): CheckpointData {
+export function readCheckpoint<Config extends object, Spec extends object>(path: string, upgrade?: (stored: Config) => Config): CheckpointData<Config, Spec> {
   let buf: Buffer;
   try {
     buf = readFileSync(path);
   } catch (err) {
     throw new StudioError(`cannot read checkpoint ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return decodeCheckpoint(buf, `checkpoint ${path}`);
+  return decodeCheckpoint<Config, Spec>(buf, `checkpoint ${path}`, upgrade);
 }

@@ -3,7 +3,7 @@
  * dataset, so that every run on it (super-resolution, translation) is
  * measured on the same ones, each with a fixed random draw of its own.
  */
-import type { Dataset } from '../datasets/dataset.js';
+import type { Dataset } from '../core/dataset.js';
 import { Rng } from './rng.js';
 
 /** Independent of every run's seed: runs on one dataset are measured on the same images. */

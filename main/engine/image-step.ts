@@ -1,6 +1,6 @@
 /** The figures of an image-to-image training step (super-resolution, pix2pix), read back from the device in one go. */
 import { tf } from './tf.js';
-import type { StepMetrics } from './trainer.js';
+import type { StepMetrics } from './step-metrics.js';
 
 /**
  * `packed`: [L1, D loss, G adversarial loss, D(real), D(fake), accuracy on

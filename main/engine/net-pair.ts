@@ -7,7 +7,7 @@
 import { tf } from './tf.js';
 import { Adam, type AdamSettings } from './adam.js';
 import type { CheckpointData, TensorData } from './checkpoint.js';
-import type { TrainConfig } from './config.js';
+import type { OptimiserSettings } from './config.js';
 import type { ParamSet } from './params.js';
 import { StudioError } from '../errors.js';
 
@@ -18,7 +18,7 @@ export interface NetPairSettings {
 }
 
 /** Adam for each network and the generator's average, as a run's settings say. */
-export function pairSettings(config: TrainConfig): NetPairSettings {
+export function pairSettings(config: OptimiserSettings): NetPairSettings {
   return {
     emaDecay: config.emaDecay,
     adamG: { lr: config.lrG, beta1: config.beta1G, beta2: config.beta2G },
@@ -81,7 +81,8 @@ export class NetPair {
       if (t.shape.join(',') !== v.shape.join(',')) {
         throw new StudioError(`checkpoint tensor ${name} has shape [${t.shape}] but the model needs [${v.shape}]`);
       }
-      v.assign(tf.tensor(t.data, t.shape));
+      // In a tidy: the tensor made from the file is garbage once assigned (a model's worth per checkpoint loaded).
+      tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
     }
     if (this.ema && emaMissing) {
       for (const [name, v] of this.G.all()) this.ema.get(name.slice(2)).assign(v);

@@ -183,7 +183,7 @@ export function calibrationLatents(spec: NetSpec): { z: Float32Array; labels: In
  * pass over calibrationLatents. An average of G's weights is a different
  * network from G, so G's running statistics (which also trail G by ~100
  * updates) do not describe it; on builtin:mnist measuring them on the
- * average itself halves FID early in a run (README, "Training that works
+ * average itself halves FID early in a run (docs/quality.md, "Training that works
  * without tuning").
  */
 export function calibrateBatchNorm(p: ParamSet, spec: NetSpec): void {

@@ -6,15 +6,15 @@
  * database, which stay with the host that owns them.
  */
 import type { CheckpointData } from './checkpoint.js';
-import type { ImageBatch } from './sampling.js';
-import type { StepMetrics } from './trainer.js';
+import type { ImageBatch } from '../core/image-batch.js';
+import type { StepMetrics } from './step-metrics.js';
 import { StudioError } from '../errors.js';
 
 /** What the loop needs of a trainer: the GAN trainer and the super-resolution one alike. */
-export interface StepTrainer {
+export interface StepTrainer<Ck extends CheckpointData = CheckpointData> {
   readonly step: number;
   trainStep(): Promise<StepMetrics>;
-  toCheckpoint(): Promise<CheckpointData>;
+  toCheckpoint(): Promise<Ck>;
   /** The run's progress picture, its grid's columns, and the latent seed it was drawn from (0 when none). */
   preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }>;
   /** Steps where a checkpoint is kept whatever the interval: the end of a phase, so that it can be exported. */
@@ -36,15 +36,15 @@ export interface StepPlan {
   previewEvery: number;
 }
 
-export type StepEvent =
+export type StepEvent<Ck extends CheckpointData = CheckpointData> =
   | { type: 'step'; metrics: StepMetrics }
-  | { type: 'checkpoint'; checkpoint: CheckpointData }
+  | { type: 'checkpoint'; checkpoint: Ck }
   | { type: 'preview'; step: number; seed: number; batch: ImageBatch; columns: number }
   | { type: 'paused'; step: number }
   | { type: 'resumed'; step: number };
 
 /** Awaited: a checkpoint is kept (written, or handed over) before the loop trains past it. */
-export type StepSink = (e: StepEvent) => void | Promise<void>;
+export type StepSink<Ck extends CheckpointData = CheckpointData> = (e: StepEvent<Ck>) => void | Promise<void>;
 
 export interface StepLoopResult {
   last: StepMetrics | null;
@@ -57,7 +57,7 @@ export interface StepLoopResult {
 export const yieldToEventLoop: () => Promise<void> =
   typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
-export async function runSteps(t: StepTrainer, plan: StepPlan, control: StepControl, sink: StepSink): Promise<StepLoopResult> {
+export async function runSteps<Ck extends CheckpointData>(t: StepTrainer<Ck>, plan: StepPlan, control: StepControl, sink: StepSink<Ck>): Promise<StepLoopResult> {
   let savedStep = t.step;
   let last: StepMetrics | null = null;
   let busyMs = 0;

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
-import type { Dataset } from '../datasets/dataset.js';
+import type { Dataset } from '../core/dataset.js';
 import { builtinJudge, builtinJudgePath, createJudge, hasBuiltinJudge, judgeSpec, loadJudge, saveJudge, trainJudge, type Judge } from '../judges/index.js';
 import { judgeDigest } from '../judges/judge.js';
 

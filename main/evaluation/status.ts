@@ -3,7 +3,7 @@
  * evaluation: what a person would conclude looking at the curves. Pure, so
  * the CLI, the service and the interface say the same thing.
  */
-import type { StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
 import type { Evaluation } from './evaluation.js';
 
 export type TrainingState = 'warming-up' | 'balanced' | 'learning' | 'discriminator-winning' | 'generator-winning' | 'collapsed' | 'diverged';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Trainer } from '../engine/trainer.js';
+import type { NoiseModel } from '../engine/sampling.js';
 import { imagePng, type ImageBatch } from '../images/png.js';
 import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
 
@@ -42,7 +42,7 @@ export interface ImageExport {
  * Generated images for data augmentation, drawn and written in slices so a
  * large export needs no more memory than a slice.
  */
-export async function exportImages(t: Trainer, e: ImageExport, onProgress: (done: number, total: number) => void = () => {}): Promise<{ dirs: string[]; count: number }> {
+export async function exportImages(t: NoiseModel, e: ImageExport, onProgress: (done: number, total: number) => void = () => {}): Promise<{ dirs: string[]; count: number }> {
   const groups = e.perClass ? Array.from({ length: t.spec.numClasses }, (_, c) => c) : [null];
   const total = e.count * groups.length;
   const dirs: string[] = [];

@@ -10,9 +10,6 @@ import { tf } from '../engine/tf.js';
 import { BN_EPSILON, BN_MOMENTUM, LEAKY_SLOPE } from '../engine/layers.js';
 import { KERNEL, layout, type NetSpec } from '../engine/networks.js';
 import type { ParamSet } from '../engine/params.js';
-import type { Trainer } from '../engine/trainer.js';
-import { SrTrainer } from '../engine/superres/trainer.js';
-import { srGeneratorModel } from './superres-model.js';
 
 /** Builds the layers and copies the weights in; the caller disposes the model. */
 export function generatorModel(p: ParamSet, spec: NetSpec): tf.LayersModel {
@@ -61,22 +58,6 @@ export function generatorModel(p: ParamSet, spec: NetSpec): tf.LayersModel {
   const model = tf.model({ inputs, outputs: h, name: 'gan_studio_generator' });
   for (const [layer, weights] of layerWeights) layer.setWeights(weights);
   return model;
-}
-
-/** Either task's generator as a LayersModel, with what a user needs to call it; the caller disposes the model. */
-export function exportableModel(t: Trainer | SrTrainer): { model: tf.LayersModel; meta: Record<string, unknown> } {
-  if (t instanceof SrTrainer) {
-    const { scale, channels } = t.spec;
-    return {
-      model: srGeneratorModel(t.sampler(), t.spec),
-      meta: { task: 'superres', scale, channels, phase: t.weightsPhase, inputs: ['low_resolution'], output: `images ${scale}× the input's size in about [-1, 1] (clip before display), NHWC; input any size, [-1, 1]` },
-    };
-  }
-  const { zDim, numClasses, size, channels } = t.spec;
-  return {
-    model: generatorModel(t.sampler(), t.spec),
-    meta: { task: 'generate', zDim, numClasses, size, channels, inputs: numClasses ? ['z', 'label_onehot'] : ['z'], output: 'images in [-1, 1], NHWC' },
-  };
 }
 
 /** Writes model.json and weights.bin into `dir`, as tfjs's own file saver lays them out. */

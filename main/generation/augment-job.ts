@@ -4,12 +4,12 @@
  * as the worker keeps it for every request.
  */
 import { useBackend } from '../engine/backends.js';
-import type { Trainer } from '../engine/trainer.js';
+import type { Trainer } from '../families/gan/trainer.js';
 import { loadDataset } from '../datasets/index.js';
-import type { Dataset } from '../datasets/dataset.js';
+import type { Dataset } from '../core/dataset.js';
 import { openDatabase } from '../db/database.js';
-import { databasePath } from '../runs/store.js';
-import { runCell } from '../augment/cell.js';
+import { databasePath } from '../db/database.js';
+import { runCell } from '../studies/cell.js';
 import type { GenerationRequest, GenerationResults, WorkerProgress } from './protocol.js';
 
 let data: { key: string; dataset: Dataset } | null = null;

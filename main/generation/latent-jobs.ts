@@ -7,11 +7,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { StudioError } from '../errors.js';
 import { writeFileAtomic } from '../fsx.js';
-import type { Trainer } from '../engine/trainer.js';
+import type { Trainer } from '../families/gan/trainer.js';
 import { yieldToEventLoop } from '../engine/step-loop.js';
 import { disposeJudge, embedImages, encodeJudge, loadJudge, type Judge } from '../judges/index.js';
 import { imagePng } from '../images/png.js';
-import { readForProjection } from '../images/project-io.js';
+import { readForProjection } from '../latent/project-io.js';
 import { attributeDirections, generateBlended } from '../latent/attribute-directions.js';
 import { readAttributes } from '../latent/attributes.js';
 import { encode, trainEncoder } from '../latent/encoder.js';

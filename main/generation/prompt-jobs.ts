@@ -2,7 +2,7 @@
  * A text-to-image run's requests in the generation worker: images of
  * prompts, a walk from one prompt to another, and the run's vocabulary.
  */
-import type { PromptWords, TextGanTrainer } from '../engine/text/trainer.js';
+import type { PromptWords, TextGanTrainer } from '../families/text/trainer.js';
 import { StudioError } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
 import { imagePng } from '../images/png.js';

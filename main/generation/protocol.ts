@@ -1,10 +1,10 @@
 /** Requests to the generation worker, which draws images from checkpoints off the service's thread. */
-import type { Direction } from '../engine/translate/tiles.js';
+import type { Direction } from '../families/translate/tiles.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
 import type { Weights } from '../latent/project.js';
 import type { Subset } from '../datasets/subset.js';
-import type { ArmResult, CellSettings } from '../augment/cell.js';
-import type { PromptWords } from '../engine/text/trainer.js';
+import type { ArmResult, CellSettings } from '../studies/cell.js';
+import type { PromptWords } from '../families/text/trainer.js';
 
 export type { PromptWords };
 

@@ -5,23 +5,21 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
-import { isSuperRes, isTextToImage, isTranslation, readCheckpoint } from '../engine/checkpoint.js';
-import { TextGanTrainer } from '../engine/text/trainer.js';
+import { readCheckpoint } from '../families/run-checkpoint.js';
+import type { TextGanTrainer } from '../families/text/trainer.js';
 import { promptJob, promptWalkJob, vocabularyJob } from './prompt-jobs.js';
-import { CycleGanTrainer } from '../engine/translate/cyclegan.js';
-import { translatorFromCheckpoint, type TranslationModel } from '../engine/translate/load.js';
-import { Pix2PixTrainer } from '../engine/translate/pix2pix.js';
-import { translateTiled } from '../engine/translate/tiles.js';
-import { readForTranslation, translatedPng } from '../images/translate-io.js';
-import { upscaleTiled } from '../engine/superres/tiles.js';
-import { SrTrainer } from '../engine/superres/trainer.js';
-import { readForUpscale, upscaledPng } from '../images/upscale-io.js';
-import { Trainer } from '../engine/trainer.js';
+import type { TranslationModel } from '../families/translate/load.js';
+import { translateTiled } from '../families/translate/tiles.js';
+import { readForTranslation, translatedPng } from '../families/translate/io.js';
+import { upscaleTiled } from '../families/superres/tiles.js';
+import type { SrTrainer } from '../families/superres/trainer.js';
+import { readForUpscale, upscaledPng } from '../images/full-size-io.js';
+import type { Trainer } from '../families/gan/trainer.js';
+import type { Capability, LoadedModel, ModelFamily } from '../families/family.js';
+import { familyOfSpec, requireCapability } from '../families/registry.js';
 import { StudioError, messageOf } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
 import { exportImages } from '../export/images.js';
-import { exportableModel, saveLayersModel } from '../export/tfjs-model.js';
-import { saveTranslators } from '../export/translate-model.js';
 import { imagePng } from '../images/png.js';
 import { truncate, walk } from '../latent/math.js';
 import { principalDirections } from '../latent/attribute-directions.js';
@@ -34,54 +32,44 @@ const port = parentPort;
 if (!port) throw new Error('generation worker must run in a worker thread');
 
 let ready: Promise<unknown> | null = null;
-type Model = Trainer | SrTrainer | TranslationModel | TextGanTrainer;
-let cached: { path: string; step: number; model: Model } | null = null;
+let cached: { path: string; step: number; family: ModelFamily<LoadedModel>; model: LoadedModel } | null = null;
 
-/** The checkpoint's model, kept for the next request; a GAN's generator, a super-resolution or a translation model. */
-async function modelFor(ref: CheckpointRef): Promise<Model> {
+/**
+ * The checkpoint's model (as its family loads it), kept for the next
+ * request, once its family is found to be able to do `what`; the caller
+ * reads it as the model type of the families that can.
+ */
+async function modelFor<M extends LoadedModel>(ref: CheckpointRef, what: Capability): Promise<M> {
   ready ??= useBackend('auto');
   await ready;
-  if (cached && cached.path === ref.path && cached.step === ref.step) return cached.model;
-  cached?.model.dispose();
-  cached = null;
-  const checkpoint = readCheckpoint(ref.path);
-  const model = isSuperRes(checkpoint.spec)
-    ? SrTrainer.fromCheckpoint(checkpoint)
-    : isTranslation(checkpoint.spec)
-      ? translatorFromCheckpoint(checkpoint)
-      : isTextToImage(checkpoint.spec)
-        ? TextGanTrainer.fromCheckpoint(checkpoint)
-        : Trainer.fromCheckpoint(checkpoint);
-  cached = { ...ref, model };
-  return model;
+  if (!cached || cached.path !== ref.path || cached.step !== ref.step) {
+    cached?.model.dispose();
+    cached = null;
+    const checkpoint = readCheckpoint(ref.path);
+    const family = familyOfSpec(checkpoint.spec);
+    cached = { ...ref, family, model: family.load(checkpoint) };
+  }
+  requireCapability(cached.family, what);
+  return cached.model as M;
 }
 
 async function upscale(r: Extract<GenerationRequest, { kind: 'upscale' }>, progress: (done: number, total: number) => void) {
-  const model = await modelFor(r.ckpt);
-  if (!(model instanceof SrTrainer)) throw new StudioError('this run generates images from noise; upscaling needs a super-resolution run', 'INVALID_INPUT');
+  const model = await modelFor<SrTrainer>(r.ckpt, 'upscale');
   const input = await readForUpscale(Buffer.from(r.image), model.spec.channels, model.spec.scale, r.name);
   const out = await upscaleTiled(model, input.image, r.tile, progress);
   return { png: new Uint8Array(await upscaledPng(out, input)), width: out.width, height: out.height, inputWidth: input.image.width, inputHeight: input.image.height };
 }
 
 async function translate(r: Extract<GenerationRequest, { kind: 'translate' }>, progress: (done: number, total: number) => void) {
-  const model = await modelFor(r.ckpt);
-  if (!(model instanceof Pix2PixTrainer || model instanceof CycleGanTrainer)) throw new StudioError('translating needs a pix2pix or CycleGAN run', 'INVALID_INPUT');
+  const model = await modelFor<TranslationModel>(r.ckpt, 'translate');
   const input = await readForTranslation(Buffer.from(r.image), model, r.direction, r.derive, r.name);
   const out = await translateTiled(model, input.image, r.direction, progress);
   return { png: new Uint8Array(await translatedPng(out, input)), width: out.width, height: out.height };
 }
 
 async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
-  const m = await modelFor(r.ckpt);
-  if (m instanceof Pix2PixTrainer || m instanceof CycleGanTrainer) return { files: await saveTranslators(m, r.dir, r.meta) };
-  if (m instanceof TextGanTrainer) throw new StudioError('a text-to-image run cannot be exported as a TensorFlow.js model yet; export its images instead', 'INVALID_INPUT');
-  const { model, meta } = exportableModel(m);
-  try {
-    return { files: await saveLayersModel(model, r.dir, { ...r.meta, ...meta }) };
-  } finally {
-    model.dispose();
-  }
+  const model = await modelFor(r.ckpt, 'export-model');
+  return { files: await (await cached!.family.host()).exportModel!(model, r.dir, r.meta) };
 }
 
 /** Tickets asked to stop; a job checks its own between steps. */
@@ -92,8 +80,7 @@ async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => voi
   if (r.kind === 'translate') return translate(r, (done, total) => progress({ done, total }));
   if (r.kind === 'export-model') return exportModel(r);
   if (r.kind === 'augment-cell') {
-    const generator = r.ckpt ? await modelFor(r.ckpt) : null;
-    if (generator !== null && !(generator instanceof Trainer)) throw new StudioError('an augmentation study draws from a GAN run', 'INVALID_INPUT');
+    const generator = r.ckpt ? await modelFor<Trainer>(r.ckpt, 'augment') : null;
     const ticket = r.ticket;
     try {
       return await augmentCellJob(r, generator, progress, () => ticket !== null && cancelled.has(ticket));
@@ -101,15 +88,12 @@ async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => voi
       if (ticket) cancelled.delete(ticket);
     }
   }
-  const model = await modelFor(r.ckpt);
   if (r.kind === 'prompt' || r.kind === 'prompt-walk' || r.kind === 'prompt-vocab') {
-    if (!(model instanceof TextGanTrainer)) throw new StudioError('drawing from a prompt needs a text-to-image run (model text)', 'INVALID_INPUT');
+    const model = await modelFor<TextGanTrainer>(r.ckpt, 'prompt');
     return r.kind === 'prompt' ? promptJob(model, r) : r.kind === 'prompt-walk' ? promptWalkJob(model, r) : vocabularyJob(model);
   }
-  if (model instanceof TextGanTrainer) throw new StudioError('this is a text-to-image run: it draws from a prompt', 'INVALID_INPUT');
-  if (model instanceof SrTrainer) throw new StudioError('this is a super-resolution run: it upscales images, it does not generate them from noise', 'INVALID_INPUT');
-  if (!(model instanceof Trainer)) throw new StudioError('this is a translation run: it translates images, it does not generate them from noise', 'INVALID_INPUT');
-  const t = model;
+  const editing = r.kind === 'project' || r.kind === 'encoder' || r.kind === 'attributes' || r.kind === 'edit';
+  const t = await modelFor<Trainer>(r.ckpt, editing ? 'edit' : r.kind === 'export-images' ? 'export-images' : 'sample');
   const { zDim, numClasses } = t.spec;
   switch (r.kind) {
     case 'project':

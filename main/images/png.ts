@@ -2,7 +2,7 @@
  * Turns generator output (NHWC float in [-1, 1]) into PNG files with sharp.
  */
 import sharp from 'sharp';
-import type { ImageBatch } from '../engine/sampling.js';
+import type { ImageBatch } from '../core/image-batch.js';
 
 export type { ImageBatch };
 

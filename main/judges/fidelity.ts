@@ -7,13 +7,9 @@
  * K2 = 0.03, the mean over the positions where the window fits.
  */
 
-/** An image as numbers: height × width × channels, row-major. */
-export interface Plane {
-  data: ArrayLike<number>;
-  width: number;
-  height: number;
-  channels: number;
-}
+import type { Plane } from '../images/resample.js';
+
+export type { Plane };
 
 /**
  * Luma of 0–255 RGB as ITU-R BT.601 defines it for video (MATLAB's

@@ -8,7 +8,7 @@
 import { tf } from '../engine/tf.js';
 import { generate } from '../engine/networks.js';
 import { generateBatch, sampleLatents } from '../engine/sampling.js';
-import type { Trainer } from '../engine/trainer.js';
+import type { Trainer } from '../families/gan/trainer.js';
 import type { Judge } from '../judges/index.js';
 import { positives, readAttributes, type AttributeKind, type AttributeScores } from './attributes.js';
 import { decorrelate, fitFromScores, moveLatent } from './directions.js';

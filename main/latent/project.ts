@@ -30,7 +30,7 @@ export interface Weights {
 /**
  * D's features are off by default: on the MNIST bench they doubled the time
  * of a projection for a 1 % closer judge distance and no PSNR
- * (bench/project-bench.ts; the README has the table). The judge's cost a
+ * (bench/project-bench.ts; docs/edit.md has the table). The judge's cost a
  * sixth more and bring the judge distance 5 % closer.
  */
 export const DEFAULT_WEIGHTS: Weights = { pixel: 1, judge: 0.05, d: 0, prior: 0.02 };

@@ -1,7 +1,7 @@
 /**
  * Everything that decides what a playground session computes. The defaults
  * were chosen by measurement with bench/playground-sweep.ts (the figures are
- * in the README's "2D playground" section): with one Gaussian latent no
+ * in docs/playground.md): with one Gaussian latent no
  * loss, penalty (R1, WGAN-GP), packing or schedule tried came near 95 % high
  * quality on the grid in a short run; the mixture latent did, on every seed.
  */

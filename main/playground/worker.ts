@@ -14,7 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('playground worker must run in a worker thread');
 
 // The playground's matrices are too small to share out: one wasm thread
-// steps faster than two on a 2-core machine (see the README's figures).
+// steps faster than two on a 2-core machine (see docs/playground.md's figures).
 if (!process.env.GAN_STUDIO_THREADS) prepareWasmThreads(1);
 
 const emit = (m: WorkerMessage) => port.postMessage(m);

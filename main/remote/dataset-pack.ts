@@ -3,8 +3,8 @@
  * header (shape, class names, captions) and the pixel and label arrays. Its
  * SHA-256 names it, so a worker that has trained on it keeps it once.
  */
-import type { Dataset } from '../datasets/dataset.js';
-import type { Vocabulary } from '../engine/text/tokens.js';
+import type { Dataset } from '../core/dataset.js';
+import type { Vocabulary } from '../core/tokens.js';
 import { StudioError } from '../errors.js';
 import { sha256 } from './blobs.js';
 

@@ -7,13 +7,13 @@
  * evaluation of each checkpoint here.
  */
 import type { Redis } from 'ioredis';
-import { decodeCheckpoint } from '../engine/checkpoint.js';
+import { decodeCheckpoint } from '../families/run-checkpoint.js';
 import { messageOf } from '../errors.js';
 import type { RunStore } from '../runs/store.js';
-import { followedRemoteRuns, setRemoteCursor, setRemoteWorker, unfollowRemote } from '../runs/remote-runs.js';
+import { followedRemoteRuns, setRemoteCursor, setRemoteWorker, unfollowRemote } from '../runs/remote-jobs.js';
 import { RunRecorder } from '../training/recorder.js';
 import type { RunSummary, TrainingEvent } from '../training/protocol.js';
-import type { StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
 import { deleteBlob, getBlob } from './blobs.js';
 import { keys } from './keys.js';
 import type { RemoteEvent } from './protocol.js';

@@ -8,9 +8,9 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { BLOB_TTL_S } from './blobs.js';
 import { keys } from './keys.js';
-import { TrainConfigSchema, resolveConfig, type TrainConfig } from '../engine/config.js';
+import { TrainConfigSchema, resolveConfig, type TrainConfig } from '../families/run-config.js';
 import type { BackendStatus } from '../engine/backends.js';
-import type { StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
 import type { StepLoopResult } from '../engine/step-loop.js';
 
 const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256');

@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError, messageOf } from '../errors.js';
-import { openDatabase, type Db } from '../db/database.js';
+import { databasePath, openDatabase, type Db } from '../db/database.js';
 import { metricSeries, rollUp, trimRollups, type MetricName, type SeriesPoint } from '../db/series.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../engine/checkpoint.js';
-import { upgradeStoredConfig, type TrainConfig } from '../engine/config.js';
-import type { StepMetrics } from '../engine/trainer.js';
-import type { ClassBalance, Evaluation, TranslationScores } from '../evaluation/evaluation.js';
-import { TRANSLATION_COLUMNS } from '../db/migrations/007-translation.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../families/run-checkpoint.js';
+import { upgradeStoredConfig, type TrainConfig } from '../families/run-config.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
+import type { ClassBalance, Evaluation } from '../evaluation/evaluation.js';
+import { FAMILY_METRIC_COLUMNS, familyOfConfig } from '../families/registry.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -61,9 +61,6 @@ const STEP_COLUMNS =
 
 /** Checkpoints kept per run: the newest, and the one before in case the newest is damaged. */
 const KEEP_CHECKPOINTS = 2;
-
-/** The studio database of a home folder. */
-export const databasePath = (home: string) => join(home, 'studio.db');
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -151,7 +148,7 @@ export class RunStore {
       )
       .run(
         id,
-        name ?? defaultRunName(config),
+        name ?? familyOfConfig(config).runName?.(config) ?? config.dataset,
         config.dataset,
         JSON.stringify(config),
         config.steps,
@@ -261,21 +258,18 @@ export class RunStore {
 
   /** The judges' figures at a step, into that step's row (made if training has not written it yet). */
   recordEvaluation(id: string, e: Evaluation): void {
-    const values = {
+    const values: Record<string, number | null> = {
       fid: e.fid,
       kid: e.kid,
       diversity: e.diversity,
       near_duplicates: e.nearDuplicates,
       classes_covered: e.classesCovered,
       class_accuracy: e.classAccuracy,
-      psnr: e.fidelity?.psnr ?? null,
-      ssim: e.fidelity?.ssim ?? null,
-      psnr_bicubic: e.fidelity?.psnrBicubic ?? null,
-      ssim_bicubic: e.fidelity?.ssimBicubic ?? null,
-      fid_bicubic: e.fidelity?.fidBicubic ?? null,
-      ...translationColumns(e.translation),
     };
-    if (e.translation?.psnr != null) Object.assign(values, { psnr: e.translation.psnr, ssim: e.translation.ssim ?? null });
+    // Each family's own columns; where two families share one (psnr), a figure wins over an empty one.
+    for (const columns of FAMILY_METRIC_COLUMNS) {
+      for (const [k, v] of Object.entries(columns.write(e))) if (v != null || !(k in values)) values[k] = v;
+    }
     const columns = [...Object.keys(values), 'class_balance'];
     const balance = e.classes ? JSON.stringify(e.classes) : null;
     this.db.transaction(() => {
@@ -291,41 +285,32 @@ export class RunStore {
 
   /** The newest evaluation of a run, or null before its first. */
   lastEvaluation(id: string): Omit<Evaluation, 'judge' | 'ms' | 'numClasses'> | null {
+    const own = [...new Set(FAMILY_METRIC_COLUMNS.flatMap((c) => c.names))];
     const row = this.db
       .prepare(
-        `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy,
-                psnr, ssim, psnr_bicubic AS psnrBicubic, ssim_bicubic AS ssimBicubic, fid_bicubic AS fidBicubic, class_balance AS classBalance, ${TRANSLATION_COLUMNS.join(', ')}
-         FROM metrics WHERE run_id = ? AND (diversity IS NOT NULL OR psnr IS NOT NULL OR l1 IS NOT NULL OR cycle_a IS NOT NULL) ORDER BY step DESC LIMIT 1`,
+        `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy, class_balance AS classBalance${own.map((c) => `, ${c}`).join('')}
+         FROM metrics WHERE run_id = ? AND (${['diversity', ...own].map((c) => `${c} IS NOT NULL`).join(' OR ')}) ORDER BY step DESC LIMIT 1`,
       )
-      .get(id) as
-      | (Omit<Evaluation, 'judge' | 'ms' | 'numClasses' | 'fidelity' | 'translation' | 'classes'> & { classBalance: string | null; psnr: number | null; ssim: number; psnrBicubic: number; ssimBicubic: number; fidBicubic: number | null } & Record<
-            (typeof TRANSLATION_COLUMNS)[number],
-            number | null
-          >)
-      | undefined;
+      .get(id) as (Pick<Evaluation, 'step' | 'fid' | 'kid' | 'diversity' | 'nearDuplicates' | 'classesCovered' | 'classAccuracy'> & { classBalance: string | null } & Record<string, number | null>) | undefined;
     if (!row) return null;
-    const { classBalance, psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic, l1, l1_baseline, psnr_baseline, ssim_baseline, fid_baseline, cycle_a, cycle_b, fid_reverse, share_target, share_target_reverse, domain_accuracy, fid_untranslated, fid_untranslated_reverse, share_untranslated, share_untranslated_reverse, ...judged } =
-      row;
+    const { step, fid, kid, diversity, nearDuplicates, classesCovered, classAccuracy, classBalance } = row;
     // A figure SQLite could not hold (NaN: too few patches to compare) reads back as null.
     const number = (v: number | null) => (v == null ? Number.NaN : v);
     const base = {
-      ...judged,
-      fid: number(judged.fid),
-      kid: number(judged.kid),
-      diversity: number(judged.diversity),
-      nearDuplicates: number(judged.nearDuplicates),
+      step,
+      classesCovered,
+      classAccuracy,
+      fid: number(fid),
+      kid: number(kid),
+      diversity: number(diversity),
+      nearDuplicates: number(nearDuplicates),
       ...(classBalance ? { classes: JSON.parse(classBalance) as ClassBalance } : {}),
     };
-    if (l1 != null) {
-      const baseline = l1_baseline == null ? {} : { baseline: { name: 'input', l1: l1_baseline, psnr: number(psnr_baseline), ssim: number(ssim_baseline), fid: number(fid_baseline) } };
-      return { ...base, translation: { images: Number.NaN, l1, psnr: number(psnr), ssim: number(ssim), ...baseline } };
+    for (const columns of FAMILY_METRIC_COLUMNS) {
+      const part = columns.read(row, number);
+      if (part) return { ...base, ...part };
     }
-    if (cycle_a != null) {
-      const untranslated = { fid: number(fid_untranslated), fidReverse: number(fid_untranslated_reverse), shareTarget: number(share_untranslated), shareTargetReverse: number(share_untranslated_reverse) };
-      const t = { images: Number.NaN, cycleA: cycle_a, cycleB: number(cycle_b), fidReverse: number(fid_reverse), shareTarget: number(share_target), shareTargetReverse: number(share_target_reverse), domainAccuracy: number(domain_accuracy), untranslated };
-      return { ...base, translation: t };
-    }
-    return psnr == null ? base : { ...base, fidelity: { psnr, ssim, psnrBicubic, ssimBicubic, fidBicubic: number(fidBicubic) } };
+    return base;
   }
 
   /** One metric over a step range, downsampled to at most `points` points keeping minima and maxima. */
@@ -469,33 +454,3 @@ export class RunStore {
   }
 }
 
-/** A translation evaluation's figures by their metrics column; all null for other runs. */
-function translationColumns(t: TranslationScores | undefined): Record<(typeof TRANSLATION_COLUMNS)[number], number | null> {
-  return {
-    l1: t?.l1 ?? null,
-    l1_baseline: t?.baseline?.l1 ?? null,
-    psnr_baseline: t?.baseline?.psnr ?? null,
-    ssim_baseline: t?.baseline?.ssim ?? null,
-    fid_baseline: t?.baseline?.fid ?? null,
-    cycle_a: t?.cycleA ?? null,
-    cycle_b: t?.cycleB ?? null,
-    fid_reverse: t?.fidReverse ?? null,
-    share_target: t?.shareTarget ?? null,
-    share_target_reverse: t?.shareTargetReverse ?? null,
-    domain_accuracy: t?.domainAccuracy ?? null,
-    fid_untranslated: t?.untranslated?.fid ?? null,
-    fid_untranslated_reverse: t?.untranslated?.fidReverse ?? null,
-    share_untranslated: t?.untranslated?.shareTarget ?? null,
-    share_untranslated_reverse: t?.untranslated?.shareTargetReverse ?? null,
-  };
-}
-
-/** "emoji pix2pix gray → colour", "mnist dcgan/bce", … */
-function defaultRunName(config: TrainConfig): string {
-  const data = config.dataset.replace(/^builtin:/, '');
-  const t = config.translate;
-  if (config.superres) return `${data} super-resolution ×${config.superres.scale}`;
-  if (config.task === 'pix2pix' && t) return `${data} pix2pix ${{ gray: 'gray → colour', edges: 'edges → image', mask: 'masked → filled', pairs: 'A → B' }[t.source]}${t.advWeight === 0 ? ' (L1 alone)' : ''}`;
-  if (config.task === 'cyclegan' && t) return `${t.classA ?? data} ↔ ${t.datasetB ?? t.classB} CycleGAN`;
-  return `${data} ${config.model}/${config.loss}`;
-}

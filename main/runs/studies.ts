@@ -1,7 +1,7 @@
 /** Augmentation studies and their measured cells, kept in the studio database. */
 import type { Db } from '../db/database.js';
-import type { ArmResult } from '../augment/cell.js';
-import type { StudySettings } from '../augment/settings.js';
+import type { ArmResult, StudyCell } from '../studies/cell.js';
+import type { StudySettings } from '../studies/settings.js';
 import { isAlive, newRunId } from './store.js';
 
 export type StudyStatus = 'waiting' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -17,13 +17,6 @@ export interface StudyRecord {
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
-}
-
-/** One classifier measured: a K, a seed and an arm (real alone, M generated per class, classic augmentation). */
-export interface StudyCell extends ArmResult {
-  perClassKey: string;
-  seed: number;
-  runId: string | null;
 }
 
 interface Row {

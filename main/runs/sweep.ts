@@ -4,7 +4,8 @@
  * name that says what it tries and one tag the whole group shares.
  */
 import { z } from 'zod';
-import { LOSSES, PRESETS, type TrainConfigInput } from '../engine/config.js';
+import { LOSSES, PRESETS } from '../engine/config.js';
+import { type TrainConfigInput } from '../families/run-config.js';
 import { StudioError } from '../errors.js';
 
 /** Runs a sweep may queue at once: as many as compare shows side by side. */

@@ -2,8 +2,8 @@
  * The service's commands for augmentation studies: start, follow, stop,
  * resume, delete, and the report with its CSV. AugmentStudies drives them.
  */
-import { studyCsv, studyReport } from '../augment/report.js';
-import { flipsAllowed, studySeeds } from '../augment/settings.js';
+import { studyCsv, studyReport } from '../studies/report.js';
+import { flipsAllowed, studySeeds } from '../studies/settings.js';
 import type { StudyRecord } from '../runs/studies.js';
 import type { AugmentStudies } from './augment-studies.js';
 import type { CommandHandlers, StudyDetail } from './contract.js';

@@ -10,12 +10,12 @@ import { StudioError, messageOf } from '../errors.js';
 import type { GenerationHost } from '../generation/host.js';
 import type { CheckpointRef } from '../generation/protocol.js';
 import type { DatasetDetail } from '../datasets/store.js';
-import { flipsAllowed, ganSubsets, perClassKey, studySeeds, subsetKey, type StudySettings } from '../augment/settings.js';
-import type { TrainConfigInput } from '../engine/config.js';
+import { flipsAllowed, ganSubsets, perClassKey, studySeeds, subsetKey, type StudySettings } from '../studies/settings.js';
+import type { TrainConfigInput } from '../families/run-config.js';
 import { SIZES } from '../engine/networks.js';
 import type { RunRecord, RunStore } from '../runs/store.js';
 import { StudyStore, type StudyRecord } from '../runs/studies.js';
-import type { EventName, StudioEvents } from './contract.js';
+import type { EventName, StudioEvents, StudyProgress } from './contract.js';
 
 export interface StudyContext {
   home: string;
@@ -35,17 +35,6 @@ export interface StudyContext {
 
 /** How often a study waiting for its GANs looks at them. */
 const POLL_MS = 1000;
-
-export interface StudyProgress {
-  cellsDone: number;
-  cells: number;
-  /** Of the cell being measured: classifier steps done of all its arms. */
-  cellFraction: number;
-  gansDone: number;
-  gans: number;
-  /** Steps trained of all the study's GAN runs, as a share of their targets. */
-  ganFraction: number;
-}
 
 const fail = (code: 'INVALID_INPUT' | 'CONFLICT' | 'NOT_FOUND', message: string) => new StudioError(message, code);
 

@@ -4,12 +4,12 @@
  * one contract (contract.ts spreads them into COMMANDS and CommandResults).
  */
 import { z } from 'zod';
-import { TrainConfigSchema } from '../engine/config.js';
+import { TrainConfigSchema } from '../families/run-config.js';
 import { PRIORITIES } from '../remote/priorities.js';
 import type { QueuedJob, WorkerInfo } from '../remote/remote-runs.js';
 import type { RunRecord } from '../runs/store.js';
 import { MAX_SWEEP, SweepAxesSchema } from '../runs/sweep.js';
-import { RunId, SafeName } from './names.js';
+import { RunId, SafeName } from '../core/names.js';
 
 export type { WorkerInfo };
 

@@ -6,10 +6,10 @@
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { TrainConfigSchema } from '../engine/config.js';
+import { TrainConfigSchema } from '../families/run-config.js';
 import { MAX_SWEEP } from '../runs/sweep.js';
-import { DIRECTIONS } from '../engine/translate/tiles.js';
-import { RunId, SafeName } from './names.js';
+import { DIRECTIONS } from '../families/translate/tiles.js';
+import { RunId, SafeName } from '../core/names.js';
 import { QUEUE_COMMANDS, QueueOptionsSchema, type QueueResults } from './contract-queue.js';
 import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
@@ -20,8 +20,20 @@ import type { GalleryPage } from '../datasets/gallery.js';
 import { ImportOptionsSchema } from '../datasets/import/options.js';
 import type { ImportProgress, ImportReport } from '../datasets/import/report.js';
 
+/** How far an augmentation study this process drives has got (the study events and `study.get` carry it). */
+export interface StudyProgress {
+  cellsDone: number;
+  cells: number;
+  /** Of the cell being measured: classifier steps done of all its arms. */
+  cellFraction: number;
+  gansDone: number;
+  gans: number;
+  /** Steps trained of all the study's GAN runs, as a share of their targets. */
+  ganFraction: number;
+}
+
 export type { DatasetDetail, DatasetInfo, Favorite, GalleryPage, ImportProgress, ImportReport };
-import type { StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
 import type { TrainingStatus } from '../evaluation/status.js';
 
@@ -32,13 +44,13 @@ export type { QueuedRun, WorkerInfo } from './contract-queue.js';
 import { PlaygroundSettingsSchema } from '../playground/settings.js';
 import { ENCODER_STEPS, PROJECT_STARTS, PROJECT_STEPS } from '../latent/defaults.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
-import { StudySettingsSchema } from '../augment/settings.js';
-import type { StudyReport } from '../augment/report.js';
-import type { StudyCell, StudyRecord, StudyStatus } from '../runs/studies.js';
-import type { StudyProgress } from './augment-studies.js';
+import { StudySettingsSchema } from '../studies/settings.js';
+import type { StudyReport } from '../studies/report.js';
+import type { StudyRecord, StudyStatus } from '../runs/studies.js';
+import type { StudyCell } from '../studies/cell.js';
 import type { PromptWords } from '../generation/protocol.js';
 
-export type { StudyCell, StudyRecord, StudyReport, StudyStatus, StudyProgress, PromptWords };
+export type { StudyCell, StudyRecord, StudyReport, StudyStatus, PromptWords };
 import { PLAYGROUND_ACTIONS, type PlaygroundFrame, type PlaygroundStarted, type PlaygroundState, type PlaygroundSummary } from '../playground/protocol.js';
 
 export type { PlaygroundFrame, PlaygroundStarted, PlaygroundState, PlaygroundSummary };

@@ -4,6 +4,7 @@
  * and edited images. The work runs in the generation worker; these check
  * the input against the run and carry progress out as events.
  */
+import { familyOfConfig, requireCapability } from '../families/registry.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StudioError } from '../errors.js';
@@ -33,7 +34,7 @@ export function editHandlers(ctx: EditContext): Pick<CommandHandlers, EditComman
   /** A GAN run (images from noise) and its dataset's judge file. */
   const ganRun = (id: string) => {
     const r = ctx.run(id);
-    if (r.config.task !== 'generate') throw fail('INVALID_INPUT', `run ${id} does not generate images from noise (it is a ${r.config.task} run); editing needs a GAN run`);
+    requireCapability(familyOfConfig(r.config), 'edit', id);
     return { r, judgePath: judgeFileOf(r.config.dataset, datasetDir(ctx.store.db, ctx.home, r.config.dataset)) };
   };
   const latentOf = (r: RunRecord, latent: number[], what: string) => {

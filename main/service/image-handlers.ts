@@ -1,9 +1,10 @@
 /**
  * The service's commands that run an image-to-image model on a person's
- * image: a super-resolution run upscaling it, a translation run translating
- * it, both in tiles whose progress comes out as events.
+ * image, upscaling or translating it (as the run's family can), in tiles
+ * whose progress comes out as events.
  */
 import { StudioError } from '../errors.js';
+import { familyOfConfig, requireCapability } from '../families/registry.js';
 import { MAX_UPSCALE_BYTES, type CommandHandlers } from './contract.js';
 import type { EditContext } from './edit-handlers.js';
 
@@ -13,7 +14,7 @@ export function imageHandlers(ctx: EditContext): Pick<CommandHandlers, 'images.u
   return {
     'images.upscale': async ({ id, step, image, name, tile, ticket }) => {
       const ref = ctx.checkpointRef(id, step);
-      if (ctx.run(id).config.task !== 'superres') throw fail('INVALID_INPUT', `run ${id} generates images from noise; upscaling needs a super-resolution run`);
+      requireCapability(familyOfConfig(ctx.run(id).config), 'upscale', id);
       const bytes = Buffer.from(image, 'base64');
       if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
       const r = await ctx.generation.request({ kind: 'upscale', ckpt: ref, image: new Uint8Array(bytes), name, tile }, (done, total) =>
@@ -23,8 +24,7 @@ export function imageHandlers(ctx: EditContext): Pick<CommandHandlers, 'images.u
     },
     'images.translate': async ({ id, step, image, name, direction, derive, ticket }) => {
       const ref = ctx.checkpointRef(id, step);
-      const task = ctx.run(id).config.task;
-      if (task !== 'pix2pix' && task !== 'cyclegan') throw fail('INVALID_INPUT', `run ${id} is not a translation run (pix2pix or CycleGAN)`);
+      requireCapability(familyOfConfig(ctx.run(id).config), 'translate', id);
       const bytes = Buffer.from(image, 'base64');
       if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
       const r = await ctx.generation.request({ kind: 'translate', ckpt: ref, image: new Uint8Array(bytes), name, direction, derive }, (done, total) =>

@@ -3,7 +3,7 @@
  * created as one tagged group, queued here or on the workers) and the
  * remote queue (its order, the workers beating on it).
  */
-import type { TrainConfigInput } from '../engine/config.js';
+import type { TrainConfigInput } from '../families/run-config.js';
 import { StudioError } from '../errors.js';
 import type { RunRecord, RunStore } from '../runs/store.js';
 import { expandSweep, sweepTag, variantName } from '../runs/sweep.js';

@@ -3,14 +3,14 @@
  * with a typed result or a typed error; training runs queued and executed
  * in worker threads, their progress recorded and announced as events.
  */
-import { SIZES } from '../engine/networks.js';
 import { GenerationHost } from '../generation/host.js';
 import { PlaygroundHost } from '../playground/host.js';
 import { trainingStatus, STATUS_WINDOW } from '../evaluation/status.js';
 import type { CheckpointRef } from '../generation/protocol.js';
 import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
-import { resolveConfig, formatZodError, type TrainConfig, type TrainConfigInput } from '../engine/config.js';
+import { formatZodError } from '../engine/config.js';
+import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../families/run-config.js';
 import { BUILTIN_INFO, checkDatasetName, isBuiltin } from '../datasets/index.js';
 import { datasetCover, galleryPage } from '../datasets/gallery.js';
 import { ImportSession } from '../datasets/import/session.js';
@@ -30,7 +30,7 @@ import {
   type RunDetail,
   type StudioEvents,
 } from './contract.js';
-import { checkTaskData } from './task-checks.js';
+import { familyOfConfig } from '../families/registry.js';
 import { editHandlers, type EditContext } from './edit-handlers.js';
 import { imageHandlers } from './image-handlers.js';
 import { textHandlers } from './text-handlers.js';
@@ -209,14 +209,11 @@ export class StudioService {
       throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); ${config.subset ? 'a subset of K images per class needs them' : 'train it with model dcgan'}`);
     }
     const resolved = resolveConfig(config);
-    const size = this.dataset(config.dataset).size;
-    if (resolved.task === 'generate' && !(SIZES as readonly number[]).includes(size)) {
-      throw fail('INVALID_INPUT', `dataset ${config.dataset} has ${size} px images; the GAN networks are built for ${SIZES.join(', ')} px (train super-resolution on it, or import it at 128 px)`);
-    }
-    checkTaskData(resolved, (n) => {
+    const refused = familyOfConfig(resolved).refuseData?.(resolved, (n) => {
       checkDatasetName(this.store.db, n);
       return this.dataset(n);
     });
+    if (refused) throw fail('INVALID_INPUT', refused);
     const r = this.store.create(resolved, new Date(), name);
     return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
   }

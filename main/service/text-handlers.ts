@@ -6,6 +6,7 @@
  */
 import { Rng } from '../engine/rng.js';
 import { StudioError } from '../errors.js';
+import { familyOfConfig, requireCapability } from '../families/registry.js';
 import type { CommandHandlers } from './contract.js';
 import type { EditContext } from './edit-handlers.js';
 
@@ -17,7 +18,7 @@ export function textHandlers(ctx: EditContext): Pick<CommandHandlers, TextComman
   /** The run, refused unless it is text-conditional, and its checkpoint. */
   const textRun = (id: string, step?: number) => {
     const r = ctx.run(id);
-    if (r.config.model !== 'text') throw fail(`run ${id} is not a text-to-image run; train one with model text on a captioned dataset`);
+    requireCapability(familyOfConfig(r.config), 'prompt', id);
     return { run: r, ckpt: ctx.checkpointRef(id, step) };
   };
   return {

@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { probeBackends, type BackendStatus } from '../engine/backends.js';
 import { StudioError, messageOf } from '../errors.js';
 import type { RunRecord, RunStore } from '../runs/store.js';
-import type { EngineHost } from '../training/engine.js';
+import type { EngineHost } from '../training/step-host.js';
 import type { RunSummary, TrainJob, TrainingEvent } from '../training/protocol.js';
 import { TrainingSession } from '../training/session.js';
 import type { EventName, StudioEvents } from './contract.js';

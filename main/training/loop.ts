@@ -1,12 +1,12 @@
 /**
  * A run's training as its host sees it: load the dataset and the checkpoint,
- * have a step engine train (engine.ts: here, or in a browser worker), and
+ * have a step engine train (step-host.ts: here, or in a browser worker), and
  * keep what it hands out — metric rows, checkpoint files, preview grids —
  * in the run's folder and the database, with the evaluator measuring each
  * checkpoint beside it. It runs inside a worker thread (worker.ts).
  */
-import type { StepMetrics } from '../engine/trainer.js';
-import type { StepSink } from '../engine/step-loop.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
+import type { RunStepSink } from '../families/run-checkpoint.js';
 import { loadDataset } from '../datasets/index.js';
 import { applySubset } from '../datasets/subset.js';
 import { StudioError, messageOf } from '../errors.js';
@@ -14,7 +14,7 @@ import { gridPng } from '../images/png.js';
 import { RunStore } from '../runs/store.js';
 import { RunRecorder } from './recorder.js';
 import type { RunControl } from './control.js';
-import { LocalStepEngine, type StepEngine } from './engine.js';
+import { LocalStepEngine, type StepEngine } from './step-host.js';
 import type { RunSummary, TrainJob, TrainingEvent } from './protocol.js';
 
 const METRICS_FLUSH_MS = 2000;
@@ -73,7 +73,7 @@ async function train(store: RunStore, job: TrainJob, control: RunControl, emit: 
       lastFlush = performance.now();
     };
 
-    const keep: StepSink = async (e) => {
+    const keep: RunStepSink = async (e) => {
       switch (e.type) {
         case 'step':
           step = e.metrics.step;

@@ -1,4 +1,4 @@
-import type { Trainer } from '../engine/trainer.js';
+import type { Trainer } from '../families/gan/trainer.js';
 import { gridPng } from '../images/png.js';
 import { previewBatch } from '../engine/sampling.js';
 

@@ -1,7 +1,7 @@
 /** Messages between a training worker and the process that hosts it. */
 import type { MessagePort } from 'node:worker_threads';
 import type { BackendStatus } from '../engine/backends.js';
-import type { StepMetrics } from '../engine/trainer.js';
+import type { StepMetrics } from '../engine/step-metrics.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
 
 export interface TrainJob {

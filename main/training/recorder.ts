@@ -5,8 +5,8 @@
  * (remote/ingest.ts) both keep through it, so a run's records read the same
  * either way.
  */
-import type { CheckpointData } from '../engine/checkpoint.js';
-import { Evaluator } from '../evaluation/evaluator.js';
+import type { CheckpointData } from '../families/run-checkpoint.js';
+import { Evaluator } from './evaluator.js';
 import { writeFileAtomic } from '../fsx.js';
 import type { RunStore } from '../runs/store.js';
 import type { TrainingEvent } from './protocol.js';

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { messageOf, StudioError } from '../errors.js';
 import { RunControl } from './control.js';
-import { LocalStepEngine, nodePort, RemoteStepEngine } from './engine.js';
+import { LocalStepEngine, nodePort, RemoteStepEngine } from './step-host.js';
 import { runTrainingJob } from './loop.js';
 import type { ControlMessage, TrainingEvent } from './protocol.js';
 

@@ -14,13 +14,13 @@ import { StudioError, messageOf } from '../../errors.js';
 import { coverPicks, coverPng } from '../gallery.js';
 import { COVER, datasetExists, datasetsRoot, insertImported, newDatasetId, pixelsFile, sweepDatasetFolders, tempDatasetDir, type ImportedImage } from '../store.js';
 import { expandArrays } from './arrays/expand.js';
-import { decodeImage, decodeRaw, decodeSideBySide, extensionNote, parseColour, type Decoded } from './decode.js';
+import { decodeImage, decodeRaw, decodeSideBySide, extensionNote, parseColour, type Decoded } from '../../images/decode.js';
 import type { ImportOptions } from './options.js';
 import { countByReason, SkipFile, type ImportProgress, type ImportReport, type SkippedFile } from './report.js';
 import { scanSources, type Candidate } from './sources.js';
 import { byName, classFolders, partnered } from './classes.js';
 import { CAPTION_FILE, classCaption, matchCaptions, parseCaptionFile, type CaptionEntry } from './captions.js';
-import { buildVocabulary } from '../../engine/text/tokens.js';
+import { buildVocabulary } from '../../core/tokens.js';
 
 export interface ImportControl {
   readonly cancelled: boolean;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { SafeName } from '../../service/names.js';
+import { SafeName } from '../../core/names.js';
+import { FITS } from '../../images/fits.js';
+
+export { FITS };
 
 /** Square sides: the GAN networks take up to 128 px; super-resolution trains on crops of the larger ones. */
 export const IMPORT_SIZES = [28, 32, 64, 128, 256, 512] as const;
-/** tiles: the original pixels kept, each image cut into whole size×size tiles (for super-resolution and other image-to-image training). */
-export const FITS = ['crop', 'pad', 'stretch', 'tiles'] as const;
 export const PAIRINGS = ['none', 'folders', 'side-by-side'] as const;
 
 export const ImportOptionsSchema = z

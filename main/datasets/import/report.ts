@@ -1,25 +1,6 @@
-/** Why a file was not imported: a code for counting and a sentence for people. */
-export const SKIP_REASONS = {
-  empty: 'empty file',
-  'not-image': 'not an image',
-  unreadable: 'cannot be read',
-  corrupt: 'corrupt or truncated image',
-  'too-many-pixels': 'more pixels than the limit (decompression bomb?)',
-  'too-large': 'file larger than the limit',
-  unsupported: 'image format this decoder does not support',
-  'symlink-loop': 'symlink loop',
-  'unsafe-path': 'unsafe path inside the archive',
-  'zip-bomb': 'suspicious compression (zip bomb?)',
-  'bad-name': 'name is not valid UTF-8',
-  'no-class': 'not inside a class folder',
-  'no-partner': 'no partner in the other folder of a paired import',
-  'nested-archive': 'archive inside a folder or archive',
-  'bad-archive': 'archive cannot be read',
-  hidden: 'hidden or system file',
-  'too-small': 'smaller than one tile',
-} as const;
+import type { SkipReason } from '../../images/skip-file.js';
 
-export type SkipReason = keyof typeof SKIP_REASONS;
+export { SKIP_REASONS, SkipFile, type SkipReason } from '../../images/skip-file.js';
 
 export interface SkippedFile {
   file: string;
@@ -63,14 +44,6 @@ export interface ImportProgress {
 }
 
 /** Thrown by a step of the import for one file: that file is skipped, the import goes on. */
-export class SkipFile extends Error {
-  constructor(
-    readonly reason: SkipReason,
-    readonly detail: string = SKIP_REASONS[reason],
-  ) {
-    super(detail);
-  }
-}
 
 export function countByReason(skipped: SkippedFile[]): Partial<Record<SkipReason, number>> {
   const out: Partial<Record<SkipReason, number>> = {};

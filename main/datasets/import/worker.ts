@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { openDatabase } from '../../db/database.js';
 import { StudioError, messageOf } from '../../errors.js';
-import { databasePath } from '../../runs/store.js';
+import { databasePath } from '../../db/database.js';
 import { importDataset } from './importer.js';
 import type { ImportControlMessage, ImportEvent } from './protocol.js';
 

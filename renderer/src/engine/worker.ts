@@ -8,8 +8,8 @@
  */
 import type { BackendStatus } from '../../../main/engine/backends';
 import type { BackendChoice } from '../../../main/engine/config';
-import { webPort } from '../../../main/engine/engine-protocol';
-import { serveStepEngine } from '../../../main/engine/engine-server';
+import { webPort } from '../../../main/training/engine-protocol';
+import { serveStepEngine } from '../../../main/training/engine-server';
 import { tf } from '../../../main/engine/tf';
 import { adapterLabel, findAdapter, registerWebGpuBackend, type GpuLike } from '../../../main/engine/webgpu/adapter';
 import { StudioError } from '../../../main/errors';

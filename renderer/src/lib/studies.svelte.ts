@@ -5,7 +5,7 @@
  */
 import type { Studio } from './studio.svelte';
 import type { CommandInput, CommandResults, StudioEvents, StudyDetail } from '../../../main/service/contract';
-export { kLabel } from '../../../main/augment/report';
+export { kLabel } from '../../../main/studies/report';
 
 export type StudySummary = CommandResults['augment.list'][number];
 export type StudyProgressEvent = StudioEvents['augment.progress'];

@@ -5,7 +5,7 @@
 import type { StudioBridge } from '../../../main/service/bridge';
 import type { CommandInput, CommandName, DatasetInfo, ImportProgress, ImportReport } from '../../../main/service/contract';
 import type { RunRecord } from '../../../main/runs/store';
-import type { StepMetrics } from '../../../main/engine/trainer';
+import type { StepMetrics } from '../../../main/engine/step-metrics';
 import type { Evaluation } from '../../../main/evaluation/evaluation';
 import { diversityAlarm } from '../../../main/evaluation/status';
 

@@ -1,0 +1,90 @@
+/**
+ * What a model family is to the rest of the studio: one of these per family,
+ * listed once in registry.ts. Every question of the form "can this run do
+ * X?" or "which trainer, which evaluation, which columns?" is asked of the
+ * family a run's task names, never of the task's name itself (docs/families.md).
+ */
+import type { Dataset } from '../core/dataset.js';
+import type { DatasetInfo } from '../datasets/store.js';
+import type { Evaluation } from '../evaluation/evaluation.js';
+import type { JudgeKind } from '../evaluation/judges.js';
+import type { Judge, RealReference } from '../judges/index.js';
+import type { CheckpointData, RunTrainer } from './run-checkpoint.js';
+import type { TrainConfig } from './run-config.js';
+
+/** What a trained model of a family can be asked to do. */
+export const CAPABILITIES = ['sample', 'edit', 'upscale', 'translate', 'prompt', 'export-images', 'export-model', 'augment'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** What an evaluation reads besides the checkpoint, each loaded once per worker and kept. */
+export interface EvaluationSources {
+  /** A dataset of the studio by name. */
+  dataset(name: string): Dataset;
+  /** The dataset's judge and its real reference: the scores of samples drawn from noise or a prompt. */
+  judged(name: string): Promise<JudgedReference>;
+}
+
+export interface JudgedReference {
+  judge: Judge;
+  kind: JudgeKind;
+  real: RealReference;
+  data: Dataset;
+}
+
+/** A trained model loaded for generation jobs; disposed when another checkpoint replaces it. */
+export interface LoadedModel {
+  dispose(): void;
+}
+
+/**
+ * A metrics column of the family's own, beside the shared ones (fid, kid, …):
+ * added to the database by a migration of its own, filled from each
+ * evaluation, and read back into one.
+ */
+export interface MetricColumns {
+  readonly names: readonly string[];
+  /** The columns' values for one evaluation (null for the ones it lacks). */
+  write(e: Evaluation): Record<string, number | null>;
+  /** The evaluation's part these columns hold, or null when the row has none of it. */
+  read(row: Record<string, number | null>, number: (v: number | null) => number): Partial<Evaluation> | null;
+}
+
+export interface ModelFamily<Model extends LoadedModel = LoadedModel> {
+  /** A run's config.task, and a checkpoint's spec.task (absent for the oldest family, 'generate'). */
+  readonly task: string;
+  /** For people: "super-resolution". */
+  readonly label: string;
+  /** What its runs do, said when one is asked for something it cannot: "it upscales images (gan-studio upscale)". */
+  readonly does: string;
+  readonly can: readonly Capability[];
+  /**
+   * Why the run's dataset(s) cannot train it, from their records alone (null
+   * when they can): runs.create refuses such a run before it exists.
+   */
+  refuseData?(config: TrainConfig, dataset: (name: string) => DatasetInfo): string | null;
+  createTrainer(config: TrainConfig, data: Dataset, from: CheckpointData | undefined, dataB: Dataset | null): RunTrainer;
+  /** The model a checkpoint holds, for generation jobs (upscale, translate, sample, …). */
+  load(c: CheckpointData): Model;
+  /**
+   * The family's parts that need Node (files, judges): its host.ts, loaded
+   * when first asked for. The renderer's engine worker builds trainers from
+   * this descriptor and never loads a host (renderer/vite.config.ts keeps
+   * every host.ts out of its bundle).
+   */
+  host(): Promise<FamilyHost<Model>>;
+  /** What to do with a finished run, as a command line: "gan-studio upscale --run ID IMAGE… --out DIR". */
+  nextStep(run: string): string;
+  readonly metricColumns?: MetricColumns;
+  /** A run's name when the user gives none: "emoji super-resolution ×4". */
+  runName?(config: TrainConfig): string;
+}
+
+/** A family's evaluation and export, in its host.ts. */
+export interface FamilyHost<Model extends LoadedModel = LoadedModel> {
+  /** Scores of the model at a checkpoint, in the evaluation worker. */
+  evaluate(c: CheckpointData, step: number, sources: EvaluationSources): Promise<Evaluation>;
+  /** Writes the model as a TensorFlow.js LayersModel (or several) into dir: the files written. */
+  exportModel?(model: Model, dir: string, meta: Record<string, unknown>): Promise<string[]>;
+  /** How to call what exportModel wrote, for people: "input z of 100 normal numbers". */
+  exportedUse?(model: Model): string;
+}

@@ -1,0 +1,134 @@
+/**
+ * A run's whole configuration: the shared settings (engine/config.ts) and
+ * each family's section, resolved from what the user gave and upgraded from
+ * what an older version stored. Pure, so the renderer shares it.
+ */
+import { z } from 'zod';
+import { AUGMENT, BACKEND_CHOICES, LOSSES, PRESETS, PRESET_VALUES, SubsetSchema, beta, positiveInt, rate, withoutUndefined } from '../engine/config.js';
+import { SuperResSchema, resolveSuperRes, type SuperResSettings } from './superres/settings.js';
+import { TextSchema, type TextSettings } from './text/settings.js';
+import { TranslateSchema, resolveTranslate, type TranslateSettings } from './translate/settings.js';
+
+export const MODELS = ['dcgan', 'cdcgan', 'text'] as const;
+/** text2image: model 'text' (a run asked for as task generate with model text becomes one, as runs stored before it had its own task do). */
+export const TASKS = ['generate', 'text2image', 'superres', 'pix2pix', 'cyclegan', 'mlp'] as const;
+export type Task = (typeof TASKS)[number];
+export type Model = (typeof MODELS)[number];
+
+/** Everything that decides what a run computes; stored with the run and in each checkpoint. */
+export const TrainConfigSchema = z
+  .object({
+    task: z.enum(TASKS).default('generate'),
+    superres: SuperResSchema.optional(),
+    translate: TranslateSchema.optional(),
+    text: TextSchema.optional(),
+    dataset: z.string().min(1).max(200),
+    model: z.enum(MODELS).default('dcgan'),
+    /** Default: the preset's (text-to-image runs: bce, the loss their recipe was measured with). */
+    loss: z.enum(LOSSES).optional(),
+    /** Default: 1200 for a GAN, SR_DEFAULT_STEPS for super-resolution. */
+    steps: positiveInt(10_000_000).optional(),
+    batch: positiveInt(4096).optional(),
+    dSteps: positiveInt(100).optional(),
+    /** Where the settings below come from when not given: see PRESET_VALUES. */
+    preset: z.enum(PRESETS).default('quality'),
+    lrG: rate.optional(),
+    lrD: rate.optional(),
+    beta1G: beta.optional(),
+    beta2G: beta.optional(),
+    beta1D: beta.optional(),
+    beta2D: beta.optional(),
+    zDim: positiveInt(1024).default(100),
+    width: positiveInt(1024).default(64),
+    dropout: z.number().min(0).lt(1).default(0.3),
+    gpWeight: z.number().min(0).max(1000).default(10),
+    emaDecay: z.number().min(0).lt(1).optional(),
+    /** DiffAugment of every batch D sees; 'auto' turns it on for datasets under SMALL_DATASET images. */
+    augment: z.enum(AUGMENT).optional(),
+    spectralNorm: z.boolean().optional(),
+    /** R1 penalty weight γ on real images; 0 is off. */
+    r1: z.number().min(0).max(1000).optional(),
+    /** One-sided label smoothing: D aims real images at 1 − this. */
+    labelSmoothing: z.number().min(0).max(0.5).optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    /** Default: 200 for a GAN, 500 for super-resolution (whose evaluation upscales whole held-out images). */
+    checkpointEvery: positiveInt(10_000_000).optional(),
+    backend: z.enum(BACKEND_CHOICES).default('auto'),
+    /**
+     * Train on part of a labelled dataset: the pool an augmentation study
+     * leaves once its test images are set aside, K images per class drawn
+     * with `seed` ('all': the whole pool). Absent: every image.
+     */
+    subset: SubsetSchema.optional(),
+  })
+  .strict();
+
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, 'superres' | 'translate' | 'subset' | 'text'>> & {
+  superres?: SuperResSettings;
+  translate?: TranslateSettings;
+  text?: TextSettings;
+  subset?: z.output<typeof SubsetSchema>;
+};
+
+/**
+ * Fills what the user left out from the preset. WGAN-GP wants several
+ * critic steps and no momentum to train well; the other losses train with
+ * the DCGAN settings. Values the user set win.
+ */
+export function resolveConfig(input: TrainConfigInput): TrainConfig {
+  const parsed = textTask(TrainConfigSchema.parse(input));
+  if (parsed.task !== 'superres' && parsed.superres) throw new z.ZodError([{ code: 'custom', path: ['superres'], message: 'super-resolution settings need task superres' }]);
+  if (parsed.task !== 'pix2pix' && parsed.task !== 'cyclegan' && parsed.translate) {
+    throw new z.ZodError([{ code: 'custom', path: ['translate'], message: 'translation settings need task pix2pix or cyclegan' }]);
+  }
+  if (parsed.text && parsed.task !== 'text2image') throw new z.ZodError([{ code: 'custom', path: ['text'], message: 'text settings need model text' }]);
+  if (parsed.model === 'text' && parsed.loss === 'wgan-gp') {
+    throw new z.ZodError([{ code: 'custom', path: ['loss'], message: 'a text-conditional run trains with bce, hinge or lsgan' }]);
+  }
+  if (parsed.task === 'superres') return resolveSuperRes(parsed) as TrainConfig;
+  if (parsed.task === 'pix2pix' || parsed.task === 'cyclegan') {
+    const { superres: _sr, translate, ...rest } = parsed;
+    return { ...PRESET_VALUES.tutorial, ...resolveTranslate(parsed.task, translate, withoutUndefined(rest)) } as TrainConfig;
+  }
+  const loss = parsed.loss ?? (parsed.model === 'text' ? 'bce' : PRESET_VALUES[parsed.preset].loss);
+  const wgan = loss === 'wgan-gp';
+  // quality's 1e-3 was measured with the DCGAN losses; WGAN-GP's critic keeps the tutorial's rate.
+  const rates = wgan ? { lrG: PRESET_VALUES.tutorial.lrG, lrD: PRESET_VALUES.tutorial.lrD } : {};
+  const { superres: _none, translate: _neither, text, ...gan } = parsed;
+  const c = { ...PRESET_VALUES[parsed.preset], ...rates, ...withoutUndefined(gan), loss };
+  const textSettings = parsed.model === 'text' ? TextSchema.parse(text ?? {}) : undefined;
+  const b1 = wgan ? 0 : 0.5;
+  const b2 = wgan ? 0.9 : 0.999;
+  return {
+    ...c,
+    ...(textSettings ? { text: textSettings } : {}),
+    // A text run's encoder phase comes before the GAN's usual 1,200 steps.
+    steps: c.steps ?? 1200 + (textSettings?.encoderSteps ?? 0),
+    batch: c.batch ?? 64,
+    checkpointEvery: c.checkpointEvery ?? 200,
+    dSteps: c.dSteps ?? (wgan ? 5 : 1),
+    beta1G: c.beta1G ?? b1,
+    beta2G: c.beta2G ?? b2,
+    beta1D: c.beta1D ?? b1,
+    beta2D: c.beta2D ?? b2,
+  };
+}
+
+/** A text-conditional run is task text2image with model text, however it was asked for. */
+function textTask<T extends { task: Task; model: Model }>(c: T): T {
+  if (c.task === 'text2image' && c.model === 'cdcgan') throw new z.ZodError([{ code: 'custom', path: ['model'], message: 'a text2image run is model text' }]);
+  if (c.model === 'text' && c.task !== 'generate' && c.task !== 'text2image') throw new z.ZodError([{ code: 'custom', path: ['model'], message: `model text is task text2image, not ${c.task}` }]);
+  return c.task === 'text2image' || c.model === 'text' ? { ...c, task: 'text2image', model: 'text' } : c;
+}
+
+/**
+ * A configuration as stored by an older version (in the database or a
+ * checkpoint): settings it predates are the ones it trained with, that is
+ * off, the EMA it had on by default then, and the task its family has now.
+ */
+export function upgradeStoredConfig(stored: TrainConfig): TrainConfig {
+  const c = { ...PRESET_VALUES.tutorial, emaDecay: 0.999, preset: 'tutorial', task: 'generate', ...(stored as Partial<TrainConfig>) } as TrainConfig;
+  // Text-to-image runs were task generate with model text before the task was their own.
+  return c.model === 'text' && c.task === 'generate' ? { ...c, task: 'text2image' } : c;
+}

@@ -1,0 +1,49 @@
+/** The translation families' evaluation and export (Node). */
+import type { Dataset } from '../../core/dataset.js';
+import type { FamilyHost } from '../family.js';
+import type { TrainConfig } from '../run-config.js';
+import { CycleGanTrainer } from './cyclegan.js';
+import { evaluateCycleGan, evaluatePix2Pix } from './evaluation.js';
+import { saveTranslators } from './export.js';
+import { Pix2PixTrainer } from './pix2pix.js';
+
+/** The datasets of the run last evaluated (domain B a dataset of its own or null), kept for its next checkpoint. */
+let loaded: { key: string; data: Dataset; dataB: Dataset | null } | null = null;
+
+function datasetsOf(config: TrainConfig, dataset: (name: string) => Dataset) {
+  const nameB = config.translate?.datasetB ?? null;
+  const key = `${config.dataset}\0${nameB ?? ''}`;
+  if (loaded?.key !== key) loaded = { key, data: dataset(config.dataset), dataB: nameB ? dataset(nameB) : null };
+  return loaded;
+}
+
+const exportedUse = (t: Pix2PixTrainer | CycleGanTrainer) =>
+  `${t.spec.norm === 'instance' ? 'call registerInstanceNorm(tf) from instance-norm.js first; ' : ''}input images in [-1, 1] (${t.spec.size} px as trained), output the translation, same size`;
+
+export const pix2pixHost: FamilyHost<Pix2PixTrainer> = {
+  evaluate: async (c, step, sources) => {
+    const { data } = datasetsOf(c.config, sources.dataset);
+    const model = Pix2PixTrainer.create(c.config, data, c);
+    try {
+      return await evaluatePix2Pix(model, data, step);
+    } finally {
+      model.dispose();
+    }
+  },
+  exportModel: (t, dir, meta) => saveTranslators(t, dir, meta),
+  exportedUse,
+};
+
+export const cycleGanHost: FamilyHost<CycleGanTrainer> = {
+  evaluate: async (c, step, sources) => {
+    const { data, dataB } = datasetsOf(c.config, sources.dataset);
+    const model = CycleGanTrainer.create(c.config, data, dataB, c);
+    try {
+      return await evaluateCycleGan(model, step);
+    } finally {
+      model.dispose();
+    }
+  },
+  exportModel: (t, dir, meta) => saveTranslators(t, dir, meta),
+  exportedUse,
+};

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stepFlops } from '../../main/bench/workload.js';
+
+test('the reference step counts the multiply-adds of the tutorial networks', () => {
+  const spec = { size: 28 as const, channels: 1 as const, zDim: 100, width: 64, numClasses: 0, dropout: 0.3 };
+  // Per image: G = dense 100·6272 + convT 7²·25·128·64 + convT 14²·25·64·1; D = conv 14²·25·1·64 + conv 7²·25·64·128 + dense 6272.
+  const g = [100 * 6272, 49 * 25 * 128 * 64, 196 * 25 * 64];
+  const d = [196 * 25 * 64, 49 * 25 * 64 * 128, 6272];
+  const G = g.reduce((a, b) => a + b);
+  const D = d.reduce((a, b) => a + b);
+  // G fwd; D fwd ×2 (real+fake), D weight grads ×2, D input grads ×2 but the first; D fwd, D input grads; G weight grads, G input grads but the first.
+  const macs = G + 2 * D + 2 * D + 2 * (D - d[0]) + D + D + G + (G - g[0]);
+  assert.equal(stepFlops(spec, 64), 2 * 64 * macs);
+  assert.ok(Math.abs(stepFlops(spec, 64) / 1e9 - 14.66) < 0.01);
+});
+
+test('bench --json times the reference step and explains a missing PyTorch', () => {
+  const bin = fileURLToPath(new URL('../../../bin/gan-studio.js', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'bench', '--backend', 'wasm', '--steps', '2', '--warmup', '0', '--peer', '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, GAN_STUDIO_PYTHON: '/nonexistent/python3' },
+    timeout: 300_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  assert.equal(out.workload.batch, 64);
+  const [wasm] = out.engines;
+  assert.equal(wasm.backend, 'wasm');
+  assert.equal(wasm.times_ms.length, 2);
+  assert.ok(wasm.median_ms > 0 && wasm.images_per_s > 0 && wasm.gflops > 0);
+  assert.ok(Math.abs(wasm.images_per_s - (64 * 1000) / wasm.median_ms) < 1);
+  const kernels = wasm.kernels.map((k: { kernel: string }) => k.kernel);
+  for (const k of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) assert.ok(kernels.includes(k), `no ${k} in ${kernels}`);
+  assert.match(out.peer.skipped, /PyTorch is not installed for \/nonexistent\/python3/);
+  assert.equal(out.ratio, null);
+});
+
+/** `gan-studio bench … --json`, its summary object. */
+function bench(args: string[]) {
+  const bin = fileURLToPath(new URL('../../../bin/gan-studio.js', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'bench', ...args, '--json'], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
+test('bench --workload rgb64 times the 64×64 RGB networks', () => {
+  const out = bench(['--backend', 'wasm', '--workload', 'rgb64', '--batch', '4', '--steps', '1', '--warmup', '0']);
+  assert.deepEqual([out.workload.name, out.workload.networks, out.workload.batch], ['rgb64', 'dcgan-tutorial-64x64x3', 4]);
+  const spec = { size: 64 as const, channels: 3 as const, zDim: 100, width: 64, numClasses: 0, dropout: 0.3 };
+  assert.equal(out.workload.gflop_per_step, Math.round(stepFlops(spec, 4) / 1e8) / 10);
+  assert.ok(out.engines[0].median_ms > 0);
+});
+
+test('bench --backend webgpu names the adapter it timed', async (t) => {
+  const { dawnAdapter } = await import('../../main/engine/webgpu/node.js');
+  const adapter = await dawnAdapter();
+  if ('reason' in adapter) return t.skip(`no WebGPU adapter here (${adapter.reason})`);
+  const out = bench(['--backend', 'webgpu', '--batch', '2', '--steps', '1', '--warmup', '0']);
+  const [gpu] = out.engines;
+  assert.equal(gpu.backend, 'webgpu');
+  assert.deepEqual(gpu.adapter, adapter.description);
+  assert.match(gpu.detail, /^WebGPU on /);
+  assert.ok(gpu.median_ms > 0);
+});
