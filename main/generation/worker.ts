@@ -23,7 +23,7 @@ import { exportImages } from '../export/images.js';
 import { imagePng } from '../images/png.js';
 import { truncate, walk } from '../latent/math.js';
 import { principalDirections } from '../latent/attribute-directions.js';
-import { classLabels, generateBatch } from '../engine/sampling.js';
+import { classLabels, generateBatch, type NoiseModel } from '../engine/sampling.js';
 import { attributesJob, editJob, encoderJob, projectJob } from './latent-jobs.js';
 import { augmentCellJob } from './augment-job.js';
 import type { CheckpointRef, GenerationRequest, WorkerMessage, WorkerProgress, WorkerReply } from './protocol.js';
@@ -92,25 +92,31 @@ async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => voi
     const model = await modelFor<TextGanTrainer>(r.ckpt, 'prompt');
     return r.kind === 'prompt' ? promptJob(model, r) : r.kind === 'prompt-walk' ? promptWalkJob(model, r) : vocabularyJob(model);
   }
-  const editing = r.kind === 'project' || r.kind === 'encoder' || r.kind === 'attributes' || r.kind === 'edit';
-  const t = await modelFor<Trainer>(r.ckpt, editing ? 'edit' : r.kind === 'export-images' ? 'export-images' : 'sample');
+  if (r.kind === 'project' || r.kind === 'encoder' || r.kind === 'attributes' || r.kind === 'edit') {
+    // Projection and editing run the DCGAN's own networks (its discriminator's features, its batch norm).
+    const t = await modelFor<Trainer>(r.ckpt, 'edit');
+    switch (r.kind) {
+      case 'project':
+      case 'encoder': {
+        const ticket = r.ticket;
+        // Each step yields to the event loop, so a cancel message gets in.
+        const stop = () => ticket !== null && cancelled.has(ticket);
+        try {
+          return r.kind === 'project' ? await projectJob(t, r, progress, stop) : await encoderJob(t, r, progress, stop);
+        } finally {
+          if (ticket) cancelled.delete(ticket);
+        }
+      }
+      case 'attributes':
+        return attributesJob(t, r);
+      case 'edit':
+        return editJob(t, r);
+    }
+  }
+  // Any family that draws from noise: latents in, images out.
+  const t = await modelFor<NoiseModel & LoadedModel>(r.ckpt, r.kind === 'export-images' ? 'export-images' : 'sample');
   const { zDim, numClasses } = t.spec;
   switch (r.kind) {
-    case 'project':
-    case 'encoder': {
-      const ticket = r.ticket;
-      // Each step yields to the event loop, so a cancel message gets in.
-      const stop = () => ticket !== null && cancelled.has(ticket);
-      try {
-        return r.kind === 'project' ? await projectJob(t, r, progress, stop) : await encoderJob(t, r, progress, stop);
-      } finally {
-        if (ticket) cancelled.delete(ticket);
-      }
-    }
-    case 'attributes':
-      return attributesJob(t, r);
-    case 'edit':
-      return editJob(t, r);
     case 'images': {
       const z = truncate(r.z, r.psi);
       const n = z.length / zDim;

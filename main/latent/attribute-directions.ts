@@ -7,7 +7,7 @@
  */
 import { tf } from '../engine/tf.js';
 import { generate } from '../engine/networks.js';
-import { generateBatch, sampleLatents } from '../engine/sampling.js';
+import { generateBatch, sampleLatents, type NoiseModel } from '../engine/sampling.js';
 import type { Trainer } from '../families/gan/trainer.js';
 import type { Judge } from '../judges/index.js';
 import { positives, readAttributes, type AttributeKind, type AttributeScores } from './attributes.js';
@@ -172,7 +172,7 @@ export async function generateBlended(t: Trainer, z: Float32Array, from: number 
 }
 
 /** Principal directions of what the run draws (GANSpace), from `samples` seeded samples. */
-export async function principalDirections(t: Trainer, k: number, samples: number, seed: number): Promise<Directions> {
+export async function principalDirections(t: NoiseModel, k: number, samples: number, seed: number): Promise<Directions> {
   const { z, labels } = sampleLatents(t, samples, seed);
   const batch = await generateBatch(t, z, labels);
   return pcaDirections(z, batch.data, samples, k);

@@ -29,6 +29,11 @@ test('an MLP run trains, is judged, draws samples and refuses to upscale', async
 
     const samples = await ok(s, 'samples.generate', { id: run.id, count: 3, seed: 7 });
     assert.equal(samples.images.length, 3);
+    // The explorer's walks serve any family that draws from noise.
+    const walk = await ok(s, 'latent.walk', { id: run.id, keyframes: samples.latents.slice(0, 2), frames: 4, scale: 1 });
+    assert.equal(walk.frames, 4);
+    const edit = await s.call('images.edit', { id: run.id, latent: samples.latents[0] });
+    assert.ok(!edit.ok && /is an MLP GAN run: .*, not a GAN run/.test(edit.error.message), JSON.stringify(edit));
     const upscale = await s.call('images.upscale', { id: run.id, image: Buffer.from('not read').toString('base64') });
     assert.ok(!upscale.ok && /is an MLP GAN run: it generates images from noise \(gan-studio sample\), not a super-resolution run/.test(upscale.error.message), JSON.stringify(upscale));
   } finally {
