@@ -61,7 +61,9 @@ Super-resolution (--task superres): a model that enlarges images, trained on
 random crops of the dataset's images and their reduced versions; a tenth of
 the images (up to 24) are held out and measured at every checkpoint (PSNR and
 SSIM against bicubic, patch FID).
-  --task generate|superres|pix2pix|cyclegan   (default generate)
+  --task generate|text2image|superres|pix2pix|cyclegan|mlp   (default generate;
+                        text2image is --model text; mlp: the 2014 GAN's fully connected
+                        networks on 28 or 32 px images, the smallest model family)
   --scale 2|4           enlargement (default 4)
   --crop 28|32|64|128   side of the training crops, high resolution (default 64)
   --downscale area|bicubic   how the low-resolution version is made (default area)
