@@ -22,7 +22,6 @@ import type { ParamSet } from '../../engine/params.js';
 import { Rng } from '../../engine/rng.js';
 import { previewSeed } from '../../engine/sampling.js';
 import { type ImageBatch } from '../../core/image-batch.js';
-import { isTextToImage } from '../model-spec.js';
 import { dropoutMode, R1_INTERVAL, spectralVectorsOf } from '../../engine/regularisers.js';
 import { imageBatch } from '../../engine/batches.js';
 import { type StepMetrics } from '../../engine/step-metrics.js';
@@ -418,6 +417,6 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
 }
 
 function textCheckpointSpec(c: CheckpointData): TextSpec {
-  if (!isTextToImage(c.spec)) throw new StudioError('this checkpoint is not a text-conditional run', 'INVALID_INPUT');
+  if (!('task' in c.spec) || c.spec.task !== 'text2image') throw new StudioError('this checkpoint is not a text-conditional run', 'INVALID_INPUT');
   return c.spec;
 }
