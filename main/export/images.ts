@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NoiseModel } from '../engine/sampling.js';
-import { imagePng, type ImageBatch } from '../images/png.js';
+import { gridPng, imagePng, type ImageBatch } from '../images/png.js';
 import { classLabels, generateBatch, sampleLatents } from '../engine/sampling.js';
 
 /**
@@ -36,27 +36,58 @@ export interface ImageExport {
   perClass: boolean;
   classNames: string[];
   seed: number;
+  /** Every image of this class (a conditional model); null draws the classes in turn. */
+  classLabel?: number | null;
+  /** Also grid.png in `dir`: the first GRID_LIMIT images. */
+  grid?: boolean;
 }
+
+/** Larger grids stop being something a person looks at. */
+export const GRID_LIMIT = 1024;
 
 /**
  * Generated images for data augmentation, drawn and written in slices so a
  * large export needs no more memory than a slice.
  */
-export async function exportImages(t: NoiseModel, e: ImageExport, onProgress: (done: number, total: number) => void = () => {}): Promise<{ dirs: string[]; count: number }> {
-  const groups = e.perClass ? Array.from({ length: t.spec.numClasses }, (_, c) => c) : [null];
+export async function exportImages(
+  t: NoiseModel,
+  e: ImageExport,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<{ dirs: string[]; count: number; grid: string | null }> {
+  const { numClasses } = t.spec;
+  const one = e.classLabel ?? null;
+  const groups = e.perClass ? Array.from({ length: numClasses }, (_, c) => c) : [null];
   const total = e.count * groups.length;
   const dirs: string[] = [];
+  const shown: Float32Array[] = [];
+  let first: ImageBatch | null = null;
   let done = 0;
   for (const cls of groups) {
     const dir = cls === null ? e.dir : join(e.dir, folderName(e.classNames[cls] ?? String(cls)));
     for (let i = 0; i < e.count; i += 500) {
       const n = Math.min(500, e.count - i);
       const { z, labels } = sampleLatents(t, n, e.seed + i * 7919 + (cls ?? 0) * 104729);
-      await writePngs(await generateBatch(t, z, cls === null ? labels : classLabels(t, n, cls)), dir, { first: i, total: e.count });
+      const label = cls ?? one;
+      const batch = await generateBatch(t, z, label === null ? labels : classLabels(t, n, label));
+      await writePngs(batch, dir, { first: i, total: e.count });
+      if (e.grid && done < GRID_LIMIT) {
+        first ??= batch;
+        shown.push(batch.data.subarray(0, Math.min(batch.count, GRID_LIMIT - done) * batch.size * batch.size * batch.channels));
+      }
       done += n;
       onProgress(done, total);
     }
     dirs.push(dir);
   }
-  return { dirs, count: total };
+  let grid: string | null = null;
+  if (first) {
+    const data = new Float32Array(shown.reduce((k, d) => k + d.length, 0));
+    shown.reduce((at, d) => (data.set(d, at), at + d.length), 0);
+    const count = data.length / (first.size * first.size * first.channels);
+    // Classes in turn fill whole rows, so each column shows one class.
+    const columns = numClasses > 0 && one === null && !e.perClass ? numClasses * Math.max(1, Math.floor(32 / numClasses)) : undefined;
+    grid = join(e.dir, 'grid.png');
+    writeFileSync(grid, await gridPng({ ...first, data, count }, { columns }));
+  }
+  return { dirs, count: total, grid };
 }

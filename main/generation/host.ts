@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import 'sharp';
 import { StudioError } from '../errors.js';
+import type { BackendChoice } from '../engine/config.js';
 import type { GenerationRequest, GenerationResults, WorkerProgress, WorkerReply } from './protocol.js';
 
 type Lane = 'interactive' | 'batch';
@@ -16,6 +17,9 @@ export class GenerationHost {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (done: number, total: number, detail: WorkerProgress) => void }>();
   private nextId = 1;
   private closed = false;
+
+  /** `backend`: what the workers draw on (the CLI's --backend; the studio's own choice otherwise). */
+  constructor(private readonly backend: BackendChoice = 'auto') {}
 
   request<K extends GenerationRequest['kind']>(
     request: Extract<GenerationRequest, { kind: K }>,
@@ -34,7 +38,7 @@ export class GenerationHost {
   private worker(lane: Lane): Worker {
     let w = this.workers.get(lane);
     if (w) return w;
-    w = new Worker(new URL('./worker.js', import.meta.url));
+    w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { backend: this.backend } });
     // Idle generators must not keep a CLI process alive.
     w.unref();
     w.on('message', (m: WorkerReply) => {

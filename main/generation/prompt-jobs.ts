@@ -5,7 +5,10 @@
 import type { PromptWords, TextGanTrainer } from '../families/text/trainer.js';
 import { StudioError } from '../errors.js';
 import { encodeGif } from '../export/gif.js';
-import { imagePng } from '../images/png.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gridPng, imagePng } from '../images/png.js';
+import { GRID_LIMIT, writePngs } from '../export/images.js';
 import { truncate } from '../latent/math.js';
 import type { GenerationRequest, GenerationResults } from './protocol.js';
 
@@ -26,8 +29,14 @@ export async function promptJob(t: TextGanTrainer, r: Req<'prompt'>): Promise<Ge
   const { vectors, words } = await t.promptVectors(r.prompts);
   words.forEach(refuseUnknownOnly);
   const batch = await t.generateBatch(truncate(r.z, r.psi), vectors);
+  if (r.out !== null) {
+    await writePngs(batch, r.out);
+    const grid = join(r.out, 'grid.png');
+    writeFileSync(grid, await gridPng(batch, { limit: GRID_LIMIT }));
+    return { pngs: [], unknown: words, grid };
+  }
   const pngs = await Promise.all(Array.from({ length: batch.count }, (_, i) => imagePng(batch, i).then((b) => b.toString('base64'))));
-  return { pngs, unknown: words };
+  return { pngs, unknown: words, grid: null };
 }
 
 /**

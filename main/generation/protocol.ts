@@ -1,5 +1,6 @@
 /** Requests to the generation worker, which draws images from checkpoints off the service's thread. */
 import type { Direction } from '../families/translate/tiles.js';
+import type { ImageExport } from '../export/images.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
 import type { Weights } from '../latent/project.js';
 import type { Subset } from '../datasets/subset.js';
@@ -18,12 +19,12 @@ export type GenerationRequest =
   | { kind: 'images'; ckpt: CheckpointRef; z: Float32Array; classLabel: number | null; psi: number }
   | { kind: 'directions'; ckpt: CheckpointRef; k: number; samples: number; seed: number }
   | { kind: 'walk'; ckpt: CheckpointRef; keyframes: Float32Array[]; classLabel: number | null; frames: number; spherical: boolean; fps: number; scale: number; psi: number }
-  | { kind: 'export-images'; ckpt: CheckpointRef; dir: string; count: number; perClass: boolean; classNames: string[]; seed: number }
+  | ({ kind: 'export-images'; ckpt: CheckpointRef } & ImageExport)
   | { kind: 'export-model'; ckpt: CheckpointRef; dir: string; meta: Record<string, unknown> }
-  /** A super-resolution run's model on one image file's bytes, in tiles of `tile` low-resolution pixels. */
-  | { kind: 'upscale'; ckpt: CheckpointRef; image: Uint8Array; name: string; tile: number }
-  /** A translation run's model on one image file's bytes, in overlapping tiles of its training size. */
-  | { kind: 'translate'; ckpt: CheckpointRef; image: Uint8Array; name: string; direction: Direction; derive: boolean }
+  /** A super-resolution run's model on one image file's bytes, in tiles of `tile` low-resolution pixels; `check`: only read and check it (png empty). */
+  | { kind: 'upscale'; ckpt: CheckpointRef; image: Uint8Array; name: string; tile: number; check: boolean }
+  /** A translation run's model on one image file's bytes, in overlapping tiles of its training size; `check`: only read and check it (png empty). */
+  | { kind: 'translate'; ckpt: CheckpointRef; image: Uint8Array; name: string; direction: Direction; derive: boolean; check: boolean }
   /**
    * A GAN run's latent (and class) for one image file's bytes, fitted to the
    * model's size over `background`; from the cached encoder's guess when
@@ -36,8 +37,8 @@ export type GenerationRequest =
   | { kind: 'attributes'; ckpt: CheckpointRef; judgePath: string | null; samples: number; seed: number; keep: string[] }
   /** One latent moved along directions (and between classes), as PNG with every attribute's reading. */
   | { kind: 'edit'; ckpt: CheckpointRef; z: Float32Array; classLabel: number | null; classTo: number | null; mix: number; judgePath: string | null; thresholds: Record<string, number> }
-  /** A text-to-image run's images: prompt i drawn with latent i of z (truncated by psi). */
-  | { kind: 'prompt'; ckpt: CheckpointRef; prompts: string[]; z: Float32Array; psi: number }
+  /** A text-to-image run's images: prompt i drawn with latent i of z (truncated by psi); with `out`, written there as PNGs and grid.png instead of answered. */
+  | { kind: 'prompt'; ckpt: CheckpointRef; prompts: string[]; z: Float32Array; psi: number; out: string | null }
   /** One latent along the line from one prompt's vector to another's, as an animated GIF. */
   | { kind: 'prompt-walk'; ckpt: CheckpointRef; from: string; to: string; z: Float32Array; frames: number; fps: number; scale: number; psi: number }
   /** The words a text-to-image run knows. */
@@ -49,7 +50,7 @@ export interface GenerationResults {
   images: { pngs: string[]; z: Float32Array; zDim: number };
   directions: { directions: Float32Array[]; explained: number[] };
   walk: { gif: Uint8Array };
-  'export-images': { dirs: string[]; count: number };
+  'export-images': { dirs: string[]; count: number; grid: string | null };
   'export-model': { files: string[] };
   upscale: { png: Uint8Array; width: number; height: number; inputWidth: number; inputHeight: number };
   translate: { png: Uint8Array; width: number; height: number };
@@ -58,7 +59,7 @@ export interface GenerationResults {
   attributes: { directions: AttributeDirection[] };
   edit: { png: Uint8Array; readings: Record<string, number> };
   'augment-cell': { arms: ArmResult[] };
-  prompt: { pngs: string[]; unknown: PromptWords[] };
+  prompt: { pngs: string[]; unknown: PromptWords[]; grid: string | null };
   'prompt-walk': { gif: Uint8Array; unknown: PromptWords[] };
   'prompt-vocab': { words: string[]; counts: number[]; maxLen: number; encoderSteps: number; step: number };
 }

@@ -3,8 +3,9 @@
  * loaded, so moving a slider in the explorer costs one forward pass, not a
  * checkpoint read.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
+import type { BackendChoice } from '../engine/config.js';
 import { readCheckpoint } from '../families/run-checkpoint.js';
 import type { TextGanTrainer } from '../families/text/trainer.js';
 import { promptJob, promptWalkJob, vocabularyJob } from './prompt-jobs.js';
@@ -40,7 +41,7 @@ let cached: { path: string; step: number; family: ModelFamily<LoadedModel>; mode
  * reads it as the model type of the families that can.
  */
 async function modelFor<M extends LoadedModel>(ref: CheckpointRef, what: Capability): Promise<M> {
-  ready ??= useBackend('auto');
+  ready ??= useBackend((workerData as { backend?: BackendChoice } | null)?.backend ?? 'auto');
   await ready;
   if (!cached || cached.path !== ref.path || cached.step !== ref.step) {
     cached?.model.dispose();
@@ -56,6 +57,8 @@ async function modelFor<M extends LoadedModel>(ref: CheckpointRef, what: Capabil
 async function upscale(r: Extract<GenerationRequest, { kind: 'upscale' }>, progress: (done: number, total: number) => void) {
   const model = await modelFor<SrTrainer>(r.ckpt, 'upscale');
   const input = await readForUpscale(Buffer.from(r.image), model.spec.channels, model.spec.scale, r.name);
+  const { width, height } = input.image;
+  if (r.check) return { png: new Uint8Array(), width: width * model.spec.scale, height: height * model.spec.scale, inputWidth: width, inputHeight: height };
   const out = await upscaleTiled(model, input.image, r.tile, progress);
   return { png: new Uint8Array(await upscaledPng(out, input)), width: out.width, height: out.height, inputWidth: input.image.width, inputHeight: input.image.height };
 }
@@ -63,6 +66,7 @@ async function upscale(r: Extract<GenerationRequest, { kind: 'upscale' }>, progr
 async function translate(r: Extract<GenerationRequest, { kind: 'translate' }>, progress: (done: number, total: number) => void) {
   const model = await modelFor<TranslationModel>(r.ckpt, 'translate');
   const input = await readForTranslation(Buffer.from(r.image), model, r.direction, r.derive, r.name);
+  if (r.check) return { png: new Uint8Array(), width: input.image.width, height: input.image.height };
   const out = await translateTiled(model, input.image, r.direction, progress);
   return { png: new Uint8Array(await translatedPng(out, input)), width: out.width, height: out.height };
 }

@@ -72,6 +72,8 @@ const ConfigChanges = TrainConfigSchema.omit({ dataset: true }).partial();
 const Ticket = z.string().min(1).max(64);
 const Weight = z.number().finite().min(0).max(1000);
 /** An image file's bytes, base64 (PNG, JPEG, WebP, …). */
+/** A folder to write into, named by the command line (a service opened with localFiles); the studio's pages export under <home>/exports. */
+const OutDir = z.string().min(1).max(4096).refine(isAbsolute, 'must be an absolute path');
 const ImageBytes = z.string().min(1).max(Math.ceil((MAX_UPSCALE_BYTES * 4) / 3) + 4, `is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
 
 export const COMMANDS = {
@@ -142,8 +144,10 @@ export const COMMANDS = {
     .object({
       id: RunId,
       step: Step.optional(),
-      keyframes: z.array(Latent).min(2, 'needs at least two keyframes').max(32),
-      frames: z.number().int().min(2).max(600).default(48),
+      keyframes: z.array(Latent).min(2, 'needs at least two keyframes').max(32).optional(),
+      /** Instead of keyframes: one latent per seed, as samples.generate draws it for that seed. */
+      seeds: z.array(Seed).min(2, 'needs at least two seeds').max(32).optional(),
+      frames: z.number().int().min(2).max(2000).default(48),
       spherical: z.boolean().default(true),
       fps: z.number().min(1).max(50).default(12),
       scale: z.number().int().min(1).max(16).default(4),
@@ -154,12 +158,22 @@ export const COMMANDS = {
   'favorites.list': z.object({ id: RunId }).strict(),
   'favorites.save': z.object({ id: RunId, name: SafeName, latent: Latent, classLabel: ClassLabel.optional() }).strict(),
   'favorites.delete': z.object({ id: RunId, favoriteId: z.number().int().min(1) }).strict(),
-  /** N generated PNGs (per class for conditional runs) into a new folder under <home>/exports. */
+  /** N generated PNGs (per class, or all of one class, for conditional runs) into a new folder under <home>/exports, or `out`. */
   'export.images': z
-    .object({ id: RunId, step: Step.optional(), count: z.number().int().min(1).max(100_000).default(1000), perClass: z.boolean().default(false), seed: Seed.default(1) })
+    .object({
+      id: RunId,
+      step: Step.optional(),
+      count: z.number().int().min(1).max(1_000_000).default(1000),
+      perClass: z.boolean().default(false),
+      classLabel: ClassLabel.optional(),
+      seed: Seed.default(1),
+      /** Also grid.png of the first 1,024. */
+      grid: z.boolean().default(false),
+      out: OutDir.optional(),
+    })
     .strict(),
-  /** The generator as a TensorFlow.js LayersModel into a new folder under <home>/exports. */
-  'export.model': z.object({ id: RunId, step: Step.optional() }).strict(),
+  /** The generator as a TensorFlow.js LayersModel into a new folder under <home>/exports, or `out`. */
+  'export.model': z.object({ id: RunId, step: Step.optional(), out: OutDir.optional() }).strict(),
   /** The fixed-latent preview grid a run drew at a step (see runs.show sampleSteps). */
   'samples.snapshot': z.object({ id: RunId, step: Step }).strict(),
   'checkpoints.list': z.object({ id: RunId }).strict(),
@@ -172,6 +186,8 @@ export const COMMANDS = {
       image: ImageBytes,
       name: z.string().min(1).max(255).default('image'),
       tile: z.number().int().min(16).max(2048).default(128),
+      /** Only read and check the image: the answer has the sizes and an empty png. */
+      check: z.boolean().default(false),
       ticket: Ticket.optional(),
     })
     .strict(),
@@ -185,6 +201,8 @@ export const COMMANDS = {
       direction: z.enum(DIRECTIONS).default('AtoB'),
       /** pix2pix: make the input from this image as training made it (its edges, a blanked centre). */
       derive: z.boolean().default(false),
+      /** Only read and check the image: the answer has the size and an empty png. */
+      check: z.boolean().default(false),
       ticket: Ticket.optional(),
     })
     .strict(),
@@ -275,10 +293,13 @@ export const COMMANDS = {
       id: RunId,
       step: Step.optional(),
       prompt: Prompt,
-      count: z.number().int().min(1).max(64).default(16),
+      /** At most 64 answered; up to 10,000 written to `out`. */
+      count: z.number().int().min(1).max(10_000).default(16),
       seed: Seed.optional(),
       latents: z.array(Latent).max(64).optional(),
       truncation: z.number().min(0).max(1).default(1),
+      /** Write the images (and grid.png) there instead of answering with them. */
+      out: OutDir.optional(),
     })
     .strict(),
   /** An animated GIF of one latent moving from one prompt's caption vector to another's. */
@@ -359,7 +380,7 @@ export interface CommandResults extends QueueResults {
   'favorites.list': Favorite[];
   'favorites.save': Favorite;
   'favorites.delete': { deleted: number };
-  'export.images': { step: number; dir: string; dirs: string[]; count: number };
+  'export.images': { step: number; dir: string; dirs: string[]; count: number; grid: string | null };
   'export.model': { step: number; dir: string; files: string[] };
   /** Base64 PNG. */
   'samples.snapshot': { step: number; png: string };
@@ -395,7 +416,8 @@ export interface CommandResults extends QueueResults {
   'augment.delete': { deleted: string };
   'augment.csv': { csv: string; filename: string };
   'text.vocabulary': { step: number; words: string[]; counts: number[]; maxLen: number; encoderSteps: number };
-  'text.generate': { step: number; images: string[]; latents: number[][]; unknown: string[]; known: number };
+  /** With `out`: no images, and grid the grid.png written. */
+  'text.generate': { step: number; images: string[]; latents: number[][]; unknown: string[]; known: number; grid: string | null };
   'text.interpolate': { step: number; gif: string; frames: number; unknown: PromptWords[] };
   'playground.start': PlaygroundStarted;
   'playground.control': PlaygroundState;

@@ -19,6 +19,8 @@ import { MAX_UPSCALE_BYTES, type CommandHandlers, type EventName, type StudioEve
 
 export interface EditContext {
   home: string;
+  /** The command line's own service: `out` may name any folder (a page's never may). */
+  localFiles: boolean;
   store: RunStore;
   generation: GenerationHost;
   run(id: string): RunRecord;

@@ -12,22 +12,22 @@ const fail = (code: 'INVALID_INPUT', message: string) => new StudioError(message
 
 export function imageHandlers(ctx: EditContext): Pick<CommandHandlers, 'images.upscale' | 'images.translate'> {
   return {
-    'images.upscale': async ({ id, step, image, name, tile, ticket }) => {
+    'images.upscale': async ({ id, step, image, name, tile, check, ticket }) => {
       const ref = ctx.checkpointRef(id, step);
       requireCapability(familyOfConfig(ctx.run(id).config), 'upscale', id);
       const bytes = Buffer.from(image, 'base64');
       if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
-      const r = await ctx.generation.request({ kind: 'upscale', ckpt: ref, image: new Uint8Array(bytes), name, tile }, (done, total) =>
+      const r = await ctx.generation.request({ kind: 'upscale', ckpt: ref, image: new Uint8Array(bytes), name, tile, check }, (done, total) =>
         ticket ? ctx.emit('upscale.progress', { id, ticket, done, total }) : undefined,
       );
       return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height, inputWidth: r.inputWidth, inputHeight: r.inputHeight };
     },
-    'images.translate': async ({ id, step, image, name, direction, derive, ticket }) => {
+    'images.translate': async ({ id, step, image, name, direction, derive, check, ticket }) => {
       const ref = ctx.checkpointRef(id, step);
       requireCapability(familyOfConfig(ctx.run(id).config), 'translate', id);
       const bytes = Buffer.from(image, 'base64');
       if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
-      const r = await ctx.generation.request({ kind: 'translate', ckpt: ref, image: new Uint8Array(bytes), name, direction, derive }, (done, total) =>
+      const r = await ctx.generation.request({ kind: 'translate', ckpt: ref, image: new Uint8Array(bytes), name, direction, derive, check }, (done, total) =>
         ticket ? ctx.emit('translate.progress', { id, ticket, done, total }) : undefined,
       );
       return { step: ref.step, png: Buffer.from(r.png).toString('base64'), width: r.width, height: r.height };

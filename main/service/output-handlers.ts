@@ -34,6 +34,13 @@ function exportDir(home: string, id: string, kind: string): string {
   return join(home, 'exports', `${id}-${stamp}-${kind}`);
 }
 
+/** Where an export goes: `out` when the command line's own service names it, else a new folder under <home>/exports. */
+export function exportTarget(ctx: EditContext, out: string | undefined, id: string, kind: string): string {
+  if (out === undefined) return exportDir(ctx.home, id, kind);
+  if (!ctx.localFiles) throw fail('INVALID_INPUT', 'out: only the command line names the folder to write to; the studio exports into its exports folder');
+  return out;
+}
+
 /** `isTraining`: a run whose checkpoints a session is writing. */
 export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boolean): Pick<CommandHandlers, OutputCommands> {
   return {
@@ -53,12 +60,15 @@ export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boo
       const r = await ctx.generation.request({ kind: 'directions', ckpt, k, samples, seed });
       return { step: ckpt.step, directions: r.directions.map((d) => Array.from(d)), explained: r.explained };
     },
-    'latent.walk': async ({ id, step, keyframes, frames, spherical, fps, scale, classLabel, truncation }) => {
+    'latent.walk': async ({ id, step, keyframes, seeds, frames, spherical, fps, scale, classLabel, truncation }) => {
       const ckpt = ctx.checkpointRef(id, step);
       const zDim = ctx.run(id).config.zDim;
-      if (keyframes.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each keyframe needs ${zDim} numbers`);
-      if (frames < keyframes.length) throw fail('INVALID_INPUT', `${keyframes.length} keyframes need at least ${keyframes.length} frames`);
-      const r = await ctx.generation.request({ kind: 'walk', ckpt, keyframes: keyframes.map((k) => Float32Array.from(k)), classLabel: classLabel ?? null, frames, spherical, fps, scale, psi: truncation });
+      if (!keyframes === !seeds) throw fail('INVALID_INPUT', 'give the keyframes as latents or as seeds, not both');
+      if (keyframes?.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each keyframe needs ${zDim} numbers`);
+      // A seed's latent is the one samples.generate (and `gan-studio sample`) draws first for it.
+      const keys = keyframes ? keyframes.map((k) => Float32Array.from(k)) : seeds!.map((s) => Rng.fromSeed(s).normal(zDim));
+      if (frames < keys.length) throw fail('INVALID_INPUT', `${keys.length} keyframes need at least ${keys.length} frames`);
+      const r = await ctx.generation.request({ kind: 'walk', ckpt, keyframes: keys, classLabel: classLabel ?? null, frames, spherical, fps, scale, psi: truncation });
       return { step: ckpt.step, gif: Buffer.from(r.gif).toString('base64'), frames };
     },
     'favorites.list': ({ id }) => (ctx.run(id), listFavorites(ctx.store.db, id)),
@@ -72,19 +82,20 @@ export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boo
       if (!deleteFavorite(ctx.store.db, id, favoriteId)) throw fail('NOT_FOUND', `run ${id} has no favourite ${favoriteId}`);
       return { deleted: favoriteId };
     },
-    'export.images': async ({ id, step, count, perClass, seed }) => {
+    'export.images': async ({ id, step, count, perClass, classLabel, seed, grid, out: to }) => {
       const r = ctx.run(id);
       const ckpt = ctx.checkpointRef(id, step);
       if (perClass && r.config.model !== 'cdcgan') throw fail('INVALID_INPUT', 'images per class need a class-conditional (cdcgan) run');
-      const dir = exportDir(ctx.home, id, 'images');
+      if (perClass && classLabel !== undefined) throw fail('INVALID_INPUT', 'images per class, or of one class: not both');
+      const dir = exportTarget(ctx, to, id, 'images');
       const classNames = showDataset(ctx.store.db, r.config.dataset)?.classes ?? [];
-      const out = await ctx.generation.request({ kind: 'export-images', ckpt, dir, count, perClass, classNames, seed });
+      const out = await ctx.generation.request({ kind: 'export-images', ckpt, dir, count, perClass, classLabel: classLabel ?? null, grid, classNames, seed });
       return { step: ckpt.step, dir, ...out };
     },
-    'export.model': async ({ id, step }) => {
+    'export.model': async ({ id, step, out }) => {
       const r = ctx.run(id);
       const ckpt = ctx.checkpointRef(id, step);
-      const dir = exportDir(ctx.home, id, 'tfjs-model');
+      const dir = exportTarget(ctx, out, id, 'tfjs-model');
       const meta = { run: id, name: r.name, step: ckpt.step, dataset: r.config.dataset, classNames: showDataset(ctx.store.db, r.config.dataset)?.classes ?? [] };
       const { files } = await ctx.generation.request({ kind: 'export-model', ckpt, dir, meta });
       return { step: ckpt.step, dir, files };

@@ -54,6 +54,7 @@ export class RemoteSide {
     private readonly store: RunStore,
     private readonly home: string,
     redis: RedisTarget | undefined,
+    followSaved: boolean,
     private readonly training: TrainingQueue,
     private readonly emit: Emit,
     private readonly previewEvery: number | undefined,
@@ -64,7 +65,7 @@ export class RemoteSide {
       this.use(redis);
       return;
     }
-    const saved = readSetting<SavedRedis>(store.db, SETTING);
+    const saved = followSaved ? readSetting<SavedRedis>(store.db, SETTING) : null;
     if (!saved) return;
     this.from = 'settings';
     const password = saved.password ? this.secrets?.get(SECRET) : undefined;

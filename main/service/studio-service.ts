@@ -18,6 +18,7 @@ import { deleteDataset, listDatasets, showDataset, sweepDatasetFolders } from '.
 import { RunStore, type RunRecord } from '../runs/store.js';
 import { TrainingQueue, type QueueOptions } from './training-queue.js';
 import type { RedisTarget } from '../remote/connection.js';
+import type { BackendChoice } from '../engine/config.js';
 import { RemoteSide, type SecretStore } from './remote-side.js';
 import {
   COMMANDS,
@@ -55,11 +56,22 @@ const onlyRemote = (remote: boolean, queue: unknown) => {
 };
 const notFound = (id: string) => fail('NOT_FOUND', `no run ${id}`);
 
+export interface ServiceOptions extends QueueOptions {
+  redis?: RedisTarget;
+  secrets?: SecretStore;
+  /** What images are drawn on (the CLI's --backend); the studio's own choice otherwise. */
+  backend?: BackendChoice;
+  /** The command line's own service: commands may write to the folders it names (`out`). Never for a page's. */
+  localFiles?: boolean;
+  /** Follow the Redis saved in Settings (false for a CLI command that only draws images). */
+  savedRemote?: boolean;
+}
+
 export class StudioService {
   readonly store: RunStore;
   private readonly training: TrainingQueue;
   private readonly imports = new Map<string, ImportSession>();
-  private readonly generation = new GenerationHost();
+  private readonly generation: GenerationHost;
   private readonly playground = new PlaygroundHost({
     frame: (f) => this.emit('playground.frame', f),
     finished: (s) => this.emit('playground.finished', s),
@@ -71,12 +83,13 @@ export class StudioService {
 
   constructor(
     readonly home: string,
-    opts: QueueOptions & { redis?: RedisTarget; secrets?: SecretStore } = {},
+    private readonly opts: ServiceOptions = {},
   ) {
+    this.generation = new GenerationHost(opts.backend);
     this.store = new RunStore(home);
     this.training = new TrainingQueue(this.store, (event, payload) => this.emit(event, payload), opts);
     this.store.markInterrupted();
-    this.remote = new RemoteSide(this.store, home, opts.redis, this.training, (event, payload) => this.emit(event, payload), opts.previewEvery, opts.secrets);
+    this.remote = new RemoteSide(this.store, home, opts.redis, opts.savedRemote ?? true, this.training, (event, payload) => this.emit(event, payload), opts.previewEvery, opts.secrets);
     this.studies = new AugmentStudies(this.studyContext());
     const insert = this.store.db.prepare(
       'INSERT OR IGNORE INTO datasets (id, name, source, size, channels, classes, image_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -169,6 +182,9 @@ export class StudioService {
     return {
       get home() {
         return self.home;
+      },
+      get localFiles() {
+        return self.opts.localFiles ?? false;
       },
       get store() {
         return self.store;

@@ -9,6 +9,7 @@ import { StudioError } from '../errors.js';
 import { familyOfConfig, requireCapability } from '../families/registry.js';
 import type { CommandHandlers } from './contract.js';
 import type { EditContext } from './edit-handlers.js';
+import { exportTarget } from './output-handlers.js';
 
 type TextCommands = 'text.vocabulary' | 'text.generate' | 'text.interpolate';
 
@@ -27,18 +28,21 @@ export function textHandlers(ctx: EditContext): Pick<CommandHandlers, TextComman
       const v = await ctx.generation.request({ kind: 'prompt-vocab', ckpt });
       return { step: ckpt.step, words: v.words, counts: v.counts, maxLen: v.maxLen, encoderSteps: v.encoderSteps };
     },
-    'text.generate': async ({ id, step, prompt, count, seed, latents, truncation }) => {
+    'text.generate': async ({ id, step, prompt, count, seed, latents, truncation, out }) => {
       const { run, ckpt } = textRun(id, step);
       const zDim = run.config.zDim;
       if (latents?.some((l) => l.length !== zDim)) throw fail(`each latent needs ${zDim} numbers`);
       const n = latents ? latents.length : count;
+      if (n > 64 && out === undefined) throw fail('count: at most 64 images come back in an answer; more are written to a folder (out)');
+      const dir = out === undefined ? null : exportTarget(ctx, out, id, 'prompt');
       // The same seed gives the same latents as `gan-studio generate --seed`.
       const z = latents ? Float32Array.from(latents.flat()) : Rng.fromSeed(seed ?? 1).normal(n * zDim);
-      const r = await ctx.generation.request({ kind: 'prompt', ckpt, prompts: Array(n).fill(prompt), z, psi: truncation });
+      const r = await ctx.generation.request({ kind: 'prompt', ckpt, prompts: Array(n).fill(prompt), z, psi: truncation, out: dir });
       return {
         step: ckpt.step,
         images: r.pngs,
-        latents: Array.from({ length: n }, (_, i) => Array.from(z.subarray(i * zDim, (i + 1) * zDim))),
+        grid: r.grid,
+        latents: dir !== null ? [] : Array.from({ length: n }, (_, i) => Array.from(z.subarray(i * zDim, (i + 1) * zDim))),
         unknown: r.unknown[0].unknown,
         known: r.unknown[0].known,
       };
