@@ -10,7 +10,8 @@ import { StudioError } from '../errors.js';
 import { kLabel, type StudyReport } from '../studies/report.js';
 import { studioHome } from '../runs/home.js';
 import { StudioService } from '../service/studio-service.js';
-import type { CommandName, CommandResult, StudyDetail } from '../service/contract.js';
+import type { StudyDetail } from '../service/contract.js';
+import { call } from './service-call.js';
 import { int, parseOptions } from './options.js';
 import { barOf, StatusLine } from './progress.js';
 
@@ -42,12 +43,6 @@ function list(name: string, value: string | undefined, allowAll: boolean): (numb
     if (t === '' || !Number.isFinite(n) || n < 0) throw new StudioError(`--${name} takes numbers separated by commas${allowAll ? " (or 'all')" : ''}, got "${value}"`);
     return n;
   });
-}
-
-async function call<C extends CommandName>(service: StudioService, name: C, input: unknown) {
-  const r: CommandResult<C> = await service.call(name, input);
-  if (!r.ok) throw new StudioError(r.error.message);
-  return r.value;
 }
 
 export async function augmentCommand(args: string[]): Promise<number> {

@@ -2,17 +2,12 @@
 import { StudioError } from '../errors.js';
 import { studioHome } from '../runs/home.js';
 import { StudioService } from '../service/studio-service.js';
-import type { CommandName, CommandResult } from '../service/contract.js';
+import { value } from './service-call.js';
 import { confirmOrRefuse, table } from './ask.js';
 import { describeReport } from './import.js';
 import { parseOptions } from './options.js';
 
 const OPTIONS = { json: { type: 'boolean' }, yes: { type: 'boolean' } } as const;
-
-function value<C extends CommandName>(r: CommandResult<C>) {
-  if (!r.ok) throw new StudioError(r.error.message);
-  return r.value;
-}
 
 export async function datasetsCommand(args: string[]): Promise<number> {
   const [sub = 'list', ...rest] = args[0]?.startsWith('-') ? ['list', ...args] : args;

@@ -1,14 +1,8 @@
 /** `gan-studio generate`: PNG images of a prompt from a text-to-image run, and a grid of them. */
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Rng } from '../engine/rng.js';
-import type { TextGanTrainer } from '../families/text/trainer.js';
-import { familyOfSpec, requireCapability } from '../families/registry.js';
-import { writePngs } from '../export/images.js';
-import { gridPng } from '../images/png.js';
+import { resolve } from 'node:path';
 import { StudioError } from '../errors.js';
-import { openRunCheckpoint } from './run-generator.js';
 import { backendChoice, int, parseOptions } from './options.js';
+import { call, runOf, withModelService } from './service-call.js';
 
 const OPTIONS = {
   run: { type: 'string' },
@@ -29,28 +23,14 @@ export async function generateCommand(args: string[]): Promise<number> {
   if (!o.out) throw new StudioError('generate: --out DIR is required');
   const count = int('count', o.count) ?? 16;
   if (count > 10_000) throw new StudioError(`--count must be at most 10000, got ${count}`);
-  const seed = int('seed', o.seed, 0) ?? 1;
-  const { record, checkpoint } = await openRunCheckpoint(o.run, 'generate', backendChoice(o.backend) ?? 'auto', int('step', o.step, 0));
-  const family = familyOfSpec(checkpoint.spec);
-  requireCapability(family, 'prompt', record.id);
-  const trainer = family.load(checkpoint) as TextGanTrainer;
-  try {
-    const { vectors, words } = await trainer.promptVectors(Array(count).fill(prompt));
-    const { unknown, known } = words[0];
-    if (known === 0) {
-      throw new StudioError(`run ${record.id} knows none of the words of "${prompt}"; its words include ${trainer.spec.text.vocab.words.slice(0, 12).join(', ')}`);
-    }
-    if (unknown.length && !o.json) console.error(`warning: not in the run's vocabulary, ignored: ${unknown.join(', ')}`);
+  const out = resolve(o.out);
+  return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
+    const id = runOf(service, o.run, 'generate');
     // The same seed draws the same latents as the studio's prompt box.
-    const batch = await trainer.generateBatch(Rng.fromSeed(seed).normal(count * trainer.spec.zDim), vectors);
-    const out = resolve(o.out);
-    await writePngs(batch, out);
-    const grid = join(out, 'grid.png');
-    writeFileSync(grid, await gridPng(batch, { limit: 1024 }));
-    if (o.json) console.log(JSON.stringify({ type: 'generated', run: record.id, step: checkpoint.step, prompt, count, out, grid, unknown }));
-    else console.error(`wrote ${count} images of "${prompt}" (${batch.size}×${batch.size} px) from run ${record.id} (step ${checkpoint.step}) to ${out}, and grid.png`);
+    const r = await call(service, 'text.generate', { id, step: int('step', o.step, 0), prompt, count, seed: int('seed', o.seed, 0) ?? 1, out });
+    if (r.unknown.length && !o.json) console.error(`warning: not in the run's vocabulary, ignored: ${r.unknown.join(', ')}`);
+    if (o.json) console.log(JSON.stringify({ type: 'generated', run: id, step: r.step, prompt, count, out, grid: r.grid, unknown: r.unknown }));
+    else console.error(`wrote ${count} images of "${prompt}" from run ${id} (step ${r.step}) to ${out}, and grid.png`);
     return 0;
-  } finally {
-    trainer.dispose();
-  }
+  });
 }

@@ -7,6 +7,7 @@ import type { QueuedRun } from '../service/contract.js';
 import { StudioService } from '../service/studio-service.js';
 import { confirmOrRefuse, table } from './ask.js';
 import { parseOptions } from './options.js';
+import { call } from './service-call.js';
 import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
 
 const OPTIONS = { ...REDIS_OPTIONS, json: { type: 'boolean' }, first: { type: 'string' }, cancel: { type: 'string' }, yes: { type: 'boolean' } } as const;
@@ -39,21 +40,16 @@ export async function queueCommand(args: string[]): Promise<number> {
     for (const id of cancel) {
       const name = service.store.get(id).name;
       if (!(await confirmOrRefuse(o.yes, `Stop run ${id} (${name})? A waiting run leaves the queue; a training one saves a checkpoint and stops.`, `this stops run ${id}`))) return 1;
-      const r = await service.call('runs.stop', { id });
-      if (!r.ok) throw new StudioError(r.error.message);
-      console.error(`run ${id}: ${r.value.status === 'stopped' ? 'taken out of the queue' : 'told to stop; its worker saves a checkpoint first'}`);
+      const r = await call(service, 'runs.stop', { id });
+      console.error(`run ${id}: ${r.status === 'stopped' ? 'taken out of the queue' : 'told to stop; its worker saves a checkpoint first'}`);
     }
-    if (first.length) {
-      const r = await service.call('remote.reorder', { ids: first });
-      if (!r.ok) throw new StudioError(r.error.message);
-    }
-    const q = await service.call('remote.queue', {});
-    if (!q.ok) throw new StudioError(q.error.message);
-    if (q.value.error) throw new StudioError(`Redis is out of reach: ${q.value.error}`, 'UNAVAILABLE');
-    if (!q.value.redis) throw new StudioError('queue: the remote queue is on a Redis: --redis redis://host:6379, GAN_STUDIO_REDIS, or the one set in the studio\'s Settings');
-    const runs = q.value.runs;
-    if (o.json) console.log(JSON.stringify({ redis: q.value.redis, runs }));
-    else if (runs.length === 0) console.log(`no run of this studio is queued on ${q.value.redis}`);
+    if (first.length) await call(service, 'remote.reorder', { ids: first });
+    const q = await call(service, 'remote.queue', {});
+    if (q.error) throw new StudioError(`Redis is out of reach: ${q.error}`, 'UNAVAILABLE');
+    if (!q.redis) throw new StudioError('queue: the remote queue is on a Redis: --redis redis://host:6379, GAN_STUDIO_REDIS, or the one set in the studio\'s Settings');
+    const runs = q.runs;
+    if (o.json) console.log(JSON.stringify({ redis: q.redis, runs }));
+    else if (runs.length === 0) console.log(`no run of this studio is queued on ${q.redis}`);
     else console.log(table(['#', 'run', 'name', 'state', 'priority'], runs.map((r, i) => [String(i + 1), r.run, r.name, when(r), priorityName(r.priority)])));
     return 0;
   } finally {

@@ -1,17 +1,10 @@
 /** `gan-studio upscale`: images of any size through a super-resolution run's model, in tiles, as PNGs. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { familyOfSpec, requireCapability } from '../families/registry.js';
-import type { CheckpointData } from '../families/run-checkpoint.js';
-import type { SrSpec } from '../families/superres/networks.js';
-import { DEFAULT_TILE, upscaleTiled } from '../families/superres/tiles.js';
-import type { SrTrainer } from '../families/superres/trainer.js';
+import { join, resolve } from 'node:path';
 import { StudioError } from '../errors.js';
-import { readForUpscale, upscaledPng } from '../images/full-size-io.js';
 import { backendChoice, int, parseOptions, splitPositionals } from './options.js';
-import { barOf } from './progress.js';
-import { pngNames, readImageFiles } from './image-files.js';
-import { openRunCheckpoint } from './run-generator.js';
+import { pngNames, readImageFiles, withTileBar } from './image-files.js';
+import { call, runOf, ticketOf, withModelService } from './service-call.js';
 
 const OPTIONS = {
   run: { type: 'string' },
@@ -26,34 +19,37 @@ export async function upscaleCommand(args: string[]): Promise<number> {
   const o = parseOptions('upscale', flags, OPTIONS);
   if (!o.out) throw new StudioError('upscale: --out DIR is required');
   if (files.length === 0) throw new StudioError('upscale: name one or more images to upscale');
-  const tile = int('tile', o.tile) ?? DEFAULT_TILE;
-  if (tile < 16 || tile > 2048) throw new StudioError(`--tile must be between 16 and 2048 low-resolution pixels, got ${tile}`);
-  const { record, checkpoint } = await openRunCheckpoint(o.run, 'upscale', backendChoice(o.backend) ?? 'auto');
-  const family = familyOfSpec(checkpoint.spec);
-  requireCapability(family, 'upscale', record.id);
-  const { spec } = checkpoint as CheckpointData & { spec: SrSpec };
-  // Every input is read and checked before anything is written.
-  const inputs = await readImageFiles(files, (buf, file) => readForUpscale(buf, spec.channels, spec.scale, file));
-  const out = resolve(o.out);
-  mkdirSync(out, { recursive: true });
-  const model = family.load(checkpoint) as SrTrainer;
-  const tty = !o.json && process.stderr.isTTY;
-  try {
+  // Left out, the service's default.
+  const tile = int('tile', o.tile);
+  if (tile !== undefined && (tile < 16 || tile > 2048)) throw new StudioError(`--tile must be between 16 and 2048 low-resolution pixels, got ${tile}`);
+  return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
+    const id = runOf(service, o.run, 'upscale');
+    // Every input is read and checked before anything is written.
+    const inputs = await readImageFiles(files, async (buf, file) => {
+      const image = buf.toString('base64');
+      await call(service, 'images.upscale', { id, image, name: file, tile, check: true });
+      return image;
+    });
+    const out = resolve(o.out!);
+    mkdirSync(out, { recursive: true });
+    const tty = !o.json && process.stderr.isTTY;
     const nameOf = pngNames();
     for (const { file, input } of inputs) {
       const t0 = performance.now();
-      const result = await upscaleTiled(model, input.image, tile, (done, total) => {
-        if (tty) process.stderr.write(`\r${barOf(done / total)} ${basename(file)} tile ${done}/${total}`);
-      });
-      if (tty) process.stderr.write('\n');
+      const ticket = ticketOf('upscale');
+      const r = await withTileBar(
+        tty,
+        file,
+        'tile',
+        (draw) => service.on('upscale.progress', (p) => p.ticket === ticket && draw(p.done, p.total)),
+        () => call(service, 'images.upscale', { id, image: input, name: file, tile, ticket }),
+      );
       const path = join(out, nameOf(file));
-      writeFileSync(path, await upscaledPng(result, input));
-      const summary = { type: 'upscaled', run: record.id, step: checkpoint.step, input: file, output: path, width: result.width, height: result.height, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+      writeFileSync(path, Buffer.from(r.png, 'base64'));
+      const summary = { type: 'upscaled', run: id, step: r.step, input: file, output: path, width: r.width, height: r.height, seconds: Math.round((performance.now() - t0) / 100) / 10 };
       if (o.json) console.log(JSON.stringify(summary));
-      else console.error(`${file} → ${path} (${input.image.width}×${input.image.height} → ${result.width}×${result.height}, ${summary.seconds} s)`);
+      else console.error(`${file} → ${path} (${r.inputWidth}×${r.inputHeight} → ${r.width}×${r.height}, ${summary.seconds} s)`);
     }
-  } finally {
-    model.dispose();
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -18,16 +18,16 @@ type Req<K extends GenerationRequest['kind']> = Extract<GenerationRequest, { kin
  * A prompt of none of the run's words would draw the same images whatever was
  * typed: refused before anything is drawn.
  */
-function refuseUnknownOnly(words: PromptWords): void {
+function refuseUnknownOnly(t: TextGanTrainer, words: PromptWords): void {
   if (words.known > 0) return;
   const listed = words.unknown.length ? ` (${words.unknown.slice(0, 5).join(', ')})` : '';
-  throw new StudioError(`this run knows none of the words of "${words.prompt.slice(0, 80)}"${listed}; its suggestions list the words it learnt`, 'INVALID_INPUT');
+  throw new StudioError(`this run knows none of the words of "${words.prompt.slice(0, 80)}"${listed}; its words include ${t.spec.text.vocab.words.slice(0, 12).join(', ')}`, 'INVALID_INPUT');
 }
 
 /** Prompt i drawn with latent i. */
 export async function promptJob(t: TextGanTrainer, r: Req<'prompt'>): Promise<GenerationResults['prompt']> {
   const { vectors, words } = await t.promptVectors(r.prompts);
-  words.forEach(refuseUnknownOnly);
+  for (const w of words) refuseUnknownOnly(t, w);
   const batch = await t.generateBatch(truncate(r.z, r.psi), vectors);
   if (r.out !== null) {
     await writePngs(batch, r.out);
@@ -46,7 +46,7 @@ export async function promptJob(t: TextGanTrainer, r: Req<'prompt'>): Promise<Ge
 export async function promptWalkJob(t: TextGanTrainer, r: Req<'prompt-walk'>): Promise<GenerationResults['prompt-walk']> {
   const encoded = await t.encodePrompts([r.from, r.to]);
   const unknown = [r.from, r.to].map((p, i) => ({ prompt: p, unknown: encoded.unknown[i], known: encoded.known[i] }));
-  unknown.forEach(refuseUnknownOnly);
+  for (const w of unknown) refuseUnknownOnly(t, w);
   const { zDim, text } = t.spec;
   const e = text.embedDim;
   const z = new Float32Array(r.frames * zDim);

@@ -51,7 +51,7 @@ export interface GenerationResults {
   directions: { directions: Float32Array[]; explained: number[] };
   walk: { gif: Uint8Array };
   'export-images': { dirs: string[]; count: number; grid: string | null };
-  'export-model': { files: string[] };
+  'export-model': { files: string[]; use: string | null };
   upscale: { png: Uint8Array; width: number; height: number; inputWidth: number; inputHeight: number };
   translate: { png: Uint8Array; width: number; height: number };
   project: { z: Float32Array; classLabel: number | null; png: Uint8Array; target: Uint8Array; psnr: number; distance: number; judgeDistance: number | null; history: number[]; ms: number; encoder: boolean };

@@ -73,7 +73,8 @@ async function translate(r: Extract<GenerationRequest, { kind: 'translate' }>, p
 
 async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
   const model = await modelFor(r.ckpt, 'export-model');
-  return { files: await (await cached!.family.host()).exportModel!(model, r.dir, r.meta) };
+  const host = await cached!.family.host();
+  return { files: await host.exportModel!(model, r.dir, r.meta), use: host.exportedUse?.(model) ?? null };
 }
 
 /** Tickets asked to stop; a job checks its own between steps. */
@@ -140,7 +141,7 @@ async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => voi
     }
     case 'export-images':
       if (r.perClass && numClasses === 0) throw new StudioError('images per class need a class-conditional (cdcgan) run', 'INVALID_INPUT');
-      return exportImages(t, r);
+      return exportImages(t, r, (done, total) => progress({ done, total }));
   }
 }
 

@@ -170,6 +170,8 @@ export const COMMANDS = {
       /** Also grid.png of the first 1,024. */
       grid: z.boolean().default(false),
       out: OutDir.optional(),
+      /** Images written come as export.progress events with this ticket. */
+      ticket: Ticket.optional(),
     })
     .strict(),
   /** The generator as a TensorFlow.js LayersModel into a new folder under <home>/exports, or `out`. */
@@ -381,7 +383,8 @@ export interface CommandResults extends QueueResults {
   'favorites.save': Favorite;
   'favorites.delete': { deleted: number };
   'export.images': { step: number; dir: string; dirs: string[]; count: number; grid: string | null };
-  'export.model': { step: number; dir: string; files: string[] };
+  /** `use`: what the model takes and gives, for the person loading it. */
+  'export.model': { step: number; dir: string; files: string[]; use: string | null };
   /** Base64 PNG. */
   'samples.snapshot': { step: number; png: string };
   'checkpoints.list': CheckpointInfo[];
@@ -467,6 +470,8 @@ export interface StudioEvents {
   /** A playground session's picture: throttled to about 12 a second while it trains, one per step while stepping. */
   'playground.frame': PlaygroundFrame;
   'playground.finished': PlaygroundSummary;
+  /** Images written of an export.images call with this ticket. */
+  'export.progress': { id: string; ticket: string; done: number; total: number };
   /** Tiles done of an images.upscale call with this ticket. */
   'upscale.progress': { id: string; ticket: string; done: number; total: number };
   /** Tiles done of an images.translate call with this ticket. */
@@ -497,6 +502,7 @@ export const EVENT_NAMES = [
   'run.status',
   'playground.frame',
   'playground.finished',
+  'export.progress',
   'upscale.progress',
   'translate.progress',
   'project.progress',

@@ -4,7 +4,7 @@
  * and edited images. The work runs in the generation worker; these check
  * the input against the run and carry progress out as events.
  */
-import { familyOfConfig, requireCapability } from '../families/registry.js';
+import type { Capability } from '../families/family.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StudioError } from '../errors.js';
@@ -24,6 +24,8 @@ export interface EditContext {
   store: RunStore;
   generation: GenerationHost;
   run(id: string): RunRecord;
+  /** The run, refused with its family's own words unless that family can do `what`. */
+  runThatCan(id: string, what: Capability): RunRecord;
   checkpointRef(id: string, step?: number): CheckpointRef;
   emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
 }
@@ -35,8 +37,7 @@ const fail = (code: 'INVALID_INPUT' | 'CONFLICT', message: string) => new Studio
 export function editHandlers(ctx: EditContext): Pick<CommandHandlers, EditCommands> {
   /** A GAN run (images from noise) and its dataset's judge file. */
   const ganRun = (id: string) => {
-    const r = ctx.run(id);
-    requireCapability(familyOfConfig(r.config), 'edit', id);
+    const r = ctx.runThatCan(id, 'edit');
     return { r, judgePath: judgeFileOf(r.config.dataset, datasetDir(ctx.store.db, ctx.home, r.config.dataset)) };
   };
   const latentOf = (r: RunRecord, latent: number[], what: string) => {

@@ -4,7 +4,6 @@
  * whose progress comes out as events.
  */
 import { StudioError } from '../errors.js';
-import { familyOfConfig, requireCapability } from '../families/registry.js';
 import { MAX_UPSCALE_BYTES, type CommandHandlers } from './contract.js';
 import type { EditContext } from './edit-handlers.js';
 
@@ -14,7 +13,7 @@ export function imageHandlers(ctx: EditContext): Pick<CommandHandlers, 'images.u
   return {
     'images.upscale': async ({ id, step, image, name, tile, check, ticket }) => {
       const ref = ctx.checkpointRef(id, step);
-      requireCapability(familyOfConfig(ctx.run(id).config), 'upscale', id);
+      ctx.runThatCan(id, 'upscale');
       const bytes = Buffer.from(image, 'base64');
       if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
       const r = await ctx.generation.request({ kind: 'upscale', ckpt: ref, image: new Uint8Array(bytes), name, tile, check }, (done, total) =>
@@ -24,7 +23,7 @@ export function imageHandlers(ctx: EditContext): Pick<CommandHandlers, 'images.u
     },
     'images.translate': async ({ id, step, image, name, direction, derive, check, ticket }) => {
       const ref = ctx.checkpointRef(id, step);
-      requireCapability(familyOfConfig(ctx.run(id).config), 'translate', id);
+      ctx.runThatCan(id, 'translate');
       const bytes = Buffer.from(image, 'base64');
       if (bytes.length > MAX_UPSCALE_BYTES) throw fail('INVALID_INPUT', `the image is larger than ${MAX_UPSCALE_BYTES / 2 ** 20} MB`);
       const r = await ctx.generation.request({ kind: 'translate', ckpt: ref, image: new Uint8Array(bytes), name, direction, derive, check }, (done, total) =>

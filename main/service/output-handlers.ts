@@ -46,8 +46,8 @@ export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boo
   return {
     'metrics.series': ({ id, metric, from, to, points }) => (ctx.run(id), ctx.store.series(id, metric, { from, to, points })),
     'samples.generate': async ({ id, step, count, seed, latents, classLabel, truncation }) => {
+      const zDim = ctx.runThatCan(id, 'sample').config.zDim;
       const ckpt = ctx.checkpointRef(id, step);
-      const zDim = ctx.run(id).config.zDim;
       if (latents?.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each latent needs ${zDim} numbers`);
       const n = latents ? latents.length : count;
       // The same seed gives the same latents as the CLI's `sample --seed`.
@@ -56,13 +56,14 @@ export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boo
       return { step: ckpt.step, images: r.pngs, latents: Array.from({ length: n }, (_, i) => Array.from(r.z.subarray(i * zDim, (i + 1) * zDim))) };
     },
     'latent.directions': async ({ id, step, k, samples, seed }) => {
+      ctx.runThatCan(id, 'sample');
       const ckpt = ctx.checkpointRef(id, step);
       const r = await ctx.generation.request({ kind: 'directions', ckpt, k, samples, seed });
       return { step: ckpt.step, directions: r.directions.map((d) => Array.from(d)), explained: r.explained };
     },
     'latent.walk': async ({ id, step, keyframes, seeds, frames, spherical, fps, scale, classLabel, truncation }) => {
+      const zDim = ctx.runThatCan(id, 'sample').config.zDim;
       const ckpt = ctx.checkpointRef(id, step);
-      const zDim = ctx.run(id).config.zDim;
       if (!keyframes === !seeds) throw fail('INVALID_INPUT', 'give the keyframes as latents or as seeds, not both');
       if (keyframes?.some((l) => l.length !== zDim)) throw fail('INVALID_INPUT', `each keyframe needs ${zDim} numbers`);
       // A seed's latent is the one samples.generate (and `gan-studio sample`) draws first for it.
@@ -82,23 +83,25 @@ export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boo
       if (!deleteFavorite(ctx.store.db, id, favoriteId)) throw fail('NOT_FOUND', `run ${id} has no favourite ${favoriteId}`);
       return { deleted: favoriteId };
     },
-    'export.images': async ({ id, step, count, perClass, classLabel, seed, grid, out: to }) => {
-      const r = ctx.run(id);
+    'export.images': async ({ id, step, count, perClass, classLabel, seed, grid, out: to, ticket }) => {
+      const r = ctx.runThatCan(id, 'export-images');
       const ckpt = ctx.checkpointRef(id, step);
       if (perClass && r.config.model !== 'cdcgan') throw fail('INVALID_INPUT', 'images per class need a class-conditional (cdcgan) run');
       if (perClass && classLabel !== undefined) throw fail('INVALID_INPUT', 'images per class, or of one class: not both');
       const dir = exportTarget(ctx, to, id, 'images');
       const classNames = showDataset(ctx.store.db, r.config.dataset)?.classes ?? [];
-      const out = await ctx.generation.request({ kind: 'export-images', ckpt, dir, count, perClass, classLabel: classLabel ?? null, grid, classNames, seed });
+      const out = await ctx.generation.request({ kind: 'export-images', ckpt, dir, count, perClass, classLabel: classLabel ?? null, grid, classNames, seed }, (done, total) =>
+        ticket ? ctx.emit('export.progress', { id, ticket, done, total }) : undefined,
+      );
       return { step: ckpt.step, dir, ...out };
     },
     'export.model': async ({ id, step, out }) => {
-      const r = ctx.run(id);
+      const r = ctx.runThatCan(id, 'export-model');
       const ckpt = ctx.checkpointRef(id, step);
       const dir = exportTarget(ctx, out, id, 'tfjs-model');
       const meta = { run: id, name: r.name, step: ckpt.step, dataset: r.config.dataset, classNames: showDataset(ctx.store.db, r.config.dataset)?.classes ?? [] };
-      const { files } = await ctx.generation.request({ kind: 'export-model', ckpt, dir, meta });
-      return { step: ckpt.step, dir, files };
+      const { files, use } = await ctx.generation.request({ kind: 'export-model', ckpt, dir, meta });
+      return { step: ckpt.step, dir, files, use };
     },
     'samples.snapshot': ({ id, step }) => {
       ctx.run(id);

@@ -31,7 +31,7 @@ import {
   type RunDetail,
   type StudioEvents,
 } from './contract.js';
-import { familyOfConfig } from '../families/registry.js';
+import { familyOfConfig, requireCapability } from '../families/registry.js';
 import { editHandlers, type EditContext } from './edit-handlers.js';
 import { imageHandlers } from './image-handlers.js';
 import { textHandlers } from './text-handlers.js';
@@ -193,6 +193,11 @@ export class StudioService {
         return self.generation;
       },
       run: (id) => this.run(id),
+      runThatCan: (id, what) => {
+        const r = this.run(id);
+        requireCapability(familyOfConfig(r.config), what, id);
+        return r;
+      },
       checkpointRef: (id, step) => this.checkpointRef(id, step),
       emit: (event, payload) => this.emit(event, payload),
     };

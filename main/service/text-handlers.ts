@@ -6,7 +6,6 @@
  */
 import { Rng } from '../engine/rng.js';
 import { StudioError } from '../errors.js';
-import { familyOfConfig, requireCapability } from '../families/registry.js';
 import type { CommandHandlers } from './contract.js';
 import type { EditContext } from './edit-handlers.js';
 import { exportTarget } from './output-handlers.js';
@@ -18,9 +17,7 @@ const fail = (message: string) => new StudioError(message, 'INVALID_INPUT');
 export function textHandlers(ctx: EditContext): Pick<CommandHandlers, TextCommands> {
   /** The run, refused unless it is text-conditional, and its checkpoint. */
   const textRun = (id: string, step?: number) => {
-    const r = ctx.run(id);
-    requireCapability(familyOfConfig(r.config), 'prompt', id);
-    return { run: r, ckpt: ctx.checkpointRef(id, step) };
+    return { run: ctx.runThatCan(id, 'prompt'), ckpt: ctx.checkpointRef(id, step) };
   };
   return {
     'text.vocabulary': async ({ id, step }) => {

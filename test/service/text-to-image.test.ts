@@ -185,7 +185,7 @@ describe('prompts through the service and the CLI', () => {
     assert.equal(JSON.parse(j.stdout.trim()).count, 2);
     const bad = cli(['generate', '--run', runId, '--prompt', 'zebra', '--out', out]);
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /knows none of the words of "zebra"; its words include a, digit/);
+    assert.match(bad.stderr, /knows none of the words of "zebra" \(zebra\); its words include a, digit/);
     assert.ok(existsSync(join(out, 'grid.png')));
   });
 });
