@@ -299,4 +299,43 @@ test('the explorer through the service: any checkpoint, truncation, PCA directio
   const model = await ok(s, 'export.model', { id: run.id });
   assert.deepEqual(ls(model.dir).sort(), ['model.json', 'weights.bin']);
   assert.ok(existsSync(join(model.dir, 'model.json')));
+
+  // A walk by seeds walks the latents samples.generate draws for those seeds.
+  const [l3, l8] = await Promise.all([3, 8].map(async (seed) => (await ok(s, 'samples.generate', { id: run.id, count: 1, seed })).latents[0]));
+  const bySeeds = await ok(s, 'latent.walk', { id: run.id, seeds: [3, 8], frames: 4, spherical: false, scale: 1 });
+  const byLatents = await ok(s, 'latent.walk', { id: run.id, keyframes: [l3, l8], frames: 4, spherical: false, scale: 1 });
+  assert.equal(bySeeds.gif, byLatents.gif);
+  const both = await s.call('latent.walk', { id: run.id, seeds: [3, 8], keyframes: [l3, l8] });
+  assert.ok(!both.ok && /as latents or as seeds, not both/.test(both.error.message));
+});
+
+test('only the command line’s own service writes where it is told (out), with a grid and progress; a page’s is refused and nothing is written', async () => {
+  const { readdirSync: ls, existsSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const s = service();
+  const run = await ok(s, 'runs.create', { config: { ...TINY, model: 'cdcgan', steps: 2 } });
+  await until(s, 'run.status', (e) => e.id === run.id && e.status === 'completed');
+  const out = join(tempDir(), 'picked');
+  const refused = await s.call('export.images', { id: run.id, count: 3, out });
+  assert.ok(!refused.ok && refused.error.code === 'INVALID_INPUT' && /only the command line names the folder/.test(refused.error.message));
+  const refusedModel = await s.call('export.model', { id: run.id, out });
+  assert.ok(!refusedModel.ok && /only the command line/.test(refusedModel.error.message));
+  assert.equal(existsSync(out), false);
+  const relative = await s.call('export.images', { id: run.id, count: 3, out: 'picked' });
+  assert.ok(!relative.ok && /must be an absolute path/.test(relative.error.message));
+
+  const cli = new StudioService(s.home, { localFiles: true, savedRemote: false });
+  after(() => cli.close());
+  const seen: StudioEvents['export.progress'][] = [];
+  cli.on('export.progress', (p) => seen.push(p));
+  const r = await ok(cli, 'export.images', { id: run.id, count: 3, classLabel: 3, grid: true, out, ticket: 't1' });
+  assert.equal(r.dir, out);
+  assert.equal(r.grid, join(out, 'grid.png'));
+  assert.deepEqual(ls(out).sort(), ['0001.png', '0002.png', '0003.png', 'grid.png']);
+  assert.deepEqual(seen.map((p) => [p.ticket, p.done, p.total]), [['t1', 3, 3]]);
+  // The images written are the ones the explorer draws for the same seed and class.
+  const drawn = await ok(s, 'samples.generate', { id: run.id, count: 3, seed: 1, classLabel: 3 });
+  assert.deepEqual([1, 2, 3].map((i) => readFileSync(join(out, `000${i}.png`)).toString('base64')), drawn.images);
+  const both = await cli.call('export.images', { id: run.id, count: 3, perClass: true, classLabel: 1, out });
+  assert.ok(!both.ok && /not both/.test(both.error.message));
 });

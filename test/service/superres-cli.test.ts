@@ -60,6 +60,16 @@ test('train --task superres, then upscale: both phases recorded, held-out figure
   const u = cli(['upscale', '--run', run, join(inputs, 'photo.jpg'), join(inputs, 'icon.png'), '--out', out, '--tile', '16', '--json'], home);
   assert.equal(u.code, 0, u.stderr);
   assert.deepEqual(u.lines.map((l) => [l.width, l.height]), [[74, 46], [18, 18]]);
+  // Checking an image reads it and says the sizes without running the model.
+  const { StudioService } = await import('../../main/service/studio-service.js');
+  const service = new StudioService(home);
+  try {
+    const checked = await service.call('images.upscale', { id: run, image: readFileSync(join(inputs, 'photo.jpg')).toString('base64'), check: true });
+    assert.ok(checked.ok, JSON.stringify(checked));
+    assert.deepEqual([checked.value.png, checked.value.width, checked.value.height, checked.value.inputWidth], ['', 74, 46, 37]);
+  } finally {
+    await service.close();
+  }
   const photo = await sharp(join(out, 'photo.png')).metadata();
   assert.deepEqual([photo.width, photo.height], [74, 46]);
   assert.equal((await sharp(join(out, 'icon.png')).metadata()).hasAlpha, true);
