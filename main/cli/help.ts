@@ -153,6 +153,7 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --count N     images to write (default 64)
   --seed S      latent seed (default 1): the same seed gives the same images
   --class K     class-conditional runs: only class K
+  --step N      the checkpoint to use (default: the newest)
   --backend B   tensor backend (default auto)
   --json        print a JSON summary`,
   upscale: `Usage: gan-studio upscale --run ID IMAGE… --out DIR [options]
@@ -160,9 +161,10 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   Enlarges each image by the run's scale (its averaged generator, newest
   checkpoint) and writes DIR/NAME.png. Any size: large images go through in
   overlapping tiles that join without seams. Grey images come back grey,
-  transparency is kept. Every image is checked before anything is written;
-  outputs over 64 megapixels are refused.
+  transparency is kept. Every image (24 MB at most) is checked before anything
+  is written; outputs over 64 megapixels are refused.
   --tile N      low-resolution pixels per tile side (default 128)
+  --step N      the checkpoint to use (default: the newest)
   --backend B   tensor backend (default auto)
   --json        one JSON line per image`,
   translate: `Usage: gan-studio translate --run ID IMAGE… --out DIR [options]
@@ -175,6 +177,7 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --derive      pix2pix: make the input from the image as training did (its Canny
                 edges for edges → image, a blanked centre for fill-in); without it
                 the image is the input (a drawing, a gray photo)
+  --step N      the checkpoint to use (default: the newest)
   --backend B   tensor backend (default auto)
   --json        one JSON line per image`,
   project: `Usage: gan-studio project --run ID IMAGE… --out DIR [options]
@@ -191,6 +194,7 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --judge-weight W  weight of the judge-feature distance (default 0.05; 0 for pixels only)
   --d-weight W  weight of the discriminator-feature distance (default 0: it doubles the
                 time for little gain on MNIST)
+  --step N      the checkpoint to use (default: the newest)
   --backend B   tensor backend (default auto)
   --json        one JSON line per image`,
   edit: `Usage: gan-studio edit --run ID IMAGE|LATENT.json --direction NAME --amount A --out FILE [options]
@@ -204,7 +208,7 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --amount A    how far, in σ, −10…10 (default 3)
   --keep NAME   make the direction orthogonal to this attribute's (repeatable), so
                 moving it leaves that one as it was
-  --steps N, --starts S, --encoder, --judge-weight W, --d-weight W, --backend B as for project
+  --step N, --steps N, --starts S, --encoder, --judge-weight W, --d-weight W, --backend B as for project
   --json        a JSON summary`,
   'augment-study': `Usage: gan-studio augment-study --dataset NAME [options]
        gan-studio augment-study --resume ID | --show ID | --list
@@ -320,6 +324,7 @@ Ctrl-C cancels; nothing is kept.`,
   --fps F       frames per second (default 12)
   --scale S     enlarge each frame S× with hard pixel edges (default 4)
   --class K     class-conditional runs: the class to draw (default 0)
+  --step N      the checkpoint to use (default: the newest)
   --json        print a JSON summary`,
   export: `Usage: gan-studio export --run ID --format images|tfjs --out DIR [options]
 

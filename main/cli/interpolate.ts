@@ -7,6 +7,7 @@ import { call, runOf, withModelService } from './service-call.js';
 
 const OPTIONS = {
   run: { type: 'string' },
+  step: { type: 'string' },
   keyframes: { type: 'string' },
   frames: { type: 'string' },
   slerp: { type: 'boolean' },
@@ -33,7 +34,7 @@ export async function interpolateCommand(args: string[]): Promise<number> {
 
   return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
     const id = runOf(service, o.run, 'interpolate');
-    const r = await call(service, 'latent.walk', { id, seeds, frames, spherical, fps, scale, classLabel: int('class', o.class, 0) });
+    const r = await call(service, 'latent.walk', { id, step: int('step', o.step, 0), seeds, frames, spherical, fps, scale, classLabel: int('class', o.class, 0) });
     const gif = Buffer.from(r.gif, 'base64');
     const out = resolve(o.out!);
     mkdirSync(dirname(out), { recursive: true });

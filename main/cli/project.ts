@@ -15,6 +15,7 @@ import { call, runOf, ticketOf, withModelService } from './service-call.js';
 
 const COMMON = {
   run: { type: 'string' },
+  step: { type: 'string' },
   out: { type: 'string' },
   steps: { type: 'string' },
   starts: { type: 'string' },
@@ -27,10 +28,11 @@ const COMMON = {
 
 const EDIT = { ...COMMON, direction: { type: 'string' }, amount: { type: 'string' }, keep: { type: 'string', multiple: true } } as const;
 
-type ProjectFlags = { steps?: string; starts?: string; encoder?: boolean; 'judge-weight'?: string; 'd-weight'?: string; json?: boolean };
+type ProjectFlags = { step?: string; steps?: string; starts?: string; encoder?: boolean; 'judge-weight'?: string; 'd-weight'?: string; json?: boolean };
 
 /** Projects one image, from the run's encoder when it has one (trained first with --encoder). */
 async function projectOne(service: StudioService, id: string, file: string, image: string, o: ProjectFlags) {
+  const step = int('step', o.step, 0);
   const tty = !o.json && process.stderr.isTTY;
   if (o.encoder) {
     const ticket = ticketOf('encoder');
@@ -39,7 +41,7 @@ async function projectOne(service: StudioService, id: string, file: string, imag
       "the run's encoder",
       'training',
       (draw) => service.on('encoder.progress', (p) => p.ticket === ticket && draw(p.done, p.total)),
-      () => call(service, 'latent.encoder', { id, ticket }),
+      () => call(service, 'latent.encoder', { id, step, ticket }),
     );
   }
   const judge = weight('judge-weight', o['judge-weight']);
@@ -53,6 +55,7 @@ async function projectOne(service: StudioService, id: string, file: string, imag
     () =>
       call(service, 'images.project', {
         id,
+        step,
         image,
         name: file,
         steps: int('steps', o.steps),
@@ -113,6 +116,7 @@ export async function editCommand(args: string[]): Promise<number> {
   const [{ file, input }] = await readImageFiles(files, async (buf) => buf);
   return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
     const id = runOf(service, o.run, 'edit');
+    const step = int('step', o.step, 0);
     const given = latentFile(file, input, id, service.store.get(id).config.zDim);
     const start = given ?? (await projectOne(service, id, file, input.toString('base64'), o));
     const name = o.direction!;
@@ -122,16 +126,16 @@ export async function editCommand(args: string[]): Promise<number> {
     if (pc) {
       const k = Number(pc[1]);
       if (k < 1 || k > 16) throw new StudioError('principal directions are pc1 to pc16');
-      direction = (await call(service, 'latent.directions', { id, k, samples: 400, seed: 1 })).directions[k - 1];
+      direction = (await call(service, 'latent.directions', { id, step, k, samples: 400, seed: 1 })).directions[k - 1];
     } else {
-      const found = (await call(service, 'latent.attributes', { id, keep: o.keep ?? [] })).attributes;
+      const found = (await call(service, 'latent.attributes', { id, step, keep: o.keep ?? [] })).attributes;
       const d = found.find((a) => a.name === name);
       if (!d) throw new StudioError(`run ${id} has no direction "${name}"; it has ${[...found.map((a) => a.name), 'pc1…pc6'].join(', ')}`);
       direction = d.direction;
       thresholds = Object.fromEntries(found.map((a) => [a.name, a.threshold]));
     }
     const edit = (a: number) =>
-      call(service, 'images.edit', { id, latent: start.latent, classLabel: start.classLabel ?? undefined, moves: a === 0 ? [] : [{ direction, amount: a }], thresholds });
+      call(service, 'images.edit', { id, step, latent: start.latent, classLabel: start.classLabel ?? undefined, moves: a === 0 ? [] : [{ direction, amount: a }], thresholds });
     const [before, after] = [await edit(0), await edit(amount)];
     const out = resolve(o.out!);
     mkdirSync(dirname(out), { recursive: true });

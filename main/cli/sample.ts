@@ -6,6 +6,7 @@ import { call, runOf, withModelService } from './service-call.js';
 
 const OPTIONS = {
   run: { type: 'string' },
+  step: { type: 'string' },
   count: { type: 'string' },
   seed: { type: 'string' },
   class: { type: 'string' },
@@ -24,7 +25,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
   const out = resolve(o.out);
   return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
     const id = runOf(service, o.run, 'sample');
-    const r = await call(service, 'export.images', { id, count, seed, classLabel, grid: true, out });
+    const r = await call(service, 'export.images', { id, step: int('step', o.step, 0), count, seed, classLabel, grid: true, out });
     if (o.json) console.log(JSON.stringify({ type: 'samples', run: id, step: r.step, count, out, grid: r.grid }));
     else console.error(`wrote ${count} images from run ${id} (step ${r.step}) to ${out}, and grid.png`);
     return 0;

@@ -2,12 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StudioError } from '../errors.js';
-import { backendChoice, parseOptions, splitPositionals } from './options.js';
+import { backendChoice, int, parseOptions, splitPositionals } from './options.js';
 import { pngNames, readImageFiles, withTileBar } from './image-files.js';
 import { call, runOf, ticketOf, withModelService } from './service-call.js';
 
 const OPTIONS = {
   run: { type: 'string' },
+  step: { type: 'string' },
   out: { type: 'string' },
   direction: { type: 'string' },
   derive: { type: 'boolean' },
@@ -25,10 +26,11 @@ export async function translateCommand(args: string[]): Promise<number> {
   const derive = !!o.derive;
   return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
     const id = runOf(service, o.run, 'translate');
+    const step = int('step', o.step, 0);
     // Every input is read and checked before anything is written.
     const inputs = await readImageFiles(files, async (buf, file) => {
       const image = buf.toString('base64');
-      await call(service, 'images.translate', { id, image, name: file, direction, derive, check: true });
+      await call(service, 'images.translate', { id, step, image, name: file, direction, derive, check: true });
       return image;
     });
     const out = resolve(o.out!);
@@ -43,7 +45,7 @@ export async function translateCommand(args: string[]): Promise<number> {
         file,
         'tile',
         (draw) => service.on('translate.progress', (p) => p.ticket === ticket && draw(p.done, p.total)),
-        () => call(service, 'images.translate', { id, image: input, name: file, direction, derive, ticket }),
+        () => call(service, 'images.translate', { id, step, image: input, name: file, direction, derive, ticket }),
       );
       const path = join(out, nameOf(file));
       writeFileSync(path, Buffer.from(r.png, 'base64'));

@@ -8,6 +8,7 @@ import { call, runOf, ticketOf, withModelService } from './service-call.js';
 
 const OPTIONS = {
   run: { type: 'string' },
+  step: { type: 'string' },
   out: { type: 'string' },
   tile: { type: 'string' },
   backend: { type: 'string' },
@@ -24,10 +25,11 @@ export async function upscaleCommand(args: string[]): Promise<number> {
   if (tile !== undefined && (tile < 16 || tile > 2048)) throw new StudioError(`--tile must be between 16 and 2048 low-resolution pixels, got ${tile}`);
   return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
     const id = runOf(service, o.run, 'upscale');
+    const step = int('step', o.step, 0);
     // Every input is read and checked before anything is written.
     const inputs = await readImageFiles(files, async (buf, file) => {
       const image = buf.toString('base64');
-      await call(service, 'images.upscale', { id, image, name: file, tile, check: true });
+      await call(service, 'images.upscale', { id, step, image, name: file, tile, check: true });
       return image;
     });
     const out = resolve(o.out!);
@@ -42,7 +44,7 @@ export async function upscaleCommand(args: string[]): Promise<number> {
         file,
         'tile',
         (draw) => service.on('upscale.progress', (p) => p.ticket === ticket && draw(p.done, p.total)),
-        () => call(service, 'images.upscale', { id, image: input, name: file, tile, ticket }),
+        () => call(service, 'images.upscale', { id, step, image: input, name: file, tile, ticket }),
       );
       const path = join(out, nameOf(file));
       writeFileSync(path, Buffer.from(r.png, 'base64'));
