@@ -1,8 +1,10 @@
 /** What the commands that transform image files (upscale, translate, project) share: every input read and checked first, and output names that never collide. */
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { StudioError, messageOf } from '../errors.js';
 import { barOf } from './progress.js';
+import type { StudioService } from '../service/studio-service.js';
+import { ticketOf } from './service-call.js';
 
 /** Each file read and parsed before anything is written, so a bad one refuses the whole command. */
 export async function readImageFiles<T>(files: string[], parse: (buf: Buffer, file: string) => Promise<T>): Promise<{ file: string; input: T }[]> {
@@ -41,5 +43,47 @@ export async function withTileBar<T>(tty: boolean, file: string, what: string, s
   } finally {
     off();
     if (tty) process.stderr.write('\n');
+  }
+}
+
+/**
+ * upscale and translate: every file checked by the service first (nothing is
+ * written if one fails), then each run with a tile bar and written as
+ * OUT/NAME.png; `done` reports each.
+ */
+export async function transformFiles<R extends { png: string }>(
+  service: StudioService,
+  files: string[],
+  outDir: string,
+  o: { json?: boolean },
+  job: {
+    check: (image: string, file: string) => Promise<unknown>;
+    run: (image: string, file: string, ticket: string) => Promise<R>;
+    progress: 'upscale.progress' | 'translate.progress';
+    done: (r: R, file: string, path: string, seconds: number) => void;
+  },
+): Promise<void> {
+  const inputs = await readImageFiles(files, async (buf, file) => {
+    const image = buf.toString('base64');
+    await job.check(image, file);
+    return image;
+  });
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  const tty = !o.json && process.stderr.isTTY;
+  const nameOf = pngNames();
+  for (const { file, input } of inputs) {
+    const t0 = performance.now();
+    const ticket = ticketOf('tiles');
+    const r = await withTileBar(
+      tty,
+      file,
+      'tile',
+      (draw) => service.on(job.progress, (p) => p.ticket === ticket && draw(p.done, p.total)),
+      () => job.run(input, file, ticket),
+    );
+    const path = join(out, nameOf(file));
+    writeFileSync(path, Buffer.from(r.png, 'base64'));
+    job.done(r, file, path, Math.round((performance.now() - t0) / 100) / 10);
   }
 }

@@ -1,10 +1,8 @@
 /** `gan-studio upscale`: images of any size through a super-resolution run's model, in tiles, as PNGs. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { StudioError } from '../errors.js';
 import { backendChoice, int, parseOptions, splitPositionals } from './options.js';
-import { pngNames, readImageFiles, withTileBar } from './image-files.js';
-import { call, runOf, ticketOf, withModelService } from './service-call.js';
+import { transformFiles } from './image-files.js';
+import { call, runOf, withModelService } from './service-call.js';
 
 const OPTIONS = {
   run: { type: 'string' },
@@ -26,32 +24,15 @@ export async function upscaleCommand(args: string[]): Promise<number> {
   return withModelService(backendChoice(o.backend) ?? 'auto', async (service) => {
     const id = runOf(service, o.run, 'upscale');
     const step = int('step', o.step, 0);
-    // Every input is read and checked before anything is written.
-    const inputs = await readImageFiles(files, async (buf, file) => {
-      const image = buf.toString('base64');
-      await call(service, 'images.upscale', { id, step, image, name: file, tile, check: true });
-      return image;
+    await transformFiles(service, files, o.out!, o, {
+      check: (image, file) => call(service, 'images.upscale', { id, step, image, name: file, tile, check: true }),
+      run: (image, file, ticket) => call(service, 'images.upscale', { id, step, image, name: file, tile, ticket }),
+      progress: 'upscale.progress',
+      done: (r, file, output, seconds) => {
+        if (o.json) console.log(JSON.stringify({ type: 'upscaled', run: id, step: r.step, input: file, output, width: r.width, height: r.height, seconds }));
+        else console.error(`${file} → ${output} (${r.inputWidth}×${r.inputHeight} → ${r.width}×${r.height}, ${seconds} s)`);
+      },
     });
-    const out = resolve(o.out!);
-    mkdirSync(out, { recursive: true });
-    const tty = !o.json && process.stderr.isTTY;
-    const nameOf = pngNames();
-    for (const { file, input } of inputs) {
-      const t0 = performance.now();
-      const ticket = ticketOf('upscale');
-      const r = await withTileBar(
-        tty,
-        file,
-        'tile',
-        (draw) => service.on('upscale.progress', (p) => p.ticket === ticket && draw(p.done, p.total)),
-        () => call(service, 'images.upscale', { id, step, image: input, name: file, tile, ticket }),
-      );
-      const path = join(out, nameOf(file));
-      writeFileSync(path, Buffer.from(r.png, 'base64'));
-      const summary = { type: 'upscaled', run: id, step: r.step, input: file, output: path, width: r.width, height: r.height, seconds: Math.round((performance.now() - t0) / 100) / 10 };
-      if (o.json) console.log(JSON.stringify(summary));
-      else console.error(`${file} → ${path} (${r.inputWidth}×${r.inputHeight} → ${r.width}×${r.height}, ${summary.seconds} s)`);
-    }
     return 0;
   });
 }
