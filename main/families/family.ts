@@ -75,11 +75,29 @@ export interface ModelFamily<Model extends LoadedModel = LoadedModel> {
   /** What to do with a finished run, as a command line: "gan-studio upscale --run ID IMAGE… --out DIR". */
   nextStep(run: string): string;
   readonly metricColumns?: MetricColumns;
+  /** Checkpoint steps kept beside the newest however many come after (the end of a training phase, exportable on its own). */
+  pinnedSteps?(config: TrainConfig): number[];
   /** A run's name when the user gives none: "emoji super-resolution ×4". */
   runName?(config: TrainConfig): string;
 }
 
-/** A family's evaluation and export, in its host.ts. */
+/** A picture given to a generation job: the file's bytes, its name for messages; check: read and measured only, nothing drawn. */
+export interface ImageJob {
+  image: Uint8Array;
+  name: string;
+  check: boolean;
+}
+
+export interface ImageJobResult {
+  /** Empty for a check. */
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export type JobProgress = (done: number, total: number) => void;
+
+/** A family's evaluation, export and generation jobs, in its host.ts. */
 export interface FamilyHost<Model extends LoadedModel = LoadedModel> {
   /** Scores of the model at a checkpoint, in the evaluation worker. */
   evaluate(c: CheckpointData, step: number, sources: EvaluationSources): Promise<Evaluation>;
@@ -87,4 +105,8 @@ export interface FamilyHost<Model extends LoadedModel = LoadedModel> {
   exportModel?(model: Model, dir: string, meta: Record<string, unknown>): Promise<string[]>;
   /** How to call what exportModel wrote, for people: "input z of 100 normal numbers". */
   exportedUse?(model: Model): string;
+  /** Capability upscale: an image of any size made `scale` times larger, in tiles of `tile` px. */
+  upscale?(model: Model, job: ImageJob & { tile: number }, progress: JobProgress): Promise<ImageJobResult & { inputWidth: number; inputHeight: number }>;
+  /** Capability translate: an image translated in one of the model's directions; derive: make its input from a photo first (edges, a map). */
+  translate?(model: Model, job: ImageJob & { direction: string; derive: boolean }, progress: JobProgress): Promise<ImageJobResult>;
 }

@@ -29,6 +29,11 @@ export const familyOfConfig = (config: Pick<TrainConfig, 'task'>) => familyOf(co
 /** The family of a checkpoint's networks (a GAN's spec names no task). */
 export const familyOfSpec = (spec: ModelSpec) => familyOf(('task' in spec && typeof spec.task === 'string' ? spec.task : undefined) ?? 'generate');
 
+/** What a run of the task can do; none for a task this version does not know (a newer studio's run), so listing never fails on it. */
+export function capabilitiesOf(task: string): readonly Capability[] {
+  return FAMILIES.find((f) => f.task === task)?.can ?? [];
+}
+
 /** The families that can do something, for the message that says which run to use instead. */
 export function familiesThatCan(what: Capability): ModelFamily<LoadedModel>[] {
   return FAMILIES.filter((f) => f.can.includes(what));

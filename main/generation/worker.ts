@@ -9,12 +9,6 @@ import type { BackendChoice } from '../engine/config.js';
 import { readCheckpoint } from '../families/run-checkpoint.js';
 import type { TextGanTrainer } from '../families/text/trainer.js';
 import { promptJob, promptWalkJob, vocabularyJob } from './prompt-jobs.js';
-import type { TranslationModel } from '../families/translate/load.js';
-import { translateTiled } from '../families/translate/tiles.js';
-import { readForTranslation, translatedPng } from '../families/translate/io.js';
-import { upscaleTiled } from '../families/superres/tiles.js';
-import type { SrTrainer } from '../families/superres/trainer.js';
-import { readForUpscale, upscaledPng } from '../images/full-size-io.js';
 import type { Trainer } from '../families/gan/trainer.js';
 import type { Capability, LoadedModel, ModelFamily } from '../families/family.js';
 import { familyOfSpec, requireCapability } from '../families/registry.js';
@@ -54,21 +48,13 @@ async function modelFor<M extends LoadedModel>(ref: CheckpointRef, what: Capabil
   return cached.model as M;
 }
 
-async function upscale(r: Extract<GenerationRequest, { kind: 'upscale' }>, progress: (done: number, total: number) => void) {
-  const model = await modelFor<SrTrainer>(r.ckpt, 'upscale');
-  const input = await readForUpscale(Buffer.from(r.image), model.spec.channels, model.spec.scale, r.name);
-  const { width, height } = input.image;
-  if (r.check) return { png: new Uint8Array(), width: width * model.spec.scale, height: height * model.spec.scale, inputWidth: width, inputHeight: height };
-  const out = await upscaleTiled(model, input.image, r.tile, progress);
-  return { png: new Uint8Array(await upscaledPng(out, input)), width: out.width, height: out.height, inputWidth: input.image.width, inputHeight: input.image.height };
-}
-
-async function translate(r: Extract<GenerationRequest, { kind: 'translate' }>, progress: (done: number, total: number) => void) {
-  const model = await modelFor<TranslationModel>(r.ckpt, 'translate');
-  const input = await readForTranslation(Buffer.from(r.image), model, r.direction, r.derive, r.name);
-  if (r.check) return { png: new Uint8Array(), width: input.image.width, height: input.image.height };
-  const out = await translateTiled(model, input.image, r.direction, progress);
-  return { png: new Uint8Array(await translatedPng(out, input)), width: out.width, height: out.height };
+/** upscale and translate: the job of the model's family (its host says how). */
+async function imageJob(r: Extract<GenerationRequest, { kind: 'upscale' | 'translate' }>, progress: (done: number, total: number) => void) {
+  const model = await modelFor(r.ckpt, r.kind);
+  const host = await cached!.family.host();
+  if (r.kind === 'upscale' && host.upscale) return host.upscale(model, r, progress);
+  if (r.kind === 'translate' && host.translate) return host.translate(model, r, progress);
+  throw new StudioError(`the ${cached!.family.label} family says it can ${r.kind} but its host has no ${r.kind} job`, 'FAILED');
 }
 
 async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
@@ -81,8 +67,7 @@ async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' 
 const cancelled = new Set<string>();
 
 async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => void) {
-  if (r.kind === 'upscale') return upscale(r, (done, total) => progress({ done, total }));
-  if (r.kind === 'translate') return translate(r, (done, total) => progress({ done, total }));
+  if (r.kind === 'upscale' || r.kind === 'translate') return imageJob(r, (done, total) => progress({ done, total }));
   if (r.kind === 'export-model') return exportModel(r);
   if (r.kind === 'augment-cell') {
     const generator = r.ckpt ? await modelFor<Trainer>(r.ckpt, 'augment') : null;

@@ -14,7 +14,8 @@ import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../familie
 import { upgradeStoredConfig, type TrainConfig } from '../families/run-config.js';
 import type { StepMetrics } from '../engine/step-metrics.js';
 import type { ClassBalance, Evaluation } from '../evaluation/evaluation.js';
-import { FAMILY_METRIC_COLUMNS, familyOfConfig } from '../families/registry.js';
+import type { Capability } from '../families/family.js';
+import { FAMILY_METRIC_COLUMNS, capabilitiesOf, familyOfConfig } from '../families/registry.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -34,6 +35,8 @@ export interface RunRecord {
   endedAt: string | null;
   notes: string;
   tags: string[];
+  /** What its model can be asked to do, from its family: what front ends offer it for (upscale, translate, edit, …). */
+  can: readonly Capability[];
   /** Trained on a remote worker: which one (null until one takes it), and whether the studio still follows its stream. */
   remote: { worker: string | null; active: boolean } | null;
 }
@@ -83,10 +86,11 @@ const SELECT_RUN = `SELECT r.*, (SELECT json_group_array(tag) FROM run_tags t WH
   (SELECT json_object('worker', x.worker, 'active', x.active = 1) FROM remote_runs x WHERE x.run_id = r.id) AS remote FROM runs r`;
 
 function toRecord(row: RunRow): RunRecord {
+  const config = upgradeStoredConfig(JSON.parse(row.config) as TrainConfig);
   return {
     id: row.id,
     name: row.name,
-    config: upgradeStoredConfig(JSON.parse(row.config) as TrainConfig),
+    config,
     status: row.status,
     step: row.step,
     targetSteps: row.target_steps,
@@ -99,6 +103,7 @@ function toRecord(row: RunRow): RunRecord {
     notes: row.notes,
     tags: row.tags ? (JSON.parse(row.tags) as string[]) : [],
     remote: row.remote ? remoteOf(row.remote) : null,
+    can: capabilitiesOf(config.task),
   };
 }
 
@@ -376,9 +381,8 @@ export class RunStore {
   saveCheckpoint(id: string, data: CheckpointData): string {
     const path = this.checkpointPath(id, data.step);
     writeCheckpoint(path, data);
-    // The end of a super-resolution run's PSNR phase is kept beside the newest: either phase can be exported.
-    const pinned = data.config.task === 'superres' ? data.config.superres?.psnrSteps : undefined;
-    const old = this.checkpointSteps(id).filter((s) => s !== data.step && s !== pinned);
+    const pinned = familyOfConfig(data.config).pinnedSteps?.(data.config) ?? [];
+    const old = this.checkpointSteps(id).filter((s) => s !== data.step && !pinned.includes(s));
     const drop = old.slice(0, Math.max(0, old.length + 1 - KEEP_CHECKPOINTS));
     this.db.transaction(() => {
       this.db

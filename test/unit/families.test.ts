@@ -30,6 +30,17 @@ test('the registry and the task list name the same families, once each', () => {
   assert.throws(() => familyOf('diffusion'), /unknown task "diffusion": this version trains generate, /);
 });
 
+test('a family’s host has the job for each thing it says it can do that a host serves, and none it cannot', async () => {
+  const jobs = { upscale: 'upscale', translate: 'translate', 'export-model': 'exportModel' } as const;
+  for (const f of FAMILIES) {
+    const host = await f.host();
+    assert.equal(typeof host.evaluate, 'function', f.task);
+    for (const [capability, job] of Object.entries(jobs)) {
+      assert.equal(typeof host[job] === 'function', f.can.includes(capability as keyof typeof jobs), `${f.task}: ${capability}`);
+    }
+  }
+});
+
 test('a family asked for what it cannot do says what it does and which run would', () => {
   const superres = familyOf('superres');
   assert.doesNotThrow(() => requireCapability(superres, 'upscale'));

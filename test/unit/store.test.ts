@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { RunStore } from '../../main/runs/store.js';
 import { studioHome } from '../../main/runs/home.js';
 import type { CheckpointData } from '../../main/families/run-checkpoint.js';
+import { resolveConfig } from '../../main/families/run-config.js';
 import type { StepMetrics } from '../../main/engine/step-metrics.js';
 import { tempDir, tinyConfig } from '../support/helpers.js';
 
@@ -87,6 +88,20 @@ test("an evaluation and a step's metrics share its row in either order, and neit
   assert.equal(s.lastEvaluation(r.id)?.classesCovered, 9);
   assert.equal(s.lastMetrics(r.id)?.accReal, 0.5);
   assert.deepEqual(s.recentMetrics(r.id, 2).map((m) => m.step), [2, 3]);
+  s.close();
+});
+
+test('a family’s pinned checkpoint (the end of super-resolution’s PSNR phase) outlives the pruning of the ones after it', () => {
+  const s = store();
+  const config = resolveConfig({ task: 'superres', dataset: 'builtin:mnist', steps: 60, batch: 4, superres: { scale: 2, crop: 28, psnrSteps: 20 } });
+  const r = s.create(config);
+  for (const step of [10, 20, 30, 40, 50]) s.saveCheckpoint(r.id, { ...ckpt(step), config });
+  assert.deepEqual(s.checkpointSteps(r.id), [20, 40, 50]);
+  assert.ok(existsSync(s.checkpointPath(r.id, 20)) && !existsSync(s.checkpointPath(r.id, 30)));
+  // A GAN pins none.
+  const g = s.create(tinyConfig());
+  for (const step of [10, 20, 30, 40]) s.saveCheckpoint(g.id, ckpt(step));
+  assert.deepEqual(s.checkpointSteps(g.id), [30, 40]);
   s.close();
 });
 

@@ -35,5 +35,7 @@ export const superResFamily: ModelFamily<SrTrainer> = {
   host: () => import('./host.js').then((m) => m.superResHost),
   nextStep: (run) => `upscale: gan-studio upscale --run ${run} IMAGE… --out DIR`,
   metricColumns: fidelityColumns,
+  // The end of the PSNR phase: either phase can be exported.
+  pinnedSteps: (config) => (config.superres ? [config.superres.psnrSteps] : []),
   runName: (config) => `${config.dataset.replace(/^builtin:/, '')} super-resolution ×${config.superres!.scale}`,
 };

@@ -1,9 +1,11 @@
 /** The super-resolution family's evaluation and export (Node). */
 import type { Dataset } from '../../core/dataset.js';
 import { saveLayersModel } from '../../export/tfjs-model.js';
+import { readForUpscale, upscaledPng } from '../../images/full-size-io.js';
 import type { FamilyHost } from '../family.js';
 import { evaluateSuperRes, heldOutImages, type HeldOut } from './evaluation.js';
 import { srGeneratorModel } from './export.js';
+import { upscaleTiled } from './tiles.js';
 import { SrTrainer } from './trainer.js';
 
 /** The held-out images of the dataset last evaluated, kept for its next checkpoint (per scale and downscaling). */
@@ -35,4 +37,12 @@ export const superResHost: FamilyHost<SrTrainer> = {
     }
   },
   exportedUse: (t) => `input low-resolution images in [-1, 1] of any size, output ${t.spec.scale}× larger (${t.weightsPhase} phase, step ${t.step})`,
+  upscale: async (model, job, progress) => {
+    const { scale } = model.spec;
+    const input = await readForUpscale(Buffer.from(job.image), model.spec.channels, scale, job.name);
+    const { width, height } = input.image;
+    if (job.check) return { png: new Uint8Array(), width: width * scale, height: height * scale, inputWidth: width, inputHeight: height };
+    const out = await upscaleTiled(model, input.image, job.tile, progress);
+    return { png: new Uint8Array(await upscaledPng(out, input)), width: out.width, height: out.height, inputWidth: width, inputHeight: height };
+  },
 };
