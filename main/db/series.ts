@@ -3,14 +3,18 @@
  * bucket (the minimum and the maximum, in step order) of a long one, so spikes
  * and collapses stay visible at any zoom.
  */
+import { StudioError } from '../errors.js';
 import type { Db } from './database.js';
-import { TRANSLATION_COLUMNS } from './migrations/007-translation.js';
 
 export const STEP_METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per_s', 'ms', 'd_acc_real', 'd_acc_fake', 'content_loss', 'encoder_loss'] as const;
-/** Measured by the judges every few hundred steps, not every step. */
-export const EVALUATION_METRICS = ['fid', 'kid', 'diversity', 'near_duplicates', 'classes_covered', 'class_accuracy', 'psnr', 'ssim', 'psnr_bicubic', 'ssim_bicubic', 'fid_bicubic', ...TRANSLATION_COLUMNS] as const;
-export const METRICS = [...STEP_METRICS, ...EVALUATION_METRICS] as const;
-export type MetricName = (typeof METRICS)[number];
+/**
+ * Measured by the judges every few hundred steps, not every step. These are
+ * every family's; a family's own columns come from the model-family registry
+ * (runs/store.ts passes the whole list to the functions here).
+ */
+export const SHARED_EVALUATION_METRICS = ['fid', 'kid', 'diversity', 'near_duplicates', 'classes_covered', 'class_accuracy'] as const;
+/** A column of the metrics table; `metrics` below lists the ones there are. */
+export type MetricName = string;
 
 /** Bucket sizes of metric_rollups, finest first. */
 export const ROLLUP_SIZES = [64, 4096] as const;
@@ -21,7 +25,7 @@ export interface SeriesPoint {
 }
 
 /** Folds new metric rows into the rollups; call inside the transaction that inserts them. */
-export function rollUp(db: Db, runId: string, rows: { step: number; values: Partial<Record<MetricName, number | null>> }[]): void {
+export function rollUp(db: Db, runId: string, metrics: readonly MetricName[], rows: { step: number; values: Partial<Record<MetricName, number | null>> }[]): void {
   const upsert = db.prepare(`
     INSERT INTO metric_rollups (run_id, metric, size, bucket, lo_step, lo, hi_step, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (run_id, metric, size, bucket) DO UPDATE SET
@@ -30,7 +34,7 @@ export function rollUp(db: Db, runId: string, rows: { step: number; values: Part
       hi_step = CASE WHEN excluded.hi > hi THEN excluded.hi_step ELSE hi_step END,
       hi = max(hi, excluded.hi)`);
   for (const { step, values } of rows) {
-    for (const metric of METRICS) {
+    for (const metric of metrics) {
       const v = values[metric];
       if (v == null || !Number.isFinite(v)) continue;
       for (const size of ROLLUP_SIZES) upsert.run(runId, metric, size, Math.floor(step / size), step, v, step, v);
@@ -39,11 +43,11 @@ export function rollUp(db: Db, runId: string, rows: { step: number; values: Part
 }
 
 /** Rebuilds the rollups of the buckets that held steps after `step`, once those metrics are deleted. */
-export function trimRollups(db: Db, runId: string, step: number): void {
+export function trimRollups(db: Db, runId: string, metrics: readonly MetricName[], step: number): void {
   for (const size of ROLLUP_SIZES) {
     const bucket = Math.floor((step + 1) / size);
     db.prepare('DELETE FROM metric_rollups WHERE run_id = ? AND size = ? AND bucket >= ?').run(runId, size, bucket);
-    for (const metric of METRICS) {
+    for (const metric of metrics) {
       const range = [runId, bucket * size, (bucket + 1) * size - 1] as const;
       const lo = db.prepare(`SELECT step, min(${metric}) AS v FROM metrics WHERE run_id = ? AND step BETWEEN ? AND ? AND ${metric} IS NOT NULL`).get(...range) as { step: number | null; v: number | null };
       const hi = db.prepare(`SELECT step, max(${metric}) AS v FROM metrics WHERE run_id = ? AND step BETWEEN ? AND ? AND ${metric} IS NOT NULL`).get(...range) as { step: number; v: number };
@@ -68,8 +72,9 @@ function minMaxPoints(rows: [number, number, number, number][]): SeriesPoint[] {
  * when the range holds few enough, else the finest rollup that still gives a
  * bucket per two points, merged down to `points`.
  */
-export function metricSeries(db: Db, runId: string, metric: MetricName, opts: { from?: number; to?: number; points?: number } = {}): SeriesPoint[] {
-  if (!(METRICS as readonly string[]).includes(metric)) throw new Error(`unknown metric ${metric}`);
+export function metricSeries(db: Db, runId: string, metrics: readonly MetricName[], metric: MetricName, opts: { from?: number; to?: number; points?: number } = {}): SeriesPoint[] {
+  // The name goes into SQL: only a column of the list.
+  if (!metrics.includes(metric)) throw new StudioError(`no metric ${JSON.stringify(metric).slice(0, 60)}: there are ${metrics.length}, ${metrics.slice(0, 6).join(', ')} and more`, 'INVALID_INPUT');
   const points = Math.max(2, opts.points ?? 2000);
   // Two subqueries: SQLite answers a lone min() or max() from the index, but scans for both at once.
   const bounds = db

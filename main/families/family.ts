@@ -62,7 +62,15 @@ export interface ModelFamily<Model extends LoadedModel = LoadedModel> {
    * when they can): runs.create refuses such a run before it exists.
    */
   refuseData?(config: TrainConfig, dataset: (name: string) => DatasetInfo): string | null;
+  /** A second dataset the run trains on besides config.dataset (CycleGAN's domain B), loaded and sent with it to whatever trains it. */
+  secondDataset?(config: TrainConfig): string | null;
   createTrainer(config: TrainConfig, data: Dataset, from: CheckpointData | undefined, dataB: Dataset | null): RunTrainer;
+  /**
+   * The family's settings that shape its networks, beyond the shared ones
+   * (task, model, zDim, width, spectralNorm): a fork whose values differ
+   * cannot start from its parent's weights.
+   */
+  networkSettings?(config: TrainConfig): readonly unknown[];
   /** The model a checkpoint holds, for generation jobs (upscale, translate, sample, …). */
   load(c: CheckpointData): Model;
   /**
@@ -97,6 +105,43 @@ export interface ImageJobResult {
 
 export type JobProgress = (done: number, total: number) => void;
 
+/** Capability translate: a model's two directions, domain A to B and back (a one-way model has AtoB only). */
+export const DIRECTIONS = ['AtoB', 'BtoA'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** Capability prompt: which words of a prompt a model knows. */
+export interface PromptWords {
+  prompt: string;
+  unknown: string[];
+  known: number;
+}
+
+/** Capability prompt: prompt i drawn with latent i of z; with `out`, written there as PNGs and grid.png instead of answered. */
+export interface PromptImagesJob {
+  prompts: string[];
+  z: Float32Array;
+  out: string | null;
+}
+
+/** One latent along the line from one prompt's vector to another's, as an animated GIF. */
+export interface PromptWalkJob {
+  from: string;
+  to: string;
+  z: Float32Array;
+  frames: number;
+  fps: number;
+  scale: number;
+}
+
+/** The words a model that takes prompts knows. */
+export interface PromptVocabulary {
+  words: string[];
+  counts: number[];
+  maxLen: number;
+  encoderSteps: number;
+  step: number;
+}
+
 /** A family's evaluation, export and generation jobs, in its host.ts. */
 export interface FamilyHost<Model extends LoadedModel = LoadedModel> {
   /** Scores of the model at a checkpoint, in the evaluation worker. */
@@ -108,5 +153,9 @@ export interface FamilyHost<Model extends LoadedModel = LoadedModel> {
   /** Capability upscale: an image of any size made `scale` times larger, in tiles of `tile` px. */
   upscale?(model: Model, job: ImageJob & { tile: number }, progress: JobProgress): Promise<ImageJobResult & { inputWidth: number; inputHeight: number }>;
   /** Capability translate: an image translated in one of the model's directions; derive: make its input from a photo first (edges, a map). */
-  translate?(model: Model, job: ImageJob & { direction: string; derive: boolean }, progress: JobProgress): Promise<ImageJobResult>;
+  translate?(model: Model, job: ImageJob & { direction: Direction; derive: boolean }, progress: JobProgress): Promise<ImageJobResult>;
+  /** Capability prompt: images of prompts, a walk between two, the words the model knows. */
+  prompt?(model: Model, job: PromptImagesJob): Promise<{ pngs: string[]; unknown: PromptWords[]; grid: string | null }>;
+  promptWalk?(model: Model, job: PromptWalkJob): Promise<{ gif: Uint8Array; unknown: PromptWords[] }>;
+  vocabulary?(model: Model): PromptVocabulary;
 }

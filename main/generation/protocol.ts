@@ -1,11 +1,10 @@
 /** Requests to the generation worker, which draws images from checkpoints off the service's thread. */
-import type { Direction } from '../families/translate/tiles.js';
+import type { Direction, PromptImagesJob, PromptVocabulary, PromptWalkJob, PromptWords } from '../families/family.js';
 import type { ImageExport } from '../export/images.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
 import type { Weights } from '../latent/project.js';
 import type { Subset } from '../datasets/subset.js';
 import type { ArmResult, CellSettings } from '../studies/cell.js';
-import type { PromptWords } from '../families/text/trainer.js';
 
 export type { PromptWords };
 
@@ -37,11 +36,10 @@ export type GenerationRequest =
   | { kind: 'attributes'; ckpt: CheckpointRef; judgePath: string | null; samples: number; seed: number; keep: string[] }
   /** One latent moved along directions (and between classes), as PNG with every attribute's reading. */
   | { kind: 'edit'; ckpt: CheckpointRef; z: Float32Array; classLabel: number | null; classTo: number | null; mix: number; judgePath: string | null; thresholds: Record<string, number> }
-  /** A text-to-image run's images: prompt i drawn with latent i of z (truncated by psi); with `out`, written there as PNGs and grid.png instead of answered. */
-  | { kind: 'prompt'; ckpt: CheckpointRef; prompts: string[]; z: Float32Array; psi: number; out: string | null }
-  /** One latent along the line from one prompt's vector to another's, as an animated GIF. */
-  | { kind: 'prompt-walk'; ckpt: CheckpointRef; from: string; to: string; z: Float32Array; frames: number; fps: number; scale: number; psi: number }
-  /** The words a text-to-image run knows. */
+  /** A prompted run's images, its latents truncated by psi first. */
+  | ({ kind: 'prompt'; ckpt: CheckpointRef; psi: number } & PromptImagesJob)
+  | ({ kind: 'prompt-walk'; ckpt: CheckpointRef; psi: number } & PromptWalkJob)
+  /** The words a prompted run knows. */
   | { kind: 'prompt-vocab'; ckpt: CheckpointRef }
   /** One augmentation-study cell: classifiers on a subset of a dataset, alone, with the GAN's images (when ckpt is given) and with classic augmentation. */
   | { kind: 'augment-cell'; ckpt: CheckpointRef | null; home: string; dataset: string; subset: Subset; settings: CellSettings; ticket: string | null };
@@ -61,7 +59,7 @@ export interface GenerationResults {
   'augment-cell': { arms: ArmResult[] };
   prompt: { pngs: string[]; unknown: PromptWords[]; grid: string | null };
   'prompt-walk': { gif: Uint8Array; unknown: PromptWords[] };
-  'prompt-vocab': { words: string[]; counts: number[]; maxLen: number; encoderSteps: number; step: number };
+  'prompt-vocab': PromptVocabulary;
 }
 
 

@@ -7,8 +7,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { useBackend } from '../engine/backends.js';
 import type { BackendChoice } from '../engine/config.js';
 import { readCheckpoint } from '../families/run-checkpoint.js';
-import type { TextGanTrainer } from '../families/text/trainer.js';
-import { promptJob, promptWalkJob, vocabularyJob } from './prompt-jobs.js';
 import type { Trainer } from '../families/gan/trainer.js';
 import type { Capability, LoadedModel, ModelFamily } from '../families/family.js';
 import { familyOfSpec, requireCapability } from '../families/registry.js';
@@ -57,6 +55,16 @@ async function imageJob(r: Extract<GenerationRequest, { kind: 'upscale' | 'trans
   throw new StudioError(`the ${cached!.family.label} family says it can ${r.kind} but its host has no ${r.kind} job`, 'FAILED');
 }
 
+/** prompt, prompt-walk and prompt-vocab: the jobs of a family that takes prompts. */
+async function promptJob(r: Extract<GenerationRequest, { kind: 'prompt' | 'prompt-walk' | 'prompt-vocab' }>) {
+  const model = await modelFor(r.ckpt, 'prompt');
+  const host = await cached!.family.host();
+  if (r.kind === 'prompt' && host.prompt) return host.prompt(model, { ...r, z: truncate(r.z, r.psi) });
+  if (r.kind === 'prompt-walk' && host.promptWalk) return host.promptWalk(model, { ...r, z: truncate(r.z, r.psi) });
+  if (r.kind === 'prompt-vocab' && host.vocabulary) return host.vocabulary(model);
+  throw new StudioError(`the ${cached!.family.label} family says it can take prompts but its host has no ${r.kind} job`, 'FAILED');
+}
+
 async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
   const model = await modelFor(r.ckpt, 'export-model');
   const host = await cached!.family.host();
@@ -78,10 +86,7 @@ async function handle(r: GenerationRequest, progress: (p: WorkerProgress) => voi
       if (ticket) cancelled.delete(ticket);
     }
   }
-  if (r.kind === 'prompt' || r.kind === 'prompt-walk' || r.kind === 'prompt-vocab') {
-    const model = await modelFor<TextGanTrainer>(r.ckpt, 'prompt');
-    return r.kind === 'prompt' ? promptJob(model, r) : r.kind === 'prompt-walk' ? promptWalkJob(model, r) : vocabularyJob(model);
-  }
+  if (r.kind === 'prompt' || r.kind === 'prompt-walk' || r.kind === 'prompt-vocab') return promptJob(r);
   if (r.kind === 'project' || r.kind === 'encoder' || r.kind === 'attributes' || r.kind === 'edit') {
     // Projection and editing run the DCGAN's own networks (its discriminator's features, its batch norm).
     const t = await modelFor<Trainer>(r.ckpt, 'edit');

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { loadDataset } from '../datasets/index.js';
 import { showDataset } from '../datasets/store.js';
 import { encodeCheckpoint } from '../families/run-checkpoint.js';
+import { familyOfConfig } from '../families/registry.js';
 import { StudioError } from '../errors.js';
 import type { RunRecord, RunStore } from '../runs/store.js';
 import { followedRemoteRuns, followRemote, remoteRun, unfollowRemote } from '../runs/remote-jobs.js';
@@ -116,7 +117,8 @@ export class RemoteRuns {
     const record = this.store.get(id);
     const config = record.config;
     const dataset = await this.upload(config.dataset);
-    const datasetB = config.translate?.datasetB ? await this.upload(config.translate.datasetB) : null;
+    const nameB = familyOfConfig(config).secondDataset?.(config);
+    const datasetB = nameB ? await this.upload(nameB) : null;
 
     const remoteSteps = (await this.redis.lrange(keys.checkpoints(id), 0, -1)).map(Number);
     let start = 0;

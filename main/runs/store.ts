@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError, messageOf } from '../errors.js';
 import { databasePath, openDatabase, type Db } from '../db/database.js';
-import { metricSeries, rollUp, trimRollups, type MetricName, type SeriesPoint } from '../db/series.js';
+import { SHARED_EVALUATION_METRICS, STEP_METRICS, metricSeries, rollUp, trimRollups, type MetricName, type SeriesPoint } from '../db/series.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointData } from '../families/run-checkpoint.js';
 import { upgradeStoredConfig, type TrainConfig } from '../families/run-config.js';
 import type { StepMetrics } from '../engine/step-metrics.js';
@@ -64,6 +64,9 @@ const STEP_COLUMNS =
 
 /** Checkpoints kept per run: the newest, and the one before in case the newest is damaged. */
 const KEEP_CHECKPOINTS = 2;
+
+/** Every column of the metrics table a chart can show: the step loop's, the judges', and each family's own (from the registry). */
+export const METRICS: readonly MetricName[] = [...new Set([...STEP_METRICS, ...SHARED_EVALUATION_METRICS, ...FAMILY_METRIC_COLUMNS.flatMap((c) => c.names)])];
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -253,6 +256,7 @@ export class RunStore {
       rollUp(
         this.db,
         id,
+        METRICS,
         rows.map((m) => ({
           step: m.step,
           values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms, d_acc_real: m.accReal, d_acc_fake: m.accFake, content_loss: m.content ?? null, encoder_loss: m.encoder ?? null },
@@ -284,7 +288,7 @@ export class RunStore {
            ON CONFLICT (run_id, step) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
         )
         .run(id, e.step, ...Object.values(values), balance);
-      rollUp(this.db, id, [{ step: e.step, values }]);
+      rollUp(this.db, id, METRICS, [{ step: e.step, values }]);
     })();
   }
 
@@ -320,7 +324,7 @@ export class RunStore {
 
   /** One metric over a step range, downsampled to at most `points` points keeping minima and maxima. */
   series(id: string, metric: MetricName, opts: { from?: number; to?: number; points?: number } = {}): SeriesPoint[] {
-    return metricSeries(this.db, id, metric, opts);
+    return metricSeries(this.db, id, METRICS, metric, opts);
   }
 
   /** The newest step's metrics, without reading the series. */
@@ -353,7 +357,7 @@ export class RunStore {
   truncateMetrics(id: string, step: number): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(id, step);
-      trimRollups(this.db, id, step);
+      trimRollups(this.db, id, METRICS, step);
     })();
   }
 

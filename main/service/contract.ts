@@ -8,10 +8,9 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { TrainConfigSchema } from '../families/run-config.js';
 import { MAX_SWEEP } from '../runs/sweep.js';
-import { DIRECTIONS } from '../families/translate/tiles.js';
+import { DIRECTIONS } from '../families/family.js';
 import { RunId, SafeName } from '../core/names.js';
 import { QUEUE_COMMANDS, QueueOptionsSchema, type QueueResults } from './contract-queue.js';
-import { METRICS } from '../db/series.js';
 import type { RunRecord } from '../runs/store.js';
 import type { BackendStatus } from '../engine/backends.js';
 import type { Favorite } from '../runs/favorites.js';
@@ -62,6 +61,8 @@ export { RunId };
 const StudyId = z.string().regex(/^s-\d{8}-\d{6}-[0-9a-f]{4}$/, 'is not a study id');
 const Tag = SafeName.pipe(z.string().max(40, 'is longer than 40 characters'));
 const Step = z.number().int().min(0).max(1e9);
+/** A column of the metrics table (the store says which there are: each family adds its own). */
+const MetricName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'is not a metric name');
 const Seed = z.number().int().min(0).max(2 ** 32 - 1);
 const ClassLabel = z.number().int().min(0).max(10_000);
 /** A latent vector; its length is checked against the run's zDim when it is used. */
@@ -119,7 +120,7 @@ export const COMMANDS = {
   'runs.show': z.object({ id: RunId }).strict(),
   'runs.compare': z.object({ ids: z.array(RunId).min(2).max(MAX_SWEEP) }).strict(),
   'metrics.series': z
-    .object({ id: RunId, metric: z.enum(METRICS), from: Step.optional(), to: Step.optional(), points: z.number().int().min(2).max(20_000).default(2000) })
+    .object({ id: RunId, metric: MetricName, from: Step.optional(), to: Step.optional(), points: z.number().int().min(2).max(20_000).default(2000) })
     .strict(),
   'samples.generate': z
     .object({

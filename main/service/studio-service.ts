@@ -42,10 +42,8 @@ import { queueHandlers } from './queue-handlers.js';
 
 /** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
 const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
-/** The same for a super-resolution model's settings. */
-const srNetworks = (c: TrainConfig) => (c.superres ? JSON.stringify([c.superres.scale, c.superres.blocks, c.superres.feats, c.superres.dWidth]) : '');
-/** And for a translation model's. */
-const translateNetworks = (c: TrainConfig) => (c.translate ? JSON.stringify([c.translate.ngf, c.translate.ndf, c.translate.norm, c.translate.blocks, c.translate.source]) : '');
+/** And the family's own (its widths, blocks, scale). */
+const familyNetworks = (c: TrainConfig) => JSON.stringify(familyOfConfig(c).networkSettings?.(c) ?? []);
 
 const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'CANCELLED', 'FAILED'] satisfies ErrorCode[];
 
@@ -339,7 +337,7 @@ export class StudioService {
     'runs.fork': ({ id, name, changes, start }) => {
       const parent = this.run(id);
       const config: TrainConfig = resolveConfig({ ...parent.config, ...changes, dataset: parent.config.dataset });
-      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]) && srNetworks(config) === srNetworks(parent.config) && translateNetworks(config) === translateNetworks(parent.config);
+      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]) && familyNetworks(config) === familyNetworks(parent.config);
       const child = this.store.create(config, new Date(), name ?? `${parent.name} (fork)`, { id: parent.id, kind: 'fork' });
       // Same networks: the fork continues from the parent's newest checkpoint with its new settings.
       const from = sameNetworks ? this.store.latestCheckpoint(parent.id) : null;

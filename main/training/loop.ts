@@ -7,6 +7,7 @@
  */
 import type { StepMetrics } from '../engine/step-metrics.js';
 import type { RunStepSink } from '../families/run-checkpoint.js';
+import { familyOfConfig } from '../families/registry.js';
 import { loadDataset } from '../datasets/index.js';
 import { applySubset } from '../datasets/subset.js';
 import { StudioError, messageOf } from '../errors.js';
@@ -47,7 +48,8 @@ async function train(store: RunStore, job: TrainJob, control: RunControl, emit: 
   const evaluator = recorder.evaluator;
   try {
     const data = applySubset(loadDataset(store.db, job.home, config.dataset), config.subset);
-    const dataB = config.translate?.datasetB ? loadDataset(store.db, job.home, config.translate.datasetB) : null;
+    const nameB = familyOfConfig(config).secondDataset?.(config);
+    const dataB = nameB ? loadDataset(store.db, job.home, nameB) : null;
     let from = null;
     if (job.resume) {
       from = store.latestCheckpoint(id, (m) => emit({ type: 'warning', message: `skipped a damaged checkpoint: ${m}` }));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { RunStore } from '../../main/runs/store.js';
+import { METRICS, RunStore } from '../../main/runs/store.js';
 import { studioHome } from '../../main/runs/home.js';
 import type { CheckpointData } from '../../main/families/run-checkpoint.js';
 import { resolveConfig } from '../../main/families/run-config.js';
@@ -88,6 +88,20 @@ test("an evaluation and a step's metrics share its row in either order, and neit
   assert.equal(s.lastEvaluation(r.id)?.classesCovered, 9);
   assert.equal(s.lastMetrics(r.id)?.accReal, 0.5);
   assert.deepEqual(s.recentMetrics(r.id, 2).map((m) => m.step), [2, 3]);
+  s.close();
+});
+
+test("the charted metrics are the metrics table's columns: the shared ones and each family's, from the registry", () => {
+  const s = store();
+  const columns = (s.db.prepare('PRAGMA table_info(metrics)').all() as { name: string }[]).map((c) => c.name);
+  // Keys and the class balance (JSON, shown as bars) are not series.
+  const series = columns.filter((c) => !['run_id', 'step', 'class_balance'].includes(c));
+  assert.deepEqual([...METRICS].sort(), series.sort());
+  // A family's own column is charted and rolled up like the shared ones.
+  const r = s.create(tinyConfig());
+  s.recordEvaluation(r.id, { step: 5, fid: 1, kid: 0, diversity: 1, nearDuplicates: 0, classesCovered: null, numClasses: 0, classAccuracy: null, judge: 'shipped', ms: 1, fidelity: { psnr: 27.5, ssim: 0.8, psnrBicubic: 25, ssimBicubic: 0.7, fidBicubic: 3 } });
+  assert.deepEqual(s.series(r.id, 'psnr_bicubic'), [{ step: 5, value: 25 }]);
+  assert.throws(() => s.series(r.id, 'step'), /no metric "step"/);
   s.close();
 });
 

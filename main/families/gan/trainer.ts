@@ -64,8 +64,8 @@ export function specFor(config: TrainConfig, data: Dataset): NetSpec {
 /** A GAN checkpoint's networks; a super-resolution or translation run's checkpoint draws nothing from noise. */
 function ganSpec(c: CheckpointData): NetSpec {
   // Callers ask the registry first (familyOfSpec, requireCapability), which says what the run does instead.
-  if ('task' in c.spec) throw new StudioError(`this checkpoint is of a ${c.spec.task} run, not a GAN's`, 'INVALID_INPUT');
-  return c.spec;
+  if ('task' in c.spec) throw new StudioError(`this checkpoint is of a ${String(c.spec.task)} run, not a GAN's`, 'INVALID_INPUT');
+  return c.spec as NetSpec;
 }
 
 

@@ -31,6 +31,7 @@ export const superResFamily: ModelFamily<SrTrainer> = {
     return null;
   },
   createTrainer: (config, data, from) => SrTrainer.create(config, data, from),
+  networkSettings: (config) => (config.superres ? [config.superres.scale, config.superres.blocks, config.superres.feats, config.superres.dWidth] : []),
   load: (c) => SrTrainer.fromCheckpoint(c),
   host: () => import('./host.js').then((m) => m.superResHost),
   nextStep: (run) => `upscale: gan-studio upscale --run ${run} IMAGE… --out DIR`,

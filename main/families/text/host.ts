@@ -1,7 +1,8 @@
-/** The text-to-image family's evaluation (Node): the judge reads each image as its caption's image's class. */
+/** The text-to-image family's evaluation and prompt jobs (Node): the judge reads each image as its caption's image's class. */
 import { evaluateAgainst } from '../noise-evaluation.js';
 import type { FamilyHost } from '../family.js';
 import { drawCaptions, generateForCaptions } from './evaluation.js';
+import { promptJob, promptWalkJob, vocabularyJob } from './prompt-jobs.js';
 import { TextGanTrainer } from './trainer.js';
 
 export const textHost: FamilyHost<TextGanTrainer> = {
@@ -11,4 +12,7 @@ export const textHost: FamilyHost<TextGanTrainer> = {
       const draw = drawCaptions(data, n, seed);
       return { labels: draw.labels, batch: await generateForCaptions(trainer, Array.from(draw.captions, (i) => data.captions!.texts[i]), seed) };
     }),
+  prompt: promptJob,
+  promptWalk: promptWalkJob,
+  vocabulary: vocabularyJob,
 };

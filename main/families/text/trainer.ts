@@ -11,6 +11,7 @@
 import { tf } from '../../engine/tf.js';
 import { Adam } from '../../engine/adam.js';
 import type { CheckpointData } from '../run-checkpoint.js';
+import type { PromptWords } from '../family.js';
 import type { TextSettings } from './settings.js';
 import type { TrainConfig } from '../run-config.js';
 import { updateAverage } from '../../engine/ema.js';
@@ -46,11 +47,6 @@ import type { Dataset } from '../../core/dataset.js';
 import { StudioError } from '../../errors.js';
 
 /** A prompt's words the run does not know (ignored when drawing), and how many it does. */
-export interface PromptWords {
-  prompt: string;
-  unknown: string[];
-  known: number;
-}
 
 const PREVIEW_ROWS = 8;
 const PREVIEW_COLUMNS = 8;
@@ -418,5 +414,5 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
 
 function textCheckpointSpec(c: CheckpointData): TextSpec {
   if (!('task' in c.spec) || c.spec.task !== 'text2image') throw new StudioError('this checkpoint is not a text-conditional run', 'INVALID_INPUT');
-  return c.spec;
+  return c.spec as TextSpec;
 }

@@ -8,6 +8,11 @@ import { unetDepth } from './networks.js';
 import { Pix2PixTrainer } from './pix2pix.js';
 
 const DOES = 'it translates images (gan-studio translate)';
+/** The widths, norm and blocks of both families' networks, and pix2pix's input (its channels). */
+const networkSettings = (config: TrainConfig) => {
+  const t = config.translate;
+  return t ? [t.ngf, t.ndf, t.norm, t.blocks, t.source] : [];
+};
 const SOURCE_NAMES = { gray: 'gray → colour', edges: 'edges → image', mask: 'masked → filled', pairs: 'A → B' } as const;
 
 export const pix2pixFamily: ModelFamily<Pix2PixTrainer> = {
@@ -27,6 +32,7 @@ export const pix2pixFamily: ModelFamily<Pix2PixTrainer> = {
     return null;
   },
   createTrainer: (config, data, from) => Pix2PixTrainer.create(config, data, from),
+  networkSettings,
   load: (c) => Pix2PixTrainer.fromCheckpoint(c),
   host: () => import('./host.js').then((m) => m.pix2pixHost),
   nextStep: (run) => `translate: gan-studio translate --run ${run} IMAGE… --out DIR`,
@@ -59,7 +65,9 @@ export const cycleGanFamily: ModelFamily<CycleGanTrainer> = {
   does: DOES,
   can: ['translate', 'export-model'],
   refuseData: refuseDomains,
+  secondDataset: (config) => config.translate?.datasetB ?? null,
   createTrainer: (config, data, from, dataB) => CycleGanTrainer.create(config, data, dataB, from),
+  networkSettings,
   load: (c) => CycleGanTrainer.fromCheckpoint(c),
   host: () => import('./host.js').then((m) => m.cycleGanHost),
   nextStep: (run) => `translate: gan-studio translate --run ${run} IMAGE… --out DIR`,

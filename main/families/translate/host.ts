@@ -1,6 +1,6 @@
 /** The translation families' evaluation and export (Node). */
 import type { Dataset } from '../../core/dataset.js';
-import type { FamilyHost, ImageJob, JobProgress } from '../family.js';
+import type { Direction, FamilyHost, ImageJob, JobProgress } from '../family.js';
 import type { TrainConfig } from '../run-config.js';
 import { CycleGanTrainer } from './cyclegan.js';
 import { evaluateCycleGan, evaluatePix2Pix } from './evaluation.js';
@@ -8,7 +8,7 @@ import { saveTranslators } from './export.js';
 import { readForTranslation, translatedPng } from './io.js';
 import type { TranslationModel } from './load.js';
 import { Pix2PixTrainer } from './pix2pix.js';
-import { translateTiled, type Direction } from './tiles.js';
+import { translateTiled } from './tiles.js';
 
 /** The datasets of the run last evaluated (domain B a dataset of its own or null), kept for its next checkpoint. */
 let loaded: { key: string; data: Dataset; dataB: Dataset | null } | null = null;
@@ -24,8 +24,8 @@ const exportedUse = (t: Pix2PixTrainer | CycleGanTrainer) =>
   `${t.spec.norm === 'instance' ? 'call registerInstanceNorm(tf) from instance-norm.js first; ' : ''}input images in [-1, 1] (${t.spec.size} px as trained), output the translation, same size`;
 
 /** Both families' translate job (the service has checked the direction against the model's). */
-async function translate(model: TranslationModel, job: ImageJob & { direction: string; derive: boolean }, progress: JobProgress) {
-  const direction = job.direction as Direction;
+async function translate(model: TranslationModel, job: ImageJob & { direction: Direction; derive: boolean }, progress: JobProgress) {
+  const { direction } = job;
   const input = await readForTranslation(Buffer.from(job.image), model, direction, job.derive, job.name);
   if (job.check) return { png: new Uint8Array(), width: input.image.width, height: input.image.height };
   const out = await translateTiled(model, input.image, direction, progress);

@@ -6,6 +6,7 @@
  * An image smaller than a tile is padded by mirroring and cropped back.
  */
 import type { Image } from '../../images/resample.js';
+import type { Direction } from '../family.js';
 
 export interface Translator {
   /** Side of the images it was trained on, and its output channels. */
@@ -16,8 +17,7 @@ export interface Translator {
   outChannelsOf(direction: Direction): 1 | 3;
 }
 
-export const DIRECTIONS = ['AtoB', 'BtoA'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
+export type { Direction };
 
 const mirrorIndex = (i: number, n: number) => {
   if (n === 1) return 0;

@@ -1,18 +1,17 @@
 /**
- * A text-to-image run's requests in the generation worker: images of
+ * A text-to-image run's jobs in the generation worker (Node): images of
  * prompts, a walk from one prompt to another, and the run's vocabulary.
  */
-import type { PromptWords, TextGanTrainer } from '../families/text/trainer.js';
-import { StudioError } from '../errors.js';
-import { encodeGif } from '../export/gif.js';
+import type { TextGanTrainer } from './trainer.js';
+import { StudioError } from '../../errors.js';
+import { encodeGif } from '../../export/gif.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gridPng, imagePng } from '../images/png.js';
-import { GRID_LIMIT, writePngs } from '../export/images.js';
-import { truncate } from '../latent/math.js';
-import type { GenerationRequest, GenerationResults } from './protocol.js';
+import { gridPng, imagePng } from '../../images/png.js';
+import { GRID_LIMIT, writePngs } from '../../export/images.js';
+import type { FamilyHost, PromptImagesJob, PromptVocabulary, PromptWalkJob, PromptWords } from '../family.js';
 
-type Req<K extends GenerationRequest['kind']> = Extract<GenerationRequest, { kind: K }>;
+type Result<K extends 'prompt' | 'promptWalk'> = ReturnType<NonNullable<FamilyHost[K]>>;
 
 /**
  * A prompt of none of the run's words would draw the same images whatever was
@@ -25,10 +24,10 @@ function refuseUnknownOnly(t: TextGanTrainer, words: PromptWords): void {
 }
 
 /** Prompt i drawn with latent i. */
-export async function promptJob(t: TextGanTrainer, r: Req<'prompt'>): Promise<GenerationResults['prompt']> {
+export async function promptJob(t: TextGanTrainer, r: PromptImagesJob): Result<'prompt'> {
   const { vectors, words } = await t.promptVectors(r.prompts);
   for (const w of words) refuseUnknownOnly(t, w);
-  const batch = await t.generateBatch(truncate(r.z, r.psi), vectors);
+  const batch = await t.generateBatch(r.z, vectors);
   if (r.out !== null) {
     await writePngs(batch, r.out);
     const grid = join(r.out, 'grid.png');
@@ -43,7 +42,7 @@ export async function promptJob(t: TextGanTrainer, r: Req<'prompt'>): Promise<Ge
  * One latent drawn along the straight line between two prompts' vectors (the
  * paper's interpolation; the generator learnt from such mixes), as a GIF.
  */
-export async function promptWalkJob(t: TextGanTrainer, r: Req<'prompt-walk'>): Promise<GenerationResults['prompt-walk']> {
+export async function promptWalkJob(t: TextGanTrainer, r: PromptWalkJob): Result<'promptWalk'> {
   const encoded = await t.encodePrompts([r.from, r.to]);
   const unknown = [r.from, r.to].map((p, i) => ({ prompt: p, unknown: encoded.unknown[i], known: encoded.known[i] }));
   for (const w of unknown) refuseUnknownOnly(t, w);
@@ -51,10 +50,9 @@ export async function promptWalkJob(t: TextGanTrainer, r: Req<'prompt-walk'>): P
   const e = text.embedDim;
   const z = new Float32Array(r.frames * zDim);
   const vectors = new Float32Array(r.frames * e);
-  const latent = truncate(r.z, r.psi);
   for (let f = 0; f < r.frames; f++) {
     const beta = f / (r.frames - 1);
-    z.set(latent, f * zDim);
+    z.set(r.z, f * zDim);
     for (let k = 0; k < e; k++) vectors[f * e + k] = (1 - beta) * encoded.vectors[k] + beta * encoded.vectors[e + k];
   }
   const batch = await t.generateBatch(z, vectors);
@@ -64,7 +62,7 @@ export async function promptWalkJob(t: TextGanTrainer, r: Req<'prompt-walk'>): P
   };
 }
 
-export function vocabularyJob(t: TextGanTrainer): GenerationResults['prompt-vocab'] {
+export function vocabularyJob(t: TextGanTrainer): PromptVocabulary {
   const { vocab, maxLen } = t.spec.text;
   return { words: vocab.words, counts: vocab.counts, maxLen, encoderSteps: t.config.text!.encoderSteps, step: t.step };
 }
