@@ -5,9 +5,23 @@
  */
 import { z } from 'zod';
 import { AUGMENT, BACKEND_CHOICES, LOSSES, PRESETS, PRESET_VALUES, SubsetSchema, beta, positiveInt, rate, withoutUndefined } from '../engine/config.js';
-import { SuperResSchema, resolveSuperRes, type SuperResSettings } from './superres/settings.js';
-import { TextSchema, type TextSettings } from './text/settings.js';
-import { TranslateSchema, resolveTranslate, type TranslateSettings } from './translate/settings.js';
+import type { ParsedSettings } from './settings-section.js';
+import { superResSection } from './superres/settings.js';
+import { textSection } from './text/settings.js';
+import { translateSection } from './translate/settings.js';
+
+/**
+ * The families' own sections of a run's settings, one line each: the pure
+ * half of registry.ts's list, which the renderer can import (the registry
+ * would pull every trainer into its bundle).
+ */
+export const SECTIONS = [superResSection, translateSection, textSection] as const;
+type Section = (typeof SECTIONS)[number];
+type SectionKey = Section['key'];
+type SectionSchemas = { [S in Section as S['key']]: z.ZodOptional<S['schema']> };
+/** Each section as a run's resolved configuration holds it. */
+type SectionSettings = { [S in Section as S['key']]?: NonNullable<S['resolved']> };
+const sectionSchemas = Object.fromEntries(SECTIONS.map((s) => [s.key, s.schema.optional()])) as unknown as SectionSchemas;
 
 export const MODELS = ['dcgan', 'cdcgan', 'text'] as const;
 /** text2image: model 'text' (a run asked for as task generate with model text becomes one, as runs stored before it had its own task do). */
@@ -19,9 +33,7 @@ export type Model = (typeof MODELS)[number];
 export const TrainConfigSchema = z
   .object({
     task: z.enum(TASKS).default('generate'),
-    superres: SuperResSchema.optional(),
-    translate: TranslateSchema.optional(),
-    text: TextSchema.optional(),
+    ...sectionSchemas,
     dataset: z.string().min(1).max(200),
     model: z.enum(MODELS).default('dcgan'),
     /** Default: the preset's (text-to-image runs: bce, the loss their recipe was measured with). */
@@ -64,47 +76,42 @@ export const TrainConfigSchema = z
   .strict();
 
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
-export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, 'superres' | 'translate' | 'subset' | 'text'>> & {
-  superres?: SuperResSettings;
-  translate?: TranslateSettings;
-  text?: TextSettings;
-  subset?: z.output<typeof SubsetSchema>;
-};
+export type TrainConfig = Required<Omit<z.output<typeof TrainConfigSchema>, SectionKey | 'subset'>> &
+  SectionSettings & {
+    subset?: z.output<typeof SubsetSchema>;
+  };
 
 /**
- * Fills what the user left out from the preset. WGAN-GP wants several
- * critic steps and no momentum to train well; the other losses train with
- * the DCGAN settings. Values the user set win.
+ * Fills what the user left out: from the section of the run's family when it
+ * has one, else from the preset as a GAN trains. Values the user set win.
  */
 export function resolveConfig(input: TrainConfigInput): TrainConfig {
-  const parsed = textTask(TrainConfigSchema.parse(input));
-  if (parsed.task !== 'superres' && parsed.superres) throw new z.ZodError([{ code: 'custom', path: ['superres'], message: 'super-resolution settings need task superres' }]);
-  if (parsed.task !== 'pix2pix' && parsed.task !== 'cyclegan' && parsed.translate) {
-    throw new z.ZodError([{ code: 'custom', path: ['translate'], message: 'translation settings need task pix2pix or cyclegan' }]);
+  let parsed = TrainConfigSchema.parse(input) as unknown as ParsedSettings;
+  for (const s of SECTIONS) parsed = s.normalize?.(parsed) ?? parsed;
+  for (const s of SECTIONS) {
+    if (parsed[s.key] !== undefined && !s.tasks.includes(parsed.task)) throw new z.ZodError([{ code: 'custom', path: [s.key], message: s.needs }]);
   }
-  if (parsed.text && parsed.task !== 'text2image') throw new z.ZodError([{ code: 'custom', path: ['text'], message: 'text settings need model text' }]);
-  if (parsed.model === 'text' && parsed.loss === 'wgan-gp') {
-    throw new z.ZodError([{ code: 'custom', path: ['loss'], message: 'a text-conditional run trains with bce, hinge or lsgan' }]);
-  }
-  if (parsed.task === 'superres') return resolveSuperRes(parsed) as TrainConfig;
-  if (parsed.task === 'pix2pix' || parsed.task === 'cyclegan') {
-    const { superres: _sr, translate, ...rest } = parsed;
-    return { ...PRESET_VALUES.tutorial, ...resolveTranslate(parsed.task, translate, withoutUndefined(rest)) } as TrainConfig;
-  }
-  const loss = parsed.loss ?? (parsed.model === 'text' ? 'bce' : PRESET_VALUES[parsed.preset].loss);
+  const own = SECTIONS.find((s) => s.tasks.includes(parsed.task));
+  const shared = Object.fromEntries(Object.entries(parsed).filter(([k]) => !SECTIONS.some((s) => s.key === k))) as ParsedSettings;
+  return (own ? own.resolve({ ...shared, [own.key]: parsed[own.key] }, resolveGan) : resolveGan(shared, {})) as TrainConfig;
+}
+
+/**
+ * A GAN's settings from the preset. WGAN-GP wants several critic steps and
+ * no momentum to train well; the other losses train with the DCGAN settings.
+ */
+function resolveGan(parsed: ParsedSettings, defaults: { loss?: string; steps?: number }): Record<string, unknown> {
+  const p = parsed as unknown as Omit<TrainConfig, SectionKey> & ParsedSettings;
+  const loss = p.loss ?? defaults.loss ?? PRESET_VALUES[p.preset].loss;
   const wgan = loss === 'wgan-gp';
   // quality's 1e-3 was measured with the DCGAN losses; WGAN-GP's critic keeps the tutorial's rate.
   const rates = wgan ? { lrG: PRESET_VALUES.tutorial.lrG, lrD: PRESET_VALUES.tutorial.lrD } : {};
-  const { superres: _none, translate: _neither, text, ...gan } = parsed;
-  const c = { ...PRESET_VALUES[parsed.preset], ...rates, ...withoutUndefined(gan), loss };
-  const textSettings = parsed.model === 'text' ? TextSchema.parse(text ?? {}) : undefined;
+  const c = { ...PRESET_VALUES[p.preset], ...rates, ...withoutUndefined(p), loss } as Partial<TrainConfig>;
   const b1 = wgan ? 0 : 0.5;
   const b2 = wgan ? 0.9 : 0.999;
   return {
     ...c,
-    ...(textSettings ? { text: textSettings } : {}),
-    // A text run's encoder phase comes before the GAN's usual 1,200 steps.
-    steps: c.steps ?? 1200 + (textSettings?.encoderSteps ?? 0),
+    steps: c.steps ?? defaults.steps ?? 1200,
     batch: c.batch ?? 64,
     checkpointEvery: c.checkpointEvery ?? 200,
     dSteps: c.dSteps ?? (wgan ? 5 : 1),
@@ -115,20 +122,13 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
   };
 }
 
-/** A text-conditional run is task text2image with model text, however it was asked for. */
-function textTask<T extends { task: Task; model: Model }>(c: T): T {
-  if (c.task === 'text2image' && c.model === 'cdcgan') throw new z.ZodError([{ code: 'custom', path: ['model'], message: 'a text2image run is model text' }]);
-  if (c.model === 'text' && c.task !== 'generate' && c.task !== 'text2image') throw new z.ZodError([{ code: 'custom', path: ['model'], message: `model text is task text2image, not ${c.task}` }]);
-  return c.task === 'text2image' || c.model === 'text' ? { ...c, task: 'text2image', model: 'text' } : c;
-}
-
 /**
  * A configuration as stored by an older version (in the database or a
  * checkpoint): settings it predates are the ones it trained with, that is
  * off, the EMA it had on by default then, and the task its family has now.
  */
 export function upgradeStoredConfig(stored: TrainConfig): TrainConfig {
-  const c = { ...PRESET_VALUES.tutorial, emaDecay: 0.999, preset: 'tutorial', task: 'generate', ...(stored as Partial<TrainConfig>) } as TrainConfig;
-  // Text-to-image runs were task generate with model text before the task was their own.
-  return c.model === 'text' && c.task === 'generate' ? { ...c, task: 'text2image' } : c;
+  let c = { ...PRESET_VALUES.tutorial, emaDecay: 0.999, preset: 'tutorial', task: 'generate', ...(stored as Partial<TrainConfig>) } as TrainConfig;
+  for (const s of SECTIONS) c = s.upgradeStored?.(c) ?? c;
+  return c;
 }

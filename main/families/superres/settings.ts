@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PRESET_VALUES, positiveInt, withoutUndefined } from '../../engine/config.js';
 import { SR_DEGRADATIONS } from './degrade.js';
+import { defineSection } from '../settings-section.js';
 
 export const SR_SCALES = [2, 4] as const;
 export const SR_CROPS = [28, 32, 64, 128] as const;
@@ -78,3 +79,12 @@ export function resolveSuperRes<T extends { superres?: z.input<typeof SuperResSc
     superres: { ...sr, psnrSteps: Math.min(sr.psnrSteps ?? Math.round((2 * steps) / 3), steps) },
   };
 }
+
+/** config.superres: the runs of task superres, resolved with its own defaults above. */
+export const superResSection = defineSection<SuperResSettings>()({
+  key: 'superres',
+  tasks: ['superres'],
+  schema: SuperResSchema,
+  needs: 'super-resolution settings need task superres',
+  resolve: (parsed) => resolveSuperRes(parsed as Parameters<typeof resolveSuperRes>[0]),
+});

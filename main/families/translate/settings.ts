@@ -5,6 +5,8 @@
  * where a CPU's budget differs (docs/translate.md).
  */
 import { z } from 'zod';
+import { PRESET_VALUES, withoutUndefined } from '../../engine/config.js';
+import { defineSection } from '../settings-section.js';
 
 /**
  * Where pix2pix's inputs come from: made from each image of any dataset
@@ -127,3 +129,15 @@ export function translateLrScale(decay: (typeof LR_DECAYS)[number], step: number
   if (step < half) return 1;
   return Math.max(LR_FLOOR, 1 - (step - half) / Math.max(1, steps - half));
 }
+
+/** config.translate: the runs of tasks pix2pix and cyclegan, on the tutorial preset's stabilisers (off) with the papers' optimiser. */
+export const translateSection = defineSection<TranslateSettings>()({
+  key: 'translate',
+  tasks: ['pix2pix', 'cyclegan'],
+  schema: TranslateSchema,
+  needs: 'translation settings need task pix2pix or cyclegan',
+  resolve: ({ translate, ...rest }) => ({
+    ...PRESET_VALUES.tutorial,
+    ...resolveTranslate(rest.task as 'pix2pix' | 'cyclegan', translate as z.output<typeof TranslateSchema> | undefined, withoutUndefined(rest) as ConfigFields),
+  }),
+});
