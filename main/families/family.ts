@@ -109,7 +109,7 @@ export type JobProgress = (done: number, total: number) => void;
 export const DIRECTIONS = ['AtoB', 'BtoA'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
-/** Capability prompt: which words of a prompt a model knows. */
+/** Capability prompt: a prompt's words the model does not know (ignored when drawing), and how many it does. */
 export interface PromptWords {
   prompt: string;
   unknown: string[];

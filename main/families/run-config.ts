@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AUGMENT, BACKEND_CHOICES, LOSSES, PRESETS, PRESET_VALUES, SubsetSchema, beta, positiveInt, rate, withoutUndefined } from '../engine/config.js';
-import type { ParsedSettings } from './settings-section.js';
+import { settingsIssue, type ParsedSettings } from './settings-section.js';
 import { superResSection } from './superres/settings.js';
 import { textSection } from './text/settings.js';
 import { translateSection } from './translate/settings.js';
@@ -89,7 +89,7 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
   let parsed = TrainConfigSchema.parse(input) as unknown as ParsedSettings;
   for (const s of SECTIONS) parsed = s.normalize?.(parsed) ?? parsed;
   for (const s of SECTIONS) {
-    if (parsed[s.key] !== undefined && !s.tasks.includes(parsed.task)) throw new z.ZodError([{ code: 'custom', path: [s.key], message: s.needs }]);
+    if (parsed[s.key] !== undefined && !s.tasks.includes(parsed.task)) throw settingsIssue([s.key], s.needs);
   }
   const own = SECTIONS.find((s) => s.tasks.includes(parsed.task));
   const shared = Object.fromEntries(Object.entries(parsed).filter(([k]) => !SECTIONS.some((s) => s.key === k))) as ParsedSettings;

@@ -3,7 +3,7 @@
  * in its settings.ts beside its schema: pure, so the renderer's New run form
  * shares it. run-config.ts lists the sections; nothing else names them.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * A run's settings as resolveConfig parsed them: the shared ones with what
@@ -31,6 +31,9 @@ export interface SettingsSection<K extends string = string, S extends z.ZodTypeA
   /** Type only: the section once resolved (TrainConfig's field). */
   readonly resolved?: R;
 }
+
+/** A setting refused as the schema would refuse it: the same ZodError, so the service says `config.<path>: message`. */
+export const settingsIssue = (path: string[], message: string) => new z.ZodError([{ code: 'custom', path, message }]);
 
 /** A section whose resolved settings are R: defineSection<R>()({ key, tasks, schema, … }). */
 export const defineSection =

@@ -46,29 +46,36 @@ async function modelFor<M extends LoadedModel>(ref: CheckpointRef, what: Capabil
   return cached.model as M;
 }
 
+/** The checkpoint's model, once its family is found to be able to do `what`, and the family's host, whose jobs do it. */
+async function hosted(ref: CheckpointRef, what: Capability) {
+  const model = await modelFor(ref, what);
+  return { model, host: await cached!.family.host() };
+}
+
+/** A family that says it can do what its host has no job for: a bug in the family, not in the request. */
+const noJob = (kind: string) => new StudioError(`the ${cached!.family.label} family says it can ${kind} but its host has no ${kind} job`, 'FAILED');
+
 /** upscale and translate: the job of the model's family (its host says how). */
 async function imageJob(r: Extract<GenerationRequest, { kind: 'upscale' | 'translate' }>, progress: (done: number, total: number) => void) {
-  const model = await modelFor(r.ckpt, r.kind);
-  const host = await cached!.family.host();
+  const { model, host } = await hosted(r.ckpt, r.kind);
   if (r.kind === 'upscale' && host.upscale) return host.upscale(model, r, progress);
   if (r.kind === 'translate' && host.translate) return host.translate(model, r, progress);
-  throw new StudioError(`the ${cached!.family.label} family says it can ${r.kind} but its host has no ${r.kind} job`, 'FAILED');
+  throw noJob(r.kind);
 }
 
 /** prompt, prompt-walk and prompt-vocab: the jobs of a family that takes prompts. */
 async function promptJob(r: Extract<GenerationRequest, { kind: 'prompt' | 'prompt-walk' | 'prompt-vocab' }>) {
-  const model = await modelFor(r.ckpt, 'prompt');
-  const host = await cached!.family.host();
+  const { model, host } = await hosted(r.ckpt, 'prompt');
   if (r.kind === 'prompt' && host.prompt) return host.prompt(model, { ...r, z: truncate(r.z, r.psi) });
   if (r.kind === 'prompt-walk' && host.promptWalk) return host.promptWalk(model, { ...r, z: truncate(r.z, r.psi) });
   if (r.kind === 'prompt-vocab' && host.vocabulary) return host.vocabulary(model);
-  throw new StudioError(`the ${cached!.family.label} family says it can take prompts but its host has no ${r.kind} job`, 'FAILED');
+  throw noJob(r.kind);
 }
 
 async function exportModel(r: Extract<GenerationRequest, { kind: 'export-model' }>) {
-  const model = await modelFor(r.ckpt, 'export-model');
-  const host = await cached!.family.host();
-  return { files: await host.exportModel!(model, r.dir, r.meta), use: host.exportedUse?.(model) ?? null };
+  const { model, host } = await hosted(r.ckpt, 'export-model');
+  if (!host.exportModel) throw noJob('export-model');
+  return { files: await host.exportModel(model, r.dir, r.meta), use: host.exportedUse?.(model) ?? null };
 }
 
 /** Tickets asked to stop; a job checks its own between steps. */

@@ -1,7 +1,7 @@
 /** Text-to-image's settings: pure, so the renderer's New run form shares them. */
 import { z } from 'zod';
 import { positiveInt, rate } from '../../engine/config.js';
-import { defineSection } from '../settings-section.js';
+import { defineSection, settingsIssue } from '../settings-section.js';
 
 /**
  * A text-conditional GAN (model 'text', GAN-INT-CLS after Reed et al. 2016):
@@ -24,8 +24,6 @@ export const TextSchema = z
   .strict();
 export type TextSettings = z.output<typeof TextSchema>;
 
-const issue = (path: string, message: string) => new z.ZodError([{ code: 'custom', path: [path], message }]);
-
 /**
  * config.text: a run of task text2image, model text, which trains a GAN
  * after its encoder phase. Runs stored before the task was its own were task
@@ -37,13 +35,13 @@ export const textSection = defineSection<TextSettings>()({
   schema: TextSchema,
   needs: 'text settings need model text',
   normalize: (c) => {
-    if (c.task === 'text2image' && c.model === 'cdcgan') throw issue('model', 'a text2image run is model text');
-    if (c.model === 'text' && c.task !== 'generate' && c.task !== 'text2image') throw issue('model', `model text is task text2image, not ${c.task}`);
+    if (c.task === 'text2image' && c.model === 'cdcgan') throw settingsIssue(['model'], 'a text2image run is model text');
+    if (c.model === 'text' && c.task !== 'generate' && c.task !== 'text2image') throw settingsIssue(['model'], `model text is task text2image, not ${c.task}`);
     return c.task === 'text2image' || c.model === 'text' ? { ...c, task: 'text2image', model: 'text' } : c;
   },
   upgradeStored: (c) => (c.model === 'text' && c.task === 'generate' ? { ...c, task: 'text2image' } : c),
   resolve: ({ text, ...rest }, gan) => {
-    if (rest.loss === 'wgan-gp') throw issue('loss', 'a text-conditional run trains with bce, hinge or lsgan');
+    if (rest.loss === 'wgan-gp') throw settingsIssue(['loss'], 'a text-conditional run trains with bce, hinge or lsgan');
     const settings = TextSchema.parse(text ?? {});
     // bce: the loss its recipe was measured with; the encoder phase comes before the GAN's usual 1,200 steps.
     return { ...gan(rest, { loss: 'bce', steps: 1200 + settings.encoderSteps }), text: settings };

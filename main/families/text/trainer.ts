@@ -46,8 +46,6 @@ export { matchingAwareLoss, type TextSpec };
 import type { Dataset } from '../../core/dataset.js';
 import { StudioError } from '../../errors.js';
 
-/** A prompt's words the run does not know (ignored when drawing), and how many it does. */
-
 const PREVIEW_ROWS = 8;
 const PREVIEW_COLUMNS = 8;
 /** Caption vectors are computed this many at a time. */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { PRESET_VALUES, withoutUndefined } from '../../engine/config.js';
-import { defineSection } from '../settings-section.js';
+import { defineSection, settingsIssue } from '../settings-section.js';
 
 /**
  * Where pix2pix's inputs come from: made from each image of any dataset
@@ -88,7 +88,7 @@ interface ConfigFields {
  */
 export function resolveTranslate<T extends ConfigFields>(task: 'pix2pix' | 'cyclegan', input: z.output<typeof TranslateSchema> | undefined, c: T) {
   const t = TranslateSchema.parse(input ?? {});
-  const issue = (path: string, message: string) => new z.ZodError([{ code: 'custom', path: ['translate', path], message }]);
+  const issue = (path: string, message: string) => settingsIssue(['translate', path], message);
   if (task === 'cyclegan') {
     if (!t.datasetB && !(t.classA && t.classB)) throw issue('datasetB', 'CycleGAN needs domain B: another dataset (datasetB), or two classes of this one (classA and classB)');
     if (t.datasetB && (t.classA || t.classB)) throw issue('classA', 'give domain B as a dataset or domains as two classes, not both');
