@@ -13,7 +13,7 @@ import type { StepMetrics } from '../engine/step-metrics.js';
 import { backendChoice, explainConfigError, int, num, onOff, parseOptions } from './options.js';
 import { STATUS_WINDOW, trainingStatus } from '../evaluation/status.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
-import { describeEvaluation } from '../evaluation/describe.js';
+import { describeEvaluation } from '../families/describe-evaluation.js';
 import { ProgressBar, stepFigures } from './progress.js';
 import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
 import type { RedisTarget } from '../remote/connection.js';

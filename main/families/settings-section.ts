@@ -1,9 +1,11 @@
 /**
  * A family's own section of a run's settings (config.superres, …), defined
- * in its settings.ts beside its schema: pure, so the renderer's New run form
- * shares it. run-config.ts lists the sections; nothing else names them.
+ * in its settings.ts beside its schema, with how its evaluation figures read:
+ * pure, so the renderer's New run form and run view share it. run-config.ts
+ * lists the sections; nothing else names them.
  */
 import { z } from 'zod';
+import type { Evaluation } from '../evaluation/evaluation.js';
 
 /**
  * A run's settings as resolveConfig parsed them: the shared ones with what
@@ -28,9 +30,14 @@ export interface SettingsSection<K extends string = string, S extends z.ZodTypeA
   upgradeStored?<C extends { task: string; model: string }>(stored: C): C;
   /** The whole configuration of a run of one of its tasks, its section filled in and the shared settings defaulted as the family trains best. */
   resolve(parsed: ParsedSettings, gan: ResolveGan): Record<string, unknown>;
+  /** Its runs' own evaluation figures as one line a person reads; undefined for an evaluation that has none of them (the judges' sample figures are read the shared way). */
+  describe?(e: OwnFigures): string | undefined;
   /** Type only: the section once resolved (TrainConfig's field). */
   readonly resolved?: R;
 }
+
+/** What of an evaluation a family's own figures are read from. */
+export type OwnFigures = Pick<Evaluation, 'fid' | 'fidelity' | 'translation'>;
 
 /** A setting refused as the schema would refuse it: the same ZodError, so the service says `config.<path>: message`. */
 export const settingsIssue = (path: string[], message: string) => new z.ZodError([{ code: 'custom', path, message }]);

@@ -10,6 +10,7 @@ import { loadMnist } from '../../main/datasets/mnist.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../main/families/run-checkpoint.js';
 import { resolveConfig, TASKS, upgradeStoredConfig, type TrainConfig } from '../../main/families/run-config.js';
 import { CAPABILITIES } from '../../main/families/family.js';
+import { describeEvaluation, describeOwnFigures } from '../../main/families/describe-evaluation.js';
 import { createTrainer, FAMILIES, FAMILY_METRIC_COLUMNS, familyOf, familyOfSpec, requireCapability } from '../../main/families/registry.js';
 import { generateBatch, sampleLatents, type NoiseModel } from '../../main/engine/sampling.js';
 import { runSteps } from '../../main/engine/step-loop.js';
@@ -67,6 +68,18 @@ test('every family’s metric columns read back the evaluation they wrote, and o
   const empty: Record<string, number | null> = {};
   for (const c of FAMILY_METRIC_COLUMNS) Object.assign(empty, c.write(base));
   assert.ok(FAMILY_METRIC_COLUMNS.every((c) => c.read(empty, number) === null), 'a GAN evaluation fills no family columns');
+});
+
+test('an evaluation reads as its family’s own figures where it has them, and as the samples’ otherwise', () => {
+  const base: Evaluation = { step: 4, fid: 10, kid: 0.1, diversity: 0.9, nearDuplicates: 0.25, classesCovered: 7, numClasses: 10, classAccuracy: null, judge: 'classifier', ms: 1 };
+  assert.equal(describeOwnFigures(base), undefined);
+  assert.equal(describeEvaluation(base), 'FID 10.00, KID 0.100, diversity 0.90, near-duplicates 25.0%, classes 7/10');
+  const sr = { ...base, fidelity: { psnr: 30.123, ssim: 0.9, psnrBicubic: 28, ssimBicubic: 0.85, fidBicubic: 12, images: 3 } };
+  assert.equal(describeEvaluation(sr), 'PSNR 30.12 dB (bicubic 28.00), SSIM 0.9000 (bicubic 0.8500) on 3 held-out images, patch FID 10.000 (bicubic 12.000)');
+  const pix = { ...base, translation: { images: 2, l1: 0.1, psnr: 20, ssim: 0.7, baseline: { name: 'the input', l1: 0.3, psnr: 15, ssim: 0.5, fid: 40 } } };
+  assert.equal(describeEvaluation(pix), 'L1 0.1000 (the input 0.3000), PSNR 20.00 (the input 15.00) dB, SSIM 0.7000 (the input 0.5000), FID 10.000 (the input 40.000) on 2 held-out images');
+  const cycle = { ...base, translation: { images: 2, cycleA: 0.1, cycleB: 0.2, fidReverse: 30, shareTarget: 0.8, shareTargetReverse: 0.7 } };
+  assert.match(describeEvaluation(cycle), /^cycle L1 A→B→A 0\.1000, B→A→B 0\.2000; FID A→B 10\.000, B→A 30\.000; judged as the target domain 80% \(A→B\), 70% \(B→A\) on 2 held-out images$/);
 });
 
 test('the template family trains in the shared step loop, resumes exactly from its checkpoint, samples, and leaks nothing', async () => {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PRESET_VALUES, positiveInt, withoutUndefined } from '../../engine/config.js';
 import { SR_DEGRADATIONS } from './degrade.js';
+import { describeFidelity } from './describe.js';
 import { defineSection } from '../settings-section.js';
 
 export const SR_SCALES = [2, 4] as const;
@@ -86,5 +87,6 @@ export const superResSection = defineSection<SuperResSettings>()({
   tasks: ['superres'],
   schema: SuperResSchema,
   needs: 'super-resolution settings need task superres',
+  describe: describeFidelity,
   resolve: (parsed) => resolveSuperRes(parsed as Parameters<typeof resolveSuperRes>[0]),
 });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PRESET_VALUES, withoutUndefined } from '../../engine/config.js';
+import { describeTranslation } from './describe.js';
 import { defineSection, settingsIssue } from '../settings-section.js';
 
 /**
@@ -136,6 +137,7 @@ export const translateSection = defineSection<TranslateSettings>()({
   tasks: ['pix2pix', 'cyclegan'],
   schema: TranslateSchema,
   needs: 'translation settings need task pix2pix or cyclegan',
+  describe: describeTranslation,
   resolve: ({ translate, ...rest }) => ({
     ...PRESET_VALUES.tutorial,
     ...resolveTranslate(rest.task as 'pix2pix' | 'cyclegan', translate as z.output<typeof TranslateSchema> | undefined, withoutUndefined(rest) as ConfigFields),
