@@ -44,6 +44,9 @@ export const COMMAND_HELP: Record<string, string> = {
   --z-dim N             latent size (default 100)
   --width N             network width (default 64)
   --ema DECAY           averaged generator for samples (default 0.999; 0 turns it off)
+  --augment auto|on|off|ada  what D sees: DiffAugment (on; auto: datasets under 5,000 images),
+                        or ada: the ADA paper's augmentations at a probability p that rises
+                        while D is sure of the real images (at most 0.8; docs/ada.md)
   --checkpoint-every N  steps between checkpoints (default 200)
   --sample-every N      steps between preview grids of fixed latents (default 50)
   --seed S              random seed (default 1)

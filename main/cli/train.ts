@@ -157,6 +157,7 @@ function metricsJson(m: StepMetrics) {
     d_fake: m.dFake,
     acc_real: m.accReal,
     acc_fake: m.accFake,
+    ...(m.augmentP != null ? { augment_p: m.augmentP } : {}),
     ms: Math.round(m.ms * 10) / 10,
     images_per_s: Math.round(m.imagesPerSec * 10) / 10,
   };

@@ -6,7 +6,7 @@
 import { StudioError } from '../errors.js';
 import type { Db } from './database.js';
 
-export const STEP_METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per_s', 'ms', 'd_acc_real', 'd_acc_fake', 'content_loss', 'encoder_loss'] as const;
+export const STEP_METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per_s', 'ms', 'd_acc_real', 'd_acc_fake', 'content_loss', 'encoder_loss', 'augment_p'] as const;
 /**
  * Measured by the judges every few hundred steps, not every step. These are
  * every family's; a family's own columns come from the model-family registry

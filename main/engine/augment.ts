@@ -10,6 +10,7 @@
  */
 import { tf } from './tf.js';
 import type { Rng } from './rng.js';
+import { AdaController, adaAugment } from './ada.js';
 
 /** Shift by up to 1/8 of the side, cut out a square of half the side: the paper's ratios. */
 const TRANSLATION_RATIO = 0.125;
@@ -96,7 +97,7 @@ function translate(x: tf.Tensor4D, shifts: Int32Array, size: number): tf.Tensor4
 export const SMALL_DATASET = 5000;
 
 /** Whether a run augments what D sees: 'on', or 'auto' with a dataset under SMALL_DATASET images (a sampling-only trainer has none). */
-export function augmentsFor(setting: 'auto' | 'on' | 'off', data: { count: number } | null): boolean {
+export function augmentsFor(setting: 'auto' | 'on' | 'off' | 'ada', data: { count: number } | null): boolean {
   return setting === 'on' || (setting === 'auto' && data !== null && data.count < SMALL_DATASET);
 }
 
@@ -105,4 +106,49 @@ export function augmentIf(on: boolean, rng: Rng, images: tf.Tensor4D): tf.Tensor
   if (!on) return images;
   const [n, size, , channels] = images.shape;
   return applyAugment(images, planAugment(rng, n, size, channels));
+}
+
+/** The checkpoint tensor that holds ADA's controller. */
+const ADA_STATE = 'augment/ada';
+
+/**
+ * What a GAN trainer's discriminator sees, as the run's augment setting
+ * says: DiffAugment ('on', or 'auto' on a small dataset), ADA with its
+ * adaptive p ('ada'), or the images as they are. One per trainer; ADA's
+ * controller goes into and comes back from the trainer's checkpoints.
+ */
+export class DiscriminatorAugment {
+  private readonly diff: boolean;
+  private readonly ada: AdaController | null;
+
+  constructor(setting: 'auto' | 'on' | 'off' | 'ada', data: { count: number } | null, from?: { tensors: Map<string, { data: ArrayLike<number> }> }) {
+    this.diff = augmentsFor(setting, data);
+    this.ada = setting === 'ada' ? AdaController.fromState(from?.tensors.get(ADA_STATE)?.data) : null;
+  }
+
+  /** ADA's probability for the next batches; null when the run does not use ADA. */
+  get p(): number | null {
+    return this.ada ? this.ada.p : null;
+  }
+
+  /** Whether D's signs on the real images are wanted (observe them after each step). */
+  get adaptive(): boolean {
+    return this.ada !== null;
+  }
+
+  /** The images as D sees them, with fresh draws from rng. */
+  seen(rng: Rng, images: tf.Tensor4D): tf.Tensor4D {
+    if (this.ada) return adaAugment(rng, this.ada.p, images);
+    return augmentIf(this.diff, rng, images);
+  }
+
+  /** A step's sum of sign(D(real)) over its n real images. */
+  observe(signSum: number, n: number): void {
+    this.ada?.observe(signSum, n);
+  }
+
+  /** What a checkpoint keeps of it. */
+  tensors(): [string, { shape: number[]; data: Float32Array }][] {
+    return this.ada ? [[ADA_STATE, { shape: [4], data: this.ada.state() }]] : [];
+  }
 }

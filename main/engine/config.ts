@@ -8,7 +8,8 @@ import { z } from 'zod';
 export const LOSSES = ['bce', 'hinge', 'lsgan', 'wgan-gp'] as const;
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const PRESETS = ['quality', 'tutorial'] as const;
-export const AUGMENT = ['auto', 'on', 'off'] as const;
+/** What D sees: DiffAugment on small datasets ('auto'), always ('on') or never ('off'), or ADA's adaptive augmentations ('ada'). */
+export const AUGMENT = ['auto', 'on', 'off', 'ada'] as const;
 export type Preset = (typeof PRESETS)[number];
 export type Loss = (typeof LOSSES)[number];
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];

@@ -15,6 +15,8 @@ export interface StepMetrics {
   content?: number | null;
   /** Text-to-image runs' first phase: the image–text encoder's contrastive loss. */
   encoder?: number | null;
+  /** ADA runs: the augmentation probability this step's batches were drawn with. */
+  augmentP?: number | null;
   ms: number;
   imagesPerSec: number;
 }

@@ -60,7 +60,7 @@ interface RunRow {
 }
 
 const STEP_COLUMNS =
-  'step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, d_acc_real AS accReal, d_acc_fake AS accFake, content_loss AS content, encoder_loss AS encoder, ms, images_per_s AS imagesPerSec';
+  'step, d_loss AS dLoss, g_loss AS gLoss, d_real AS dReal, d_fake AS dFake, d_acc_real AS accReal, d_acc_fake AS accFake, content_loss AS content, encoder_loss AS encoder, augment_p AS augmentP, ms, images_per_s AS imagesPerSec';
 
 /** Checkpoints kept per run: the newest, and the one before in case the newest is damaged. */
 const KEEP_CHECKPOINTS = 2;
@@ -246,20 +246,20 @@ export class RunStore {
     if (rows.length === 0) return;
     // An upsert, not a replace: a step's evaluation may already be in its row.
     const insert = this.db.prepare(
-      `INSERT INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms, d_acc_real, d_acc_fake, content_loss, encoder_loss) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO metrics (run_id, step, d_loss, g_loss, d_real, d_fake, images_per_s, ms, d_acc_real, d_acc_fake, content_loss, encoder_loss, augment_p) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, step) DO UPDATE SET d_loss = excluded.d_loss, g_loss = excluded.g_loss, d_real = excluded.d_real, d_fake = excluded.d_fake,
          images_per_s = excluded.images_per_s, ms = excluded.ms, d_acc_real = excluded.d_acc_real, d_acc_fake = excluded.d_acc_fake, content_loss = excluded.content_loss,
-         encoder_loss = excluded.encoder_loss`,
+         encoder_loss = excluded.encoder_loss, augment_p = excluded.augment_p`,
     );
     this.db.transaction(() => {
-      for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms, m.accReal, m.accFake, m.content ?? null, m.encoder ?? null);
+      for (const m of rows) insert.run(id, m.step, m.dLoss, m.gLoss, m.dReal, m.dFake, m.imagesPerSec, m.ms, m.accReal, m.accFake, m.content ?? null, m.encoder ?? null, m.augmentP ?? null);
       rollUp(
         this.db,
         id,
         METRICS,
         rows.map((m) => ({
           step: m.step,
-          values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms, d_acc_real: m.accReal, d_acc_fake: m.accFake, content_loss: m.content ?? null, encoder_loss: m.encoder ?? null },
+          values: { d_loss: m.dLoss, g_loss: m.gLoss, d_real: m.dReal, d_fake: m.dFake, images_per_s: m.imagesPerSec, ms: m.ms, d_acc_real: m.accReal, d_acc_fake: m.accFake, content_loss: m.content ?? null, encoder_loss: m.encoder ?? null, augment_p: m.augmentP ?? null },
         })),
       );
     })();

@@ -218,6 +218,21 @@ test('migration 012 keeps what schema 11 had and adds settings, JSON values only
   db.close();
 });
 
+test('migration 013 keeps the metrics of schema 12 and adds ADA\'s augmentation probability, empty and strictly typed', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 12));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  db.prepare("INSERT INTO metrics (run_id, step, d_loss, ms) VALUES ('r', 1, 0.5, 12)").run();
+  migrate(db, MIGRATIONS.slice(0, 13));
+  assert.equal(schemaVersion(db), 13);
+  assert.deepEqual(db.prepare('SELECT d_loss, ms, augment_p FROM metrics').get(), { d_loss: 0.5, ms: 12, augment_p: null }, 'an older step has no p');
+  db.prepare('UPDATE metrics SET augment_p = 0.25').run();
+  assert.deepEqual(db.prepare('SELECT augment_p FROM metrics').get(), { augment_p: 0.25 });
+  assert.throws(() => db.prepare("UPDATE metrics SET augment_p = 'high'").run(), /cannot store TEXT value in REAL column/);
+  db.close();
+});
+
 test('every migration path ends at the same schema: from empty, and from each earlier version', () => {
   const schemaOf = (db: Database.Database) => db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
   const fresh = new Database(':memory:');

@@ -9,7 +9,7 @@ import { NetPair, pairSettings } from '../../engine/net-pair.js';
 import type { CheckpointData } from '../run-checkpoint.js';
 import type { TrainConfig } from '../run-config.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, judgedReal, r1Penalty, verdict } from '../../engine/losses.js';
-import { augmentIf, augmentsFor } from '../../engine/augment.js';
+import { DiscriminatorAugment } from '../../engine/augment.js';
 import {
   calibrateBatchNorm,
   createDiscriminator,
@@ -72,8 +72,8 @@ function ganSpec(c: CheckpointData): NetSpec {
 export class Trainer extends NetPair {
   step = 0;
   private rng: Rng;
-  /** DiffAugment on: chosen once from the setting and the dataset's size. */
-  private readonly augment: boolean;
+  /** What D sees: DiffAugment, ADA or the images as they are, chosen once from the setting and the dataset's size. */
+  private readonly augment: DiscriminatorAugment;
   /** The average has moved since its batch-norm statistics were measured. */
   private emaStatsStale = true;
 
@@ -87,7 +87,7 @@ export class Trainer extends NetPair {
     const init = Rng.fromSeed(config.seed);
     super(createGenerator(spec, init), createDiscriminator(spec, init), pairSettings(config));
     this.rng = init;
-    this.augment = augmentsFor(config.augment, data);
+    this.augment = new DiscriminatorAugment(config.augment, data, from);
     if (from) this.restore(from);
   }
 
@@ -133,9 +133,9 @@ export class Trainer extends NetPair {
     return { ...this.dropout(n), spectral };
   }
 
-  /** The images as D sees them: augmented when DiffAugment is on, with fresh random draws each call. */
+  /** The images as D sees them, with fresh random draws each call. */
   private augmented(images: tf.Tensor4D): tf.Tensor4D {
-    return augmentIf(this.augment, this.rng, images);
+    return this.augment.seen(this.rng, images);
   }
 
   /**
@@ -217,6 +217,8 @@ export class Trainer extends NetPair {
         tf.mean(verdict(loss, fakeLogits)),
         judgedReal(loss, realLogits),
         tf.sub(1, judgedReal(loss, fakeLogits)),
+        // ADA's controller reads how sure D is of the reals: the sum of their signs.
+        tf.sum(tf.sign(realLogits)),
       ]);
       tf.dispose([last.value, last.logits]);
       return out;
@@ -228,6 +230,8 @@ export class Trainer extends NetPair {
     const metrics = await packed.data();
     packed.dispose();
     const ms = performance.now() - t0;
+    const augmentP = this.augment.p;
+    this.augment.observe(metrics[6], n);
     return {
       step: this.step,
       dLoss: metrics[0],
@@ -238,6 +242,7 @@ export class Trainer extends NetPair {
       accFake: metrics[5],
       ms,
       imagesPerSec: (n * 1000) / ms,
+      ...(augmentP !== null ? { augmentP } : {}),
     };
   }
 
@@ -287,6 +292,7 @@ export class Trainer extends NetPair {
     // The average is saved with its own statistics, whether or not samples were drawn since it moved.
     this.sampler();
     const { tensors, iterations } = await this.read();
+    for (const [name, t] of this.augment.tensors()) tensors.set(name, t);
     return {
       step: this.step,
       config: this.config,

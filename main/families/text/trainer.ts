@@ -16,7 +16,7 @@ import type { TextSettings } from './settings.js';
 import type { TrainConfig } from '../run-config.js';
 import { updateAverage } from '../../engine/ema.js';
 import { generatorLoss, judgedReal, r1Penalty, verdict } from '../../engine/losses.js';
-import { augmentIf, augmentsFor } from '../../engine/augment.js';
+import { DiscriminatorAugment } from '../../engine/augment.js';
 import { NetPair, pairSettings } from '../../engine/net-pair.js';
 import type { Mode } from '../../engine/layers.js';
 import type { ParamSet } from '../../engine/params.js';
@@ -59,7 +59,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
   readonly tokenizer: Tokenizer;
   readonly milestones: number[];
   private rng: Rng;
-  private readonly augment: boolean;
+  private readonly augment: DiscriminatorAugment;
   private readonly settings: TextSettings;
   private readonly captions: CaptionSampler | null;
   /** Every caption's vector once the encoder phase is over: [captions, embedDim]. */
@@ -81,7 +81,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
     this.rng = init;
     this.tokenizer = new Tokenizer(spec.text.vocab, spec.text.maxLen);
     this.captions = data ? new CaptionSampler(data, this.tokenizer) : null;
-    this.augment = augmentsFor(config.augment, data);
+    this.augment = new DiscriminatorAugment(config.augment, data, from);
     this.milestones = [this.settings.encoderSteps];
     if (from) this.restore(from);
   }
@@ -177,7 +177,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
   }
 
   private augmented(images: tf.Tensor4D): tf.Tensor4D {
-    return augmentIf(this.augment, this.rng, images);
+    return this.augment.seen(this.rng, images);
   }
 
   private spectralVectors(): Mode['spectral'] {
@@ -254,6 +254,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
         tf.mean(verdict(loss, generated)),
         judgedReal(loss, matched),
         tf.sub(1, judgedReal(loss, generated)),
+        tf.sum(tf.sign(matched)),
       ]);
       tf.dispose([last.value, last.logits]);
       return out;
@@ -266,7 +267,9 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
     const m = await packed.data();
     packed.dispose();
     const ms = performance.now() - t0;
-    return { step: this.step, dLoss: m[0], gLoss: m[1], dReal: m[2], dFake: m[3], accReal: m[4], accFake: m[5], ms, imagesPerSec: (n * 1000) / ms };
+    const augmentP = this.augment.p;
+    this.augment.observe(m[6], n);
+    return { step: this.step, dLoss: m[0], gLoss: m[1], dReal: m[2], dFake: m[3], accReal: m[4], accFake: m[5], ms, imagesPerSec: (n * 1000) / ms, ...(augmentP !== null ? { augmentP } : {}) };
   }
 
   trainStep(): Promise<StepMetrics> {
@@ -392,6 +395,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
   async toCheckpoint(): Promise<CheckpointData> {
     this.sampler();
     const { tensors, iterations } = await this.read();
+    for (const [name, t] of this.augment.tensors()) tensors.set(name, t);
     return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), iterations, tensors };
   }
 
