@@ -64,9 +64,11 @@ Super-resolution (--task superres): a model that enlarges images, trained on
 random crops of the dataset's images and their reduced versions; a tenth of
 the images (up to 24) are held out and measured at every checkpoint (PSNR and
 SSIM against bicubic, patch FID).
-  --task generate|text2image|superres|pix2pix|cyclegan|mlp   (default generate;
+  --task generate|text2image|superres|pix2pix|cyclegan|mlp|fastgan   (default generate;
                         text2image is --model text; mlp: the 2014 GAN's fully connected
-                        networks on 28 or 32 px images, the smallest model family)
+                        networks on 28 or 32 px images, the smallest model family;
+                        fastgan: a generator for a few hundred of your own images at
+                        64, 128 or 256 px, defaults for small data: docs/fastgan.md)
   --scale 2|4           enlargement (default 4)
   --crop 28|32|64|128   side of the training crops, high resolution (default 64)
   --downscale area|bicubic   how the low-resolution version is made (default area)

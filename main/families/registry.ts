@@ -10,11 +10,12 @@ import { mlpFamily } from './mlp/family.js';
 import type { CheckpointData, ModelSpec, RunTrainer } from './run-checkpoint.js';
 import type { TrainConfig } from './run-config.js';
 import { superResFamily } from './superres/family.js';
+import { fastGanFamily } from './fastgan/family.js';
 import { textFamily } from './text/family.js';
 import { cycleGanFamily, pix2pixFamily } from './translate/family.js';
 
 /** Every family, one line each. ModelFamily<any>: each keeps its own model type; callers ask for capabilities, not types. */
-export const FAMILIES: readonly ModelFamily<any>[] = [ganFamily, textFamily, superResFamily, pix2pixFamily, cycleGanFamily, mlpFamily];
+export const FAMILIES: readonly ModelFamily<any>[] = [ganFamily, textFamily, superResFamily, pix2pixFamily, cycleGanFamily, mlpFamily, fastGanFamily];
 
 /** The family of a task; an unknown one is a configuration this version cannot train. */
 export function familyOf(task: string): ModelFamily<LoadedModel> {
@@ -43,7 +44,7 @@ const a = (word: string) => ((/^[aeiou]/i.test(word) && !/^(eu|uni|use)/i.test(w
 
 /**
  * Refuses, in the family's words, a model asked for what it cannot do:
- * "run … is a super-resolution run: it upscales images (gan-studio upscale), not a GAN or MLP GAN run".
+ * "run … is a super-resolution run: it upscales images (gan-studio upscale), not a GAN, MLP GAN or FastGAN run".
  */
 export function requireCapability(family: ModelFamily<LoadedModel>, what: Capability, run?: string): void {
   if (family.can.includes(what)) return;

@@ -9,13 +9,14 @@ import { settingsIssue, type ParsedSettings } from './settings-section.js';
 import { superResSection } from './superres/settings.js';
 import { textSection } from './text/settings.js';
 import { translateSection } from './translate/settings.js';
+import { fastGanSection } from './fastgan/settings.js';
 
 /**
  * The families' own sections of a run's settings, one line each: the pure
  * half of registry.ts's list, which the renderer can import (the registry
  * would pull every trainer into its bundle).
  */
-export const SECTIONS = [superResSection, translateSection, textSection] as const;
+export const SECTIONS = [superResSection, translateSection, textSection, fastGanSection] as const;
 type Section = (typeof SECTIONS)[number];
 type SectionKey = Section['key'];
 type SectionSchemas = { [S in Section as S['key']]: z.ZodOptional<S['schema']> };
@@ -25,7 +26,7 @@ const sectionSchemas = Object.fromEntries(SECTIONS.map((s) => [s.key, s.schema.o
 
 export const MODELS = ['dcgan', 'cdcgan', 'text'] as const;
 /** text2image: model 'text' (a run asked for as task generate with model text becomes one, as runs stored before it had its own task do). */
-export const TASKS = ['generate', 'text2image', 'superres', 'pix2pix', 'cyclegan', 'mlp'] as const;
+export const TASKS = ['generate', 'text2image', 'superres', 'pix2pix', 'cyclegan', 'mlp', 'fastgan'] as const;
 export type Task = (typeof TASKS)[number];
 export type Model = (typeof MODELS)[number];
 

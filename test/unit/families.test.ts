@@ -45,7 +45,7 @@ test('a family’s host has the job for each thing it says it can do that a host
 test('a family asked for what it cannot do says what it does and which run would', () => {
   const superres = familyOf('superres');
   assert.doesNotThrow(() => requireCapability(superres, 'upscale'));
-  assert.throws(() => requireCapability(superres, 'sample', '20260101-000000-abcd'), /run 20260101-000000-abcd is a super-resolution run: it upscales images \(gan-studio upscale\), not a GAN or MLP GAN run$/);
+  assert.throws(() => requireCapability(superres, 'sample', '20260101-000000-abcd'), /run 20260101-000000-abcd is a super-resolution run: it upscales images \(gan-studio upscale\), not a GAN, MLP GAN or FastGAN run$/);
   assert.throws(() => requireCapability(familyOf('generate'), 'translate'), /is a GAN run: it generates images from noise .*, not a translation run/);
 });
 
