@@ -12,7 +12,7 @@ export const STEP_METRICS = ['d_loss', 'g_loss', 'd_real', 'd_fake', 'images_per
  * every family's; a family's own columns come from the model-family registry
  * (runs/store.ts passes the whole list to the functions here).
  */
-export const SHARED_EVALUATION_METRICS = ['fid', 'kid', 'diversity', 'near_duplicates', 'classes_covered', 'class_accuracy'] as const;
+export const SHARED_EVALUATION_METRICS = ['fid', 'kid', 'diversity', 'near_duplicates', 'classes_covered', 'class_accuracy', 'memorised'] as const;
 /** A column of the metrics table; `metrics` below lists the ones there are. */
 export type MetricName = string;
 

@@ -4,6 +4,7 @@ import type { ClassBalance, Evaluation } from './evaluation.js';
 /** One line a person can read: the judges' figures of a generator's samples at a step (a family with figures of its own describes them: families/describe-evaluation.ts). */
 export function describeSamples(e: Evaluation): string {
   const parts = [`FID ${e.fid.toFixed(2)}`, `KID ${e.kid.toFixed(3)}`, `diversity ${e.diversity.toFixed(2)}`, `near-duplicates ${(e.nearDuplicates * 100).toFixed(1)}%`];
+  if (e.memorised != null) parts.push(`copies of training images ${(e.memorised * 100).toFixed(1)}% (real images: 1%)`);
   if (e.classesCovered != null) parts.push(`classes ${e.classesCovered}/${e.numClasses}${e.classes ? balanceNote(e.classes) : ''}`);
   if (e.classAccuracy != null) parts.push(`class accuracy ${(e.classAccuracy * 100).toFixed(0)}%`);
   if (e.judge === 'random-features') parts.push('(random-feature judge: unlabelled data)');

@@ -9,6 +9,12 @@ export interface Evaluation {
   diversity: number;
   /** Share of generated images with a near-twin among them (closer than almost any two real images are). */
   nearDuplicates: number;
+  /**
+   * Share of generated images closer to a training image than almost any two
+   * real images are (≈ 0.01 for fresh real images, 1 for copies); absent in
+   * evaluations of earlier versions and of families judged otherwise.
+   */
+  memorised?: number | null;
   /** Classes the judge finds among the generated images, of numClasses; null without a classifier. */
   classesCovered: number | null;
   numClasses: number | null;

@@ -29,6 +29,7 @@ async function judgedEvaluation(step: number, ref: JudgedReference, batch: Image
     kid: e.kid,
     diversity: e.diversity,
     nearDuplicates: e.nearDuplicates,
+    memorised: e.memorised,
     classesCovered: classifier ? e.classesCovered : null,
     numClasses: classifier ? judge.classNames.length : null,
     classAccuracy: classifier && e.classAccuracy !== undefined ? e.classAccuracy : null,

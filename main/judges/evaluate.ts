@@ -9,6 +9,7 @@ import { pairwiseSummary, quantile, shareWithin } from './diversity.js';
 import { featureStats, frechetDistance, type FeatureStats } from './frechet.js';
 import { embedImages, imagesAt, type Judge, type JudgeOutputs } from './judge.js';
 import { kernelDistanceDetail, sample } from './kid.js';
+import { memorisation, nearestTraining } from './memorisation.js';
 import type { JudgeData } from './train.js';
 
 export interface RealReference {
@@ -73,6 +74,11 @@ export interface SampleEvaluation {
   meanPairwiseDistance: number;
   /** Share of samples with a near copy in the batch (real data: ≈ the reference's quantile, 1%). */
   nearDuplicates: number;
+  /** Share of samples closer to a training image than real images are to one another (copies: 1; fresh real images: ≈ 1%). */
+  memorised: number;
+  /** The samples nearest to and farthest from the training images, with the reference row (real.indices) of each one's nearest. */
+  typical: { sample: number; reference: number };
+  novel: { sample: number; reference: number };
   classesCovered: number;
   /** Normalised entropy of the judged class histogram, 1 = all classes equally often. */
   classEvenness: number;
@@ -115,6 +121,7 @@ export function evaluateOutputs(judge: Judge, real: RealReference, out: JudgeOut
   const tKid = performance.now() - t;
   t = performance.now();
   const pairs = pairwiseSummary(out.features, F);
+  const copies = memorisation(nearestTraining(out.features, real.features, F), real.nearDuplicateThreshold);
   const tDiv = performance.now() - t;
   const coverage = classCoverage(out.probs, C, labels ? { requested: labels } : {});
   const result: SampleEvaluation = {
@@ -125,6 +132,9 @@ export function evaluateOutputs(judge: Judge, real: RealReference, out: JudgeOut
     diversity: pairs.meanDistance / real.meanPairwiseDistance,
     meanPairwiseDistance: pairs.meanDistance,
     nearDuplicates: shareWithin(pairs.nearest, real.nearDuplicateThreshold),
+    memorised: copies.share,
+    typical: copies.typical,
+    novel: copies.novel,
     classesCovered: coverage.classesCovered,
     classEvenness: coverage.evenness,
     classHistogram: Array.from(coverage.histogram),

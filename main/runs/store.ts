@@ -272,6 +272,7 @@ export class RunStore {
       kid: e.kid,
       diversity: e.diversity,
       near_duplicates: e.nearDuplicates,
+      memorised: e.memorised ?? null,
       classes_covered: e.classesCovered,
       class_accuracy: e.classAccuracy,
     };
@@ -297,12 +298,12 @@ export class RunStore {
     const own = [...new Set(FAMILY_METRIC_COLUMNS.flatMap((c) => c.names))];
     const row = this.db
       .prepare(
-        `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, classes_covered AS classesCovered, class_accuracy AS classAccuracy, class_balance AS classBalance${own.map((c) => `, ${c}`).join('')}
+        `SELECT step, fid, kid, diversity, near_duplicates AS nearDuplicates, memorised, classes_covered AS classesCovered, class_accuracy AS classAccuracy, class_balance AS classBalance${own.map((c) => `, ${c}`).join('')}
          FROM metrics WHERE run_id = ? AND (${['diversity', ...own].map((c) => `${c} IS NOT NULL`).join(' OR ')}) ORDER BY step DESC LIMIT 1`,
       )
-      .get(id) as (Pick<Evaluation, 'step' | 'fid' | 'kid' | 'diversity' | 'nearDuplicates' | 'classesCovered' | 'classAccuracy'> & { classBalance: string | null } & Record<string, number | null>) | undefined;
+      .get(id) as (Pick<Evaluation, 'step' | 'fid' | 'kid' | 'diversity' | 'nearDuplicates' | 'classesCovered' | 'classAccuracy'> & { memorised: number | null } & { classBalance: string | null } & Record<string, number | null>) | undefined;
     if (!row) return null;
-    const { step, fid, kid, diversity, nearDuplicates, classesCovered, classAccuracy, classBalance } = row;
+    const { step, fid, kid, diversity, nearDuplicates, memorised, classesCovered, classAccuracy, classBalance } = row;
     // A figure SQLite could not hold (NaN: too few patches to compare) reads back as null.
     const number = (v: number | null) => (v == null ? Number.NaN : v);
     const base = {
@@ -313,6 +314,7 @@ export class RunStore {
       kid: number(kid),
       diversity: number(diversity),
       nearDuplicates: number(nearDuplicates),
+      ...(memorised != null ? { memorised } : {}),
       ...(classBalance ? { classes: JSON.parse(classBalance) as ClassBalance } : {}),
     };
     for (const columns of FAMILY_METRIC_COLUMNS) {

@@ -233,6 +233,19 @@ test('migration 013 keeps the metrics of schema 12 and adds ADA\'s augmentation 
   db.close();
 });
 
+test('migration 014 keeps the metrics of schema 13 and adds the memorisation share, empty and strictly typed', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 13));
+  db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES ('r', 'r', 'builtin:mnist', '{}', 'completed', 9, 'now')").run();
+  db.prepare("INSERT INTO metrics (run_id, step, fid, near_duplicates) VALUES ('r', 200, 3.5, 0.01)").run();
+  migrate(db, MIGRATIONS.slice(0, 14));
+  assert.equal(schemaVersion(db), 14);
+  assert.deepEqual(db.prepare('SELECT fid, near_duplicates, memorised FROM metrics').get(), { fid: 3.5, near_duplicates: 0.01, memorised: null }, 'an older evaluation has no memorisation share');
+  assert.throws(() => db.prepare("UPDATE metrics SET memorised = 'none'").run(), /cannot store TEXT value in REAL column/);
+  db.close();
+});
+
 test('every migration path ends at the same schema: from empty, and from each earlier version', () => {
   const schemaOf = (db: Database.Database) => db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
   const fresh = new Database(':memory:');

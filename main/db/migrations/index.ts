@@ -12,6 +12,7 @@ import * as m010 from './010-class-balance.js';
 import * as m011 from './011-remote-runs.js';
 import * as m012 from './012-settings.js';
 import * as m013 from './013-augment-probability.js';
+import * as m014 from './014-memorisation.js';
 
 export interface Migration {
   version: number;
@@ -34,6 +35,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 11, name: '011-remote-runs', up: m011.up },
   { version: 12, name: '012-settings', up: m012.up },
   { version: 13, name: '013-augment-probability', up: m013.up },
+  { version: 14, name: '014-memorisation', up: m014.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
