@@ -126,25 +126,22 @@ export class DiscriminatorAugment {
     this.ada = setting === 'ada' ? AdaController.fromState(from?.tensors.get(ADA_STATE)?.data) : null;
   }
 
-  /** ADA's probability for the next batches; null when the run does not use ADA. */
-  get p(): number | null {
-    return this.ada ? this.ada.p : null;
-  }
-
-  /** Whether D's signs on the real images are wanted (observe them after each step). */
-  get adaptive(): boolean {
-    return this.ada !== null;
-  }
-
   /** The images as D sees them, with fresh draws from rng. */
   seen(rng: Rng, images: tf.Tensor4D): tf.Tensor4D {
     if (this.ada) return adaAugment(rng, this.ada.p, images);
     return augmentIf(this.diff, rng, images);
   }
 
-  /** A step's sum of sign(D(real)) over its n real images. */
-  observe(signSum: number, n: number): void {
-    this.ada?.observe(signSum, n);
+  /**
+   * After a step, its sum of sign(D(real)) over its n real images; returns
+   * the probability that step's batches were drawn with, for its figures
+   * (nothing when the run does not use ADA).
+   */
+  observe(signSum: number, n: number): { augmentP?: number } {
+    if (!this.ada) return {};
+    const augmentP = this.ada.p;
+    this.ada.observe(signSum, n);
+    return { augmentP };
   }
 
   /** What a checkpoint keeps of it. */

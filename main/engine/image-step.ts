@@ -1,16 +1,12 @@
 /** The figures of an image-to-image training step (super-resolution, pix2pix), read back from the device in one go. */
-import { tf } from './tf.js';
 import type { StepMetrics } from './step-metrics.js';
 
 /**
- * `packed`: [L1, D loss, G adversarial loss, D(real), D(fake), accuracy on
- * real, accuracy on fake], or [L1] alone in a step without a discriminator.
- * Disposed here.
+ * `v`, the step's one read-back: [L1, D loss, G adversarial loss, D(real),
+ * D(fake), accuracy on real, accuracy on fake], or [L1] alone in a step
+ * without a discriminator.
  */
-export async function imageStepMetrics(step: number, packed: tf.Tensor, images: number, t0: number): Promise<StepMetrics> {
-  const v = (await packed.data()) as Float32Array;
-  packed.dispose();
-  const ms = performance.now() - t0;
+export function imageStepMetrics(step: number, v: Float32Array, images: number, ms: number): StepMetrics {
   const adv = v.length > 1 ? v : null;
   return {
     step,

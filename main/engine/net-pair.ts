@@ -1,14 +1,17 @@
 /**
  * What every adversarial trainer holds, saves and restores: a generator and
- * a discriminator, the Adam optimiser of each, and the generator's moving
- * average. The GAN and super-resolution trainers keep theirs in one of these,
- * so a checkpoint's tensors are named, read back and restored one way.
+ * a discriminator, the Adam optimiser of each, the generator's moving
+ * average, the step count and the random stream. Every family's trainer
+ * extends it, so a checkpoint's tensors are named, read back and restored
+ * one way, and a step ends one way.
  */
-import { tf } from './tf.js';
+import { tf, takeData } from './tf.js';
 import { Adam, type AdamSettings } from './adam.js';
 import type { CheckpointData, TensorData } from './checkpoint.js';
 import type { OptimiserSettings } from './config.js';
+import { updateAverage } from './ema.js';
 import type { ParamSet } from './params.js';
+import { Rng } from './rng.js';
 import { StudioError } from '../errors.js';
 
 export interface NetPairSettings {
@@ -27,18 +30,80 @@ export function pairSettings(config: OptimiserSettings): NetPairSettings {
 }
 
 export class NetPair {
+  /** Training steps taken. */
+  step = 0;
   readonly ema: ParamSet | null;
   readonly optG: Adam;
   readonly optD: Adam;
+  private readonly emaDecay: number;
+  /** The average has moved since its batch-norm statistics were measured. */
+  protected averageStale = true;
 
   constructor(
     readonly G: ParamSet,
     readonly D: ParamSet,
     o: NetPairSettings,
+    /** The training stream: batches, noise and augmentations are drawn from it in order, so a resumed run draws what it would have. */
+    protected rng: Rng,
   ) {
+    this.emaDecay = o.emaDecay;
     this.ema = o.emaDecay > 0 ? G.clone('EMA') : null;
     this.optG = new Adam('adamG', G.trainable, o.adamG);
     this.optD = new Adam('adamD', D.trainable, o.adamD);
+  }
+
+  /**
+   * A step's end, its updates queued: the average follows G, the step
+   * counts, and the step's figures are read back in one go. The average's
+   * update is queued before the read-back, so the device never waits on the
+   * host mid-step.
+   */
+  protected async finishStep(packed: tf.Tensor, t0: number): Promise<{ m: Float32Array; ms: number }> {
+    this.advance();
+    const m = await takeData(packed);
+    return { m, ms: performance.now() - t0 };
+  }
+
+  /** After a step's updates: the average follows G, and the step counts. */
+  protected advance(): void {
+    if (this.ema) {
+      updateAverage(this.G, this.ema, this.emaDecay, this.step);
+      this.averageStale = true;
+    }
+    this.step++;
+  }
+
+  /**
+   * The generator samples and exports come from: the average of G when there
+   * is one, its batch-norm statistics measured by `calibrate` on the average
+   * itself since it last moved (lazily: training never reads them), else G.
+   */
+  protected averaged(calibrate?: (ema: ParamSet) => void): ParamSet {
+    if (!this.ema) return this.G;
+    if (calibrate && this.averageStale) {
+      calibrate(this.ema);
+      this.averageStale = false;
+    }
+    return this.ema;
+  }
+
+  /** A checkpoint of this state, with the family's settings and shapes and any tensors of its own (augmentation, image pools). */
+  protected async snapshot<Config extends object, Spec extends object>(
+    config: Config,
+    spec: Spec,
+    extra: Iterable<[string, TensorData]> = [],
+  ): Promise<CheckpointData<Config, Spec>> {
+    const { tensors, iterations } = await this.read();
+    for (const [name, t] of extra) tensors.set(name, t);
+    return { step: this.step, config, spec, rng: this.rng.state(), iterations, tensors };
+  }
+
+  /** Back to a checkpoint's state: tensors, optimiser counts, step and random stream. */
+  protected restore(c: CheckpointData): void {
+    this.load(c);
+    this.averageStale = true;
+    this.step = c.step;
+    this.rng = Rng.fromState(c.rng);
   }
 
   /** Every tensor a checkpoint holds, by its name there. */
@@ -50,9 +115,7 @@ export class NetPair {
   async read(): Promise<Pick<CheckpointData, 'tensors' | 'iterations'>> {
     const all = [...this.tensors()];
     // One read-back of every tensor packed end to end: on a GPU each read is a round trip of its own.
-    const packed = tf.tidy(() => tf.concat(all.map(([, v]) => tf.reshape(v, [-1]))));
-    const flat = (await packed.data()) as Float32Array;
-    packed.dispose();
+    const flat = await takeData(tf.tidy(() => tf.concat(all.map(([, v]) => tf.reshape(v, [-1])))));
     const tensors = new Map<string, TensorData>();
     let offset = 0;
     for (const [name, v] of all) {

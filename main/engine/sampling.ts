@@ -60,9 +60,10 @@ export function previewSeed(trainer: Pick<NoiseModel, 'config'>): number {
   return (trainer.config.seed + 0x9e37) >>> 0;
 }
 
-/** The images of a run's progress grid: the same 64 latents at every step it is drawn, and the grid's column count. */
-export async function previewBatch(trainer: NoiseModel): Promise<{ batch: ImageBatch; columns: number }> {
-  const { z, labels } = sampleLatents(trainer, PREVIEW_COUNT, previewSeed(trainer));
+/** The images of a run's progress grid: the same 64 latents at every step it is drawn, the grid's column count and the latents' seed. */
+export async function previewBatch(trainer: NoiseModel): Promise<{ batch: ImageBatch; columns: number; seed: number }> {
+  const seed = previewSeed(trainer);
+  const { z, labels } = sampleLatents(trainer, PREVIEW_COUNT, seed);
   const columns = trainer.spec.numClasses > 0 ? trainer.spec.numClasses : 8;
-  return { batch: await generateBatch(trainer, z, labels), columns };
+  return { batch: await generateBatch(trainer, z, labels), columns, seed };
 }

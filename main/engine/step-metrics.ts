@@ -20,3 +20,21 @@ export interface StepMetrics {
   ms: number;
   imagesPerSec: number;
 }
+
+/** A step with every adversarial figure (the noise-drawing families'). */
+export interface AdversarialStepMetrics extends StepMetrics {
+  dLoss: number;
+  gLoss: number;
+  dReal: number;
+  dFake: number;
+  accReal: number;
+  accFake: number;
+}
+
+/**
+ * A noise-drawing step's figures from its one read-back: `m` starts [D loss,
+ * G loss, D(real), D(fake), accuracy on real, accuracy on fake].
+ */
+export function adversarialMetrics(step: number, m: ArrayLike<number>, images: number, ms: number): AdversarialStepMetrics {
+  return { step, dLoss: m[0], gLoss: m[1], dReal: m[2], dFake: m[3], accReal: m[4], accFake: m[5], ms, imagesPerSec: (images * 1000) / ms };
+}

@@ -4,7 +4,6 @@
  * The networks see points divided by half the shown extent, so ring and grid
  * reach them at the same scale and one set of learning rates serves both.
  */
-import { updateAverage } from '../engine/ema.js';
 import { tf } from '../engine/tf.js';
 import type { AdamSettings } from '../engine/adam.js';
 import { NetPair } from '../engine/net-pair.js';
@@ -26,11 +25,9 @@ export interface PointStepMetrics {
 }
 
 export class PointTrainer extends NetPair {
-  step = 0;
   /** Held by the optimizers and rescaled in place: Adam reads its rate at every update. */
   private readonly lrG: AdamSettings;
   private readonly lrD: AdamSettings;
-  private readonly rng: Rng;
   private readonly prior: LatentPrior;
   /** Data units per network unit. */
   readonly scale: number;
@@ -39,8 +36,7 @@ export class PointTrainer extends NetPair {
     const rng = Rng.fromSeed(recipe.seed);
     const lrG = { lr: recipe.lrG, beta1: recipe.beta1, beta2: recipe.beta2 };
     const lrD = { lr: recipe.lrD, beta1: recipe.beta1, beta2: recipe.beta2 };
-    super(createPointGenerator(recipe, rng), createPointDiscriminator(recipe, rng), { emaDecay: recipe.emaDecay, adamG: lrG, adamD: lrD });
-    this.rng = rng;
+    super(createPointGenerator(recipe, rng), createPointDiscriminator(recipe, rng), { emaDecay: recipe.emaDecay, adamG: lrG, adamD: lrD }, rng);
     this.lrG = lrG;
     this.lrD = lrD;
     this.prior = new LatentPrior(recipe, rng);
@@ -120,13 +116,8 @@ export class PointTrainer extends NetPair {
       tf.dispose([d.value, d.logits]);
       return metrics;
     });
-    this.updateEma();
-    this.step++;
+    this.advance();
     return { step: this.step, dLoss: out[0], gLoss: out[1], dReal: out[2], dFake: out[3] };
-  }
-
-  private updateEma(): void {
-    if (this.ema) updateAverage(this.G, this.ema, this.recipe.emaDecay, this.step);
   }
 
 

@@ -14,7 +14,8 @@ import { autoCandidates, useBackend, type BackendStatus } from '../../main/engin
 import { decodeCheckpoint, encodeCheckpoint } from '../../main/families/run-checkpoint.js';
 import { LOSSES } from '../../main/engine/config.js';
 import { type TrainConfigInput } from '../../main/families/run-config.js';
-import { Trainer, type GanStepMetrics as StepMetrics } from '../../main/families/gan/trainer.js';
+import { Trainer } from '../../main/families/gan/trainer.js';
+import type { AdversarialStepMetrics as StepMetrics } from '../../main/engine/step-metrics.js';
 import { dawnAdapter } from '../../main/engine/webgpu/node.js';
 import { loadMnist } from '../../main/datasets/mnist.js';
 import type { NetSpec } from '../../main/engine/networks.js';

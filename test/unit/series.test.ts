@@ -5,7 +5,7 @@ import { migrate, schemaVersion } from '../../main/db/database.js';
 import { MIGRATIONS } from '../../main/db/migrations/index.js';
 import { RunStore } from '../../main/runs/store.js';
 import { Rng } from '../../main/engine/rng.js';
-import type { GanStepMetrics as StepMetrics } from '../../main/families/gan/trainer.js';
+import type { AdversarialStepMetrics as StepMetrics } from '../../main/engine/step-metrics.js';
 import { tempDir, tinyConfig } from '../support/helpers.js';
 
 function rowsOf(n: number, seed: number): StepMetrics[] {

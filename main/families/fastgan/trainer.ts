@@ -8,14 +8,13 @@
  */
 import { DiscriminatorAugment } from '../../engine/augment.js';
 import { imageBatch } from '../../engine/batches.js';
-import { updateAverage } from '../../engine/ema.js';
 import { discriminatorLoss, generatorLoss, judgedReal, verdict } from '../../engine/losses.js';
 import { NetPair, pairSettings } from '../../engine/net-pair.js';
 import type { ParamSet } from '../../engine/params.js';
 import { Rng } from '../../engine/rng.js';
-import { previewBatch, previewSeed } from '../../engine/sampling.js';
-import type { StepMetrics } from '../../engine/step-metrics.js';
-import { tf } from '../../engine/tf.js';
+import { previewBatch } from '../../engine/sampling.js';
+import { adversarialMetrics, type StepMetrics } from '../../engine/step-metrics.js';
+import { takeData, tf } from '../../engine/tf.js';
 import type { ImageBatch } from '../../core/image-batch.js';
 import type { Dataset } from '../../core/dataset.js';
 import { StudioError } from '../../errors.js';
@@ -30,10 +29,7 @@ export const refuseSize = (name: string, size: number) =>
   (FASTGAN_SIZES as readonly number[]).includes(size) ? null : `dataset ${name} has ${size} px images; FastGAN trains on ${FASTGAN_SIZES.join(', ')} px (import it at one of them)`;
 
 export class FastGanTrainer extends NetPair implements RunTrainer {
-  step = 0;
-  private rng: Rng;
   private readonly augment: DiscriminatorAugment;
-  private emaStatsStale = true;
 
   private constructor(
     readonly config: TrainConfig,
@@ -43,14 +39,9 @@ export class FastGanTrainer extends NetPair implements RunTrainer {
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
-    super(createFastGanGenerator(spec, init), createFastGanDiscriminator(spec, init), pairSettings(config));
-    this.rng = init;
+    super(createFastGanGenerator(spec, init), createFastGanDiscriminator(spec, init), pairSettings(config), init);
     this.augment = new DiscriminatorAugment(config.augment, data, from);
-    if (from) {
-      this.load(from);
-      this.step = from.step;
-      this.rng = Rng.fromState(from.rng);
-    }
+    if (from) this.restore(from);
   }
 
   static create(config: TrainConfig, data: Dataset, from?: CheckpointData): FastGanTrainer {
@@ -113,63 +104,31 @@ export class FastGanTrainer extends NetPair implements RunTrainer {
       tf.dispose([last.value, last.recon, last.logits]);
       return out;
     });
-    if (this.ema) {
-      updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
-      this.emaStatsStale = true;
-    }
-    this.step++;
-    const m = await packed.data();
-    packed.dispose();
-    const ms = performance.now() - t0;
-    const augmentP = this.augment.p;
-    this.augment.observe(m[7], n);
-    return {
-      step: this.step,
-      dLoss: m[0],
-      gLoss: m[1],
-      dReal: m[2],
-      dFake: m[3],
-      accReal: m[4],
-      accFake: m[5],
-      content: m[6],
-      ms,
-      imagesPerSec: (n * 1000) / ms,
-      ...(augmentP !== null ? { augmentP } : {}),
-    };
+    const { m, ms } = await this.finishStep(packed, t0);
+    return { ...adversarialMetrics(this.step, m, n, ms), content: m[6], ...this.augment.observe(m[7], n) };
   }
 
   /** The generator samples come from: the average, its batch-norm statistics measured on itself, else G. */
   sampler(): ParamSet {
-    if (!this.ema) return this.G;
-    if (this.emaStatsStale) {
-      const ema = this.ema;
+    return this.averaged((ema) => {
       const z = Rng.fromSeed(0x5eed5).normal(CALIBRATION * this.spec.zDim);
       tf.tidy(() => {
         fastGanGenerate(ema, this.spec, tf.tensor2d(z, [CALIBRATION, this.spec.zDim]), { training: true, statMomentum: 0 });
       });
-      this.emaStatsStale = false;
-    }
-    return this.ema;
+    });
   }
 
   async generateImages(z: Float32Array): Promise<Float32Array> {
     const p = this.sampler();
-    const images = tf.tidy(() => fastGanGenerate(p, this.spec, tf.tensor2d(z, [z.length / this.spec.zDim, this.spec.zDim]), { training: false }));
-    try {
-      return (await images.data()) as Float32Array;
-    } finally {
-      images.dispose();
-    }
+    return takeData(tf.tidy(() => fastGanGenerate(p, this.spec, tf.tensor2d(z, [z.length / this.spec.zDim, this.spec.zDim]), { training: false })));
   }
 
   async preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }> {
-    return { ...(await previewBatch(this)), seed: previewSeed(this) };
+    return previewBatch(this);
   }
 
   async toCheckpoint(): Promise<CheckpointData> {
     this.sampler();
-    const { tensors, iterations } = await this.read();
-    for (const [name, t] of this.augment.tensors()) tensors.set(name, t);
-    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), iterations, tensors };
+    return this.snapshot(this.config, this.spec, this.augment.tensors());
   }
 }

@@ -3,8 +3,7 @@
  * step of the seeds — k discriminator steps on a real and a generated batch,
  * then one generator step.
  */
-import { updateAverage } from '../../engine/ema.js';
-import { tf } from '../../engine/tf.js';
+import { takeData, tf } from '../../engine/tf.js';
 import { NetPair, pairSettings } from '../../engine/net-pair.js';
 import type { CheckpointData } from '../run-checkpoint.js';
 import type { TrainConfig } from '../run-config.js';
@@ -22,25 +21,15 @@ import {
 } from '../../engine/networks.js';
 import type { ParamSet } from '../../engine/params.js';
 import { Rng } from '../../engine/rng.js';
-import { previewBatch, previewSeed } from '../../engine/sampling.js';
+import { previewBatch } from '../../engine/sampling.js';
 import { type ImageBatch } from '../../core/image-batch.js';
 import type { Mode } from '../../engine/layers.js';
 import type { Dataset } from '../../core/dataset.js';
 import { StudioError } from '../../errors.js';
 
-import type { StepMetrics } from '../../engine/step-metrics.js';
+import { adversarialMetrics, type AdversarialStepMetrics } from '../../engine/step-metrics.js';
 import { dropoutMode, R1_INTERVAL, spectralVectorsOf } from '../../engine/regularisers.js';
 import { imageBatch } from '../../engine/batches.js';
-
-/** A GAN step has every adversarial figure. */
-export interface GanStepMetrics extends StepMetrics {
-  dLoss: number;
-  gLoss: number;
-  dReal: number;
-  dFake: number;
-  accReal: number;
-  accFake: number;
-}
 
 export function specFor(config: TrainConfig, data: Dataset): NetSpec {
   if (!(SIZES as readonly number[]).includes(data.size)) {
@@ -70,12 +59,8 @@ function ganSpec(c: CheckpointData): NetSpec {
 
 
 export class Trainer extends NetPair {
-  step = 0;
-  private rng: Rng;
   /** What D sees: DiffAugment, ADA or the images as they are, chosen once from the setting and the dataset's size. */
   private readonly augment: DiscriminatorAugment;
-  /** The average has moved since its batch-norm statistics were measured. */
-  private emaStatsStale = true;
 
   private constructor(
     readonly config: TrainConfig,
@@ -85,8 +70,7 @@ export class Trainer extends NetPair {
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
-    super(createGenerator(spec, init), createDiscriminator(spec, init), pairSettings(config));
-    this.rng = init;
+    super(createGenerator(spec, init), createDiscriminator(spec, init), pairSettings(config), init);
     this.augment = new DiscriminatorAugment(config.augment, data, from);
     if (from) this.restore(from);
   }
@@ -183,7 +167,7 @@ export class Trainer extends NetPair {
    * update share one generated batch: G runs forward once, its output is
    * scored by D for D's update, then by the updated D for G's.
    */
-  async trainStep(): Promise<GanStepMetrics> {
+  async trainStep(): Promise<AdversarialStepMetrics> {
     const t0 = performance.now();
     const { loss, batch: n, dSteps } = this.config;
     const spec = this.spec;
@@ -223,90 +207,36 @@ export class Trainer extends NetPair {
       tf.dispose([last.value, last.logits]);
       return out;
     });
-    // The average's update is queued before the step's one read-back, so the device never waits on the host mid-step.
-    this.updateEma();
-    this.step++;
-    // One read-back per step, asynchronous: GPU backends cannot read synchronously, and the CPU ones lose nothing.
-    const metrics = await packed.data();
-    packed.dispose();
-    const ms = performance.now() - t0;
-    const augmentP = this.augment.p;
-    this.augment.observe(metrics[6], n);
-    return {
-      step: this.step,
-      dLoss: metrics[0],
-      gLoss: metrics[1],
-      dReal: metrics[2],
-      dFake: metrics[3],
-      accReal: metrics[4],
-      accFake: metrics[5],
-      ms,
-      imagesPerSec: (n * 1000) / ms,
-      ...(augmentP !== null ? { augmentP } : {}),
-    };
+    const { m, ms } = await this.finishStep(packed, t0);
+    return { ...adversarialMetrics(this.step, m, n, ms), ...this.augment.observe(m[6], n) };
   }
 
-  private updateEma(): void {
-    if (!this.ema) return;
-    updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
-    this.emaStatsStale = true;
-  }
-
-  /**
-   * The generator samples and exports come from: the average of G when
-   * there is one, with batch-norm statistics measured on the average itself
-   * (measured lazily; training never reads them), else G as it trains.
-   */
+  /** The generator samples and exports come from: the average of G, its batch-norm statistics measured on itself, else G. */
   sampler(): ParamSet {
-    if (!this.ema) return this.G;
-    if (this.emaStatsStale) {
-      calibrateBatchNorm(this.ema, this.spec);
-      this.emaStatsStale = false;
-    }
-    return this.ema;
+    return this.averaged((ema) => calibrateBatchNorm(ema, this.spec));
   }
-
 
   /** The run's progress grid: the same 64 latents at every step it is drawn. */
   async preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }> {
-    return { ...(await previewBatch(this)), seed: previewSeed(this) };
+    return previewBatch(this);
   }
 
   /** Images in [-1, 1] from explicit latents, by the sampler() generator in inference mode. */
   async generateImages(z: Float32Array, labels: Int32Array | null): Promise<Float32Array> {
     const n = z.length / this.spec.zDim;
     const p = this.sampler();
-    const images = tf.tidy(() => {
-      const zt = tf.tensor2d(z, [n, this.spec.zDim]);
-      const lt = this.spec.numClasses > 0 ? tf.tensor1d(labels ?? new Int32Array(n), 'int32') : null;
-      return generate(p, this.spec, zt, lt, { training: false });
-    });
-    try {
-      return (await images.data()) as Float32Array;
-    } finally {
-      images.dispose();
-    }
+    return takeData(
+      tf.tidy(() => {
+        const zt = tf.tensor2d(z, [n, this.spec.zDim]);
+        const lt = this.spec.numClasses > 0 ? tf.tensor1d(labels ?? new Int32Array(n), 'int32') : null;
+        return generate(p, this.spec, zt, lt, { training: false });
+      }),
+    );
   }
 
   async toCheckpoint(): Promise<CheckpointData> {
     // The average is saved with its own statistics, whether or not samples were drawn since it moved.
     this.sampler();
-    const { tensors, iterations } = await this.read();
-    for (const [name, t] of this.augment.tensors()) tensors.set(name, t);
-    return {
-      step: this.step,
-      config: this.config,
-      spec: this.spec,
-      rng: this.rng.state(),
-      iterations,
-      tensors,
-    };
-  }
-
-  private restore(c: CheckpointData): void {
-    this.load(c);
-    this.emaStatsStale = true;
-    this.step = c.step;
-    this.rng = Rng.fromState(c.rng);
+    return this.snapshot(this.config, this.spec, this.augment.tensors());
   }
 }

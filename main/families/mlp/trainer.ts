@@ -5,13 +5,12 @@
  * the generator's average, and names a checkpoint's tensors.
  */
 import { imageBatch } from '../../engine/batches.js';
-import { updateAverage } from '../../engine/ema.js';
 import { discriminatorLoss, generatorLoss, judgedReal, verdict } from '../../engine/losses.js';
 import { NetPair, pairSettings } from '../../engine/net-pair.js';
 import { Rng } from '../../engine/rng.js';
-import { previewBatch, previewSeed } from '../../engine/sampling.js';
-import type { StepMetrics } from '../../engine/step-metrics.js';
-import { tf } from '../../engine/tf.js';
+import { previewBatch } from '../../engine/sampling.js';
+import { adversarialMetrics, type StepMetrics } from '../../engine/step-metrics.js';
+import { takeData, tf } from '../../engine/tf.js';
 import type { ImageBatch } from '../../core/image-batch.js';
 import type { Dataset } from '../../core/dataset.js';
 import { StudioError } from '../../errors.js';
@@ -20,9 +19,6 @@ import type { TrainConfig } from '../run-config.js';
 import { createMlpDiscriminator, createMlpGenerator, MLP_SIZES, mlpDiscriminate, mlpGenerate, mlpSpec, type MlpSpec } from './networks.js';
 
 export class MlpTrainer extends NetPair implements RunTrainer {
-  step = 0;
-  private rng: Rng;
-
   private constructor(
     readonly config: TrainConfig,
     readonly spec: MlpSpec,
@@ -31,13 +27,8 @@ export class MlpTrainer extends NetPair implements RunTrainer {
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
-    super(createMlpGenerator(spec, init), createMlpDiscriminator(spec, init), pairSettings(config));
-    this.rng = init;
-    if (from) {
-      this.load(from);
-      this.step = from.step;
-      this.rng = Rng.fromState(from.rng);
-    }
+    super(createMlpGenerator(spec, init), createMlpDiscriminator(spec, init), pairSettings(config), init);
+    if (from) this.restore(from);
   }
 
   static create(config: TrainConfig, data: Dataset, from?: CheckpointData): MlpTrainer {
@@ -80,35 +71,25 @@ export class MlpTrainer extends NetPair implements RunTrainer {
       tf.dispose(logits!);
       return out;
     });
-    if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
-    this.step++;
-    // One read-back per step.
-    const m = await packed.data();
-    packed.dispose();
-    const ms = performance.now() - t0;
-    return { step: this.step, dLoss: m[0], gLoss: m[1], dReal: m[2], dFake: m[3], accReal: m[4], accFake: m[5], ms, imagesPerSec: (n * 1000) / ms };
+    // The step's one read-back; the average follows G before it.
+    const { m, ms } = await this.finishStep(packed, t0);
+    return adversarialMetrics(this.step, m, n, ms);
   }
 
-  /** The generator samples come from: the average when there is one. */
+  /** The generator samples come from: the average when there is one (no batch norm, so nothing to measure). */
   sampler() {
-    return this.ema ?? this.G;
+    return this.averaged();
   }
 
   async generateImages(z: Float32Array): Promise<Float32Array> {
-    const images = tf.tidy(() => mlpGenerate(this.sampler(), this.spec, tf.tensor2d(z, [z.length / this.spec.zDim, this.spec.zDim])));
-    try {
-      return (await images.data()) as Float32Array;
-    } finally {
-      images.dispose();
-    }
+    return takeData(tf.tidy(() => mlpGenerate(this.sampler(), this.spec, tf.tensor2d(z, [z.length / this.spec.zDim, this.spec.zDim]))));
   }
 
   async preview(): Promise<{ batch: ImageBatch; columns: number; seed: number }> {
-    return { ...(await previewBatch(this)), seed: previewSeed(this) };
+    return previewBatch(this);
   }
 
   async toCheckpoint(): Promise<CheckpointData> {
-    const { tensors, iterations } = await this.read();
-    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), iterations, tensors };
+    return this.snapshot(this.config, this.spec);
   }
 }

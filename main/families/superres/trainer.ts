@@ -6,12 +6,11 @@
  * same L1 with a patch discriminator's adversarial loss and, when asked,
  * feature matching.
  */
-import { tf } from '../../engine/tf.js';
+import { takeData, tf } from '../../engine/tf.js';
 import { NetPair, pairSettings } from '../../engine/net-pair.js';
 import type { CheckpointData } from '../run-checkpoint.js';
 import type { SuperResSettings } from './settings.js';
 import type { TrainConfig } from '../run-config.js';
-import { updateAverage } from '../../engine/ema.js';
 import { patchVerdicts } from '../../engine/losses.js';
 import { imageStepMetrics } from '../../engine/image-step.js';
 import type { ParamSet } from '../../engine/params.js';
@@ -57,8 +56,6 @@ function adversarial(kind: SuperResSettings['advLoss'], real: tf.Tensor, fake: t
 const ADVERSARIAL_LR_SCALE = 0.1;
 
 export class SrTrainer extends NetPair {
-  step = 0;
-  private rng: Rng;
   readonly split: Split | null;
 
   private constructor(
@@ -68,8 +65,7 @@ export class SrTrainer extends NetPair {
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
-    super(createSrGenerator(spec, init), createPatchDiscriminator(spec, init), pairSettings(config));
-    this.rng = init;
+    super(createSrGenerator(spec, init), createPatchDiscriminator(spec, init), pairSettings(config), init);
     this.split = data ? heldOutSplit(data.count) : null;
     if (from) this.restore(from);
   }
@@ -163,14 +159,13 @@ export class SrTrainer extends NetPair {
       tf.dispose(figures);
       return out;
     });
-    if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
-    this.step++;
-    return imageStepMetrics(this.step, packed, n, t0);
+    const { m, ms } = await this.finishStep(packed, t0);
+    return imageStepMetrics(this.step, m, n, ms);
   }
 
   /** The generator results come from: the average when there is one (no batch norm here, so nothing to recalibrate). */
   sampler(): ParamSet {
-    return this.ema ?? this.G;
+    return this.averaged();
   }
 
   /** One image's high-resolution version: 0–255 in, 0–255 out (clipped), any size the memory allows. */
@@ -181,13 +176,9 @@ export class SrTrainer extends NetPair {
       const x = tf.sub(tf.div(tf.tensor4d(img.data, [1, img.height, img.width, c]), 127.5), 1) as tf.Tensor4D;
       return tf.clipByValue(tf.mul(tf.add(superResolve(this.sampler(), this.spec, x), 1), 127.5), 0, 255);
     });
-    try {
-      const data = (await out.data()) as Float32Array;
-      if (data.length !== img.width * s * img.height * s * c) throw new Error('unexpected output size');
-      return data;
-    } finally {
-      out.dispose();
-    }
+    const data = await takeData(out);
+    if (data.length !== img.width * s * img.height * s * c) throw new Error('unexpected output size');
+    return data;
   }
 
   /** The timeline's picture: for a few held-out images, a centre crop at low resolution (pixels enlarged), upscaled, and the original. */
@@ -220,12 +211,6 @@ export class SrTrainer extends NetPair {
   }
 
   async toCheckpoint(): Promise<CheckpointData> {
-    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), ...(await this.read()) };
-  }
-
-  private restore(c: CheckpointData): void {
-    this.load(c);
-    this.step = c.step;
-    this.rng = Rng.fromState(c.rng);
+    return this.snapshot(this.config, this.spec);
   }
 }

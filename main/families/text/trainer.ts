@@ -8,13 +8,12 @@
  * generated images (both fake). Part of each generator batch is drawn from
  * mixes of two captions' vectors (INT), which D also judges by the mix.
  */
-import { tf } from '../../engine/tf.js';
+import { takeData, tf } from '../../engine/tf.js';
 import { Adam } from '../../engine/adam.js';
 import type { CheckpointData } from '../run-checkpoint.js';
 import type { PromptWords } from '../family.js';
 import type { TextSettings } from './settings.js';
 import type { TrainConfig } from '../run-config.js';
-import { updateAverage } from '../../engine/ema.js';
 import { generatorLoss, judgedReal, r1Penalty, verdict } from '../../engine/losses.js';
 import { DiscriminatorAugment } from '../../engine/augment.js';
 import { NetPair, pairSettings } from '../../engine/net-pair.js';
@@ -25,7 +24,7 @@ import { previewSeed } from '../../engine/sampling.js';
 import { type ImageBatch } from '../../core/image-batch.js';
 import { dropoutMode, R1_INTERVAL, spectralVectorsOf } from '../../engine/regularisers.js';
 import { imageBatch } from '../../engine/batches.js';
-import { type StepMetrics } from '../../engine/step-metrics.js';
+import { adversarialMetrics, type StepMetrics } from '../../engine/step-metrics.js';
 import type { RunTrainer } from '../run-checkpoint.js';
 import { bagOfWords, contrastiveLoss, createImageTower, createTextTower, encodeImages, encodeText, sameCaption } from './encoder.js';
 import { FIRST_WORD, MAX_TOKENS, Tokenizer } from '../../core/tokens.js';
@@ -52,19 +51,16 @@ const PREVIEW_COLUMNS = 8;
 const CHUNK = 512;
 
 export class TextGanTrainer extends NetPair implements RunTrainer {
-  step = 0;
   readonly T: ParamSet;
   readonly I: ParamSet;
   readonly optE: Adam;
   readonly tokenizer: Tokenizer;
   readonly milestones: number[];
-  private rng: Rng;
   private readonly augment: DiscriminatorAugment;
   private readonly settings: TextSettings;
   private readonly captions: CaptionSampler | null;
   /** Every caption's vector once the encoder phase is over: [captions, embedDim]. */
   private vectors: Float32Array | null = null;
-  private emaStatsStale = true;
 
   private constructor(
     readonly config: TrainConfig,
@@ -73,12 +69,11 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
     from?: CheckpointData,
   ) {
     const init = Rng.fromSeed(config.seed);
-    super(textGenerator(spec, init), textDiscriminator(spec, init), pairSettings(config));
+    super(textGenerator(spec, init), textDiscriminator(spec, init), pairSettings(config), init);
     this.settings = config.text!;
     this.T = createTextTower(encoderSpec(spec), init);
     this.I = createImageTower(encoderSpec(spec), init);
     this.optE = new Adam('adamE', new Map([...this.T.trainable, ...this.I.trainable]), { lr: this.settings.encoderLr, beta1: 0.9, beta2: 0.999 });
-    this.rng = init;
     this.tokenizer = new Tokenizer(spec.text.vocab, spec.text.maxLen);
     this.captions = data ? new CaptionSampler(data, this.tokenizer) : null;
     this.augment = new DiscriminatorAugment(config.augment, data, from);
@@ -143,8 +138,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
       return value;
     });
     this.step++;
-    const value = (await loss.data())[0];
-    loss.dispose();
+    const [value] = await takeData(loss);
     if (this.encoderTrained) await this.encoderFinished();
     const ms = performance.now() - t0;
     return { step: this.step, dLoss: null, gLoss: null, dReal: null, dFake: null, accReal: null, accFake: null, encoder: value, ms, imagesPerSec: (n * 1000) / ms };
@@ -159,7 +153,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
       const v = this.vectorsOf(calib);
       for (const p of [this.G, this.ema]) p?.get('text/calib').assign(v);
     });
-    this.emaStatsStale = true;
+    this.averageStale = true;
   }
 
   /** Read back asynchronously: a GPU backend cannot read synchronously. */
@@ -169,9 +163,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
     const vectors = new Float32Array(total * e);
     for (let i = 0; i < total; i += CHUNK) {
       const idx = Int32Array.from({ length: Math.min(CHUNK, total - i) }, (_, k) => i + k);
-      const v = tf.tidy(() => encodeText(this.T, this.captions!.bags(idx)));
-      vectors.set((await v.data()) as Float32Array, i * e);
-      v.dispose();
+      vectors.set(await takeData(tf.tidy(() => encodeText(this.T, this.captions!.bags(idx)))), i * e);
     }
     this.vectors = vectors;
   }
@@ -259,17 +251,8 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
       tf.dispose([last.value, last.logits]);
       return out;
     });
-    if (this.ema) {
-      updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
-      this.emaStatsStale = true;
-    }
-    this.step++;
-    const m = await packed.data();
-    packed.dispose();
-    const ms = performance.now() - t0;
-    const augmentP = this.augment.p;
-    this.augment.observe(m[6], n);
-    return { step: this.step, dLoss: m[0], gLoss: m[1], dReal: m[2], dFake: m[3], accReal: m[4], accFake: m[5], ms, imagesPerSec: (n * 1000) / ms, ...(augmentP !== null ? { augmentP } : {}) };
+    const { m, ms } = await this.finishStep(packed, t0);
+    return { ...adversarialMetrics(this.step, m, n, ms), ...this.augment.observe(m[6], n) };
   }
 
   trainStep(): Promise<StepMetrics> {
@@ -279,16 +262,12 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
 
   /** The generator images come from: the average (its batch-norm statistics measured on the calibration captions), else G. */
   sampler(): ParamSet {
-    if (!this.ema) return this.G;
-    if (this.emaStatsStale) {
-      const ema = this.ema;
+    return this.averaged((ema) => {
       const z = Rng.fromSeed(0x5eed5).normal(CALIBRATION * this.spec.zDim);
       tf.tidy(() => {
         generateFromText(ema, this.spec, tf.tensor2d(z, [CALIBRATION, this.spec.zDim]), ema.get('text/calib') as tf.Tensor2D, { training: true, statMomentum: 0 });
       });
-      this.emaStatsStale = false;
-    }
-    return this.ema;
+    });
   }
 
   /** Prompts → their vectors, with the words of each that the run does not know. */
@@ -299,12 +278,8 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
     const encoded = prompts.map((p) => tokenizer.encode(p));
     const ids = new Int32Array(prompts.length * maxLen);
     encoded.forEach((e, i) => ids.set(e.ids, i * maxLen));
-    const v = tf.tidy(() => encodeText(this.T, tf.tensor2d(bagOfWords(ids, maxLen, this.tokenizer.size), [prompts.length, this.tokenizer.size])));
-    try {
-      return { vectors: (await v.data()) as Float32Array, unknown: encoded.map((e) => e.unknown), known: encoded.map((e) => e.ids.filter((id) => id >= FIRST_WORD).length) };
-    } finally {
-      v.dispose();
-    }
+    const vectors = await takeData(tf.tidy(() => encodeText(this.T, tf.tensor2d(bagOfWords(ids, maxLen, this.tokenizer.size), [prompts.length, this.tokenizer.size]))));
+    return { vectors, unknown: encoded.map((e) => e.unknown), known: encoded.map((e) => e.ids.filter((id) => id >= FIRST_WORD).length) };
   }
 
   /**
@@ -332,9 +307,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
     const out = new Float32Array(n * text.embedDim);
     for (let i = 0; i < n; i += CHUNK) {
       const k = Math.min(CHUNK, n - i);
-      const v = tf.tidy(() => encodeImages(this.I, tf.tensor4d(images.subarray(i * per, (i + k) * per), [k, size, size, channels])));
-      out.set((await v.data()) as Float32Array, i * text.embedDim);
-      v.dispose();
+      out.set(await takeData(tf.tidy(() => encodeImages(this.I, tf.tensor4d(images.subarray(i * per, (i + k) * per), [k, size, size, channels])))), i * text.embedDim);
     }
     return out;
   }
@@ -343,12 +316,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
   async generateImages(z: Float32Array, vectors: Float32Array): Promise<Float32Array> {
     const n = z.length / this.spec.zDim;
     const p = this.sampler();
-    const images = tf.tidy(() => generateFromText(p, this.spec, tf.tensor2d(z, [n, this.spec.zDim]), tf.tensor2d(vectors, [n, this.spec.text.embedDim]), { training: false }));
-    try {
-      return (await images.data()) as Float32Array;
-    } finally {
-      images.dispose();
-    }
+    return takeData(tf.tidy(() => generateFromText(p, this.spec, tf.tensor2d(z, [n, this.spec.zDim]), tf.tensor2d(vectors, [n, this.spec.text.embedDim]), { training: false })));
   }
 
   /** Images of many (latent, vector) pairs, a chunk at a time. */
@@ -382,9 +350,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
     const latents = Rng.fromSeed(seed).normal(PREVIEW_COLUMNS * this.spec.zDim);
     const z = new Float32Array(rows.length * latents.length);
     const vectors = new Float32Array(rows.length * PREVIEW_COLUMNS * e);
-    const v = tf.tidy(() => encodeText(this.T, this.captions!.bags(rows)));
-    const rowVectors = (await v.data()) as Float32Array;
-    v.dispose();
+    const rowVectors = await takeData(tf.tidy(() => encodeText(this.T, this.captions!.bags(rows))));
     for (let r = 0; r < rows.length; r++) {
       z.set(latents, r * latents.length);
       for (let c = 0; c < PREVIEW_COLUMNS; c++) vectors.set(rowVectors.subarray(r * e, (r + 1) * e), (r * PREVIEW_COLUMNS + c) * e);
@@ -394,16 +360,7 @@ export class TextGanTrainer extends NetPair implements RunTrainer {
 
   async toCheckpoint(): Promise<CheckpointData> {
     this.sampler();
-    const { tensors, iterations } = await this.read();
-    for (const [name, t] of this.augment.tensors()) tensors.set(name, t);
-    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), iterations, tensors };
-  }
-
-  private restore(c: CheckpointData): void {
-    this.load(c);
-    this.emaStatsStale = true;
-    this.step = c.step;
-    this.rng = Rng.fromState(c.rng);
+    return this.snapshot(this.config, this.spec, this.augment.tensors());
   }
 
   override dispose(): void {

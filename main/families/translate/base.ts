@@ -4,13 +4,13 @@
  * rate's linear decay, translating batches of 0–255 images with the average
  * generator, checkpoints (with any extra state a trainer keeps), the losses.
  */
-import { tf } from '../../engine/tf.js';
+import { takeData, tf } from '../../engine/tf.js';
 import { NetPair, type NetPairSettings } from '../../engine/net-pair.js';
 import type { CheckpointData, TensorData } from '../run-checkpoint.js';
 import type { TrainConfig } from '../run-config.js';
 import type { Mode } from '../../engine/layers.js';
 import type { ParamSet } from '../../engine/params.js';
-import { Rng } from '../../engine/rng.js';
+import type { Rng } from '../../engine/rng.js';
 import type { ImageBatch } from '../../core/image-batch.js';
 import type { StepMetrics } from '../../engine/step-metrics.js';
 import type { TranslateSettings } from './settings.js';
@@ -38,8 +38,6 @@ export const TRANSLATE_HELD_OUT = 500;
 export const EVAL_BATCH = 16;
 
 export abstract class TranslateTrainer extends NetPair implements Translator {
-  step = 0;
-  protected rng: Rng;
 
   protected constructor(
     readonly config: TrainConfig,
@@ -49,8 +47,7 @@ export abstract class TranslateTrainer extends NetPair implements Translator {
     settings: NetPairSettings,
     rng: Rng,
   ) {
-    super(G, D, settings);
-    this.rng = rng;
+    super(G, D, settings, rng);
   }
 
   protected get t(): TranslateSettings {
@@ -75,7 +72,7 @@ export abstract class TranslateTrainer extends NetPair implements Translator {
 
   /** The generator results come from: the average when there is one. */
   sampler(): ParamSet {
-    return this.ema ?? this.G;
+    return this.averaged();
   }
 
   /** One direction's generator on a [-1, 1] batch (evaluation mode: running statistics, no dropout). */
@@ -88,11 +85,7 @@ export abstract class TranslateTrainer extends NetPair implements Translator {
       const y = this.generate(this.sampler(), direction, toNetwork(x, n, side, this.inChannelsOf(direction)), { training: false });
       return tf.clipByValue(tf.mul(tf.add(y, 1), 127.5), 0, 255);
     });
-    try {
-      return (await out.data()) as Float32Array;
-    } finally {
-      out.dispose();
-    }
+    return takeData(out);
   }
 
   /** translateTiles over any number of images, EVAL_BATCH at a time. */
@@ -119,16 +112,12 @@ export abstract class TranslateTrainer extends NetPair implements Translator {
   protected loadExtra(_tensors: Map<string, TensorData>): void {}
 
   async toCheckpoint(): Promise<CheckpointData> {
-    const read = await this.read();
-    for (const [name, t] of this.extraTensors()) read.tensors.set(name, t);
-    return { step: this.step, config: this.config, spec: this.spec, rng: this.rng.state(), ...read };
+    return this.snapshot(this.config, this.spec, this.extraTensors());
   }
 
-  protected restore(c: CheckpointData): void {
-    this.load(c);
+  protected override restore(c: CheckpointData): void {
+    super.restore(c);
     this.loadExtra(c.tensors);
-    this.step = c.step;
-    this.rng = Rng.fromState(c.rng);
   }
 }
 

@@ -13,7 +13,6 @@ import { tf } from '../../engine/tf.js';
 import { pairSettings } from '../../engine/net-pair.js';
 import type { CheckpointData, TensorData } from '../run-checkpoint.js';
 import type { TrainConfig } from '../run-config.js';
-import { updateAverage } from '../../engine/ema.js';
 import { heldOutSplit, imageOf, type Split } from '../../engine/held-out.js';
 import type { Mode } from '../../engine/layers.js';
 import { ParamSet } from '../../engine/params.js';
@@ -187,11 +186,7 @@ export class CycleGanTrainer extends TranslateTrainer {
     });
     realA.dispose();
     realB.dispose();
-    if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
-    this.step++;
-    const v = (await packed.data()) as Float32Array;
-    packed.dispose();
-    const ms = performance.now() - t0;
+    const { m: v, ms } = await this.finishStep(packed, t0);
     return {
       step: this.step,
       // The two cycles' L1 of [-1, 1] images, averaged and halved: in units of the full pixel range.

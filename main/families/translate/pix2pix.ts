@@ -9,7 +9,6 @@ import { tf } from '../../engine/tf.js';
 import { pairSettings } from '../../engine/net-pair.js';
 import type { CheckpointData } from '../run-checkpoint.js';
 import type { TrainConfig } from '../run-config.js';
-import { updateAverage } from '../../engine/ema.js';
 import { patchVerdicts } from '../../engine/losses.js';
 import { imageStepMetrics } from '../../engine/image-step.js';
 import { heldOutRng, heldOutSplit, type Split } from '../../engine/held-out.js';
@@ -148,9 +147,8 @@ export class Pix2PixTrainer extends TranslateTrainer {
       tf.dispose(figures);
       return out;
     });
-    if (this.ema) updateAverage(this.G, this.ema, this.config.emaDecay, this.step);
-    this.step++;
-    return imageStepMetrics(this.step, packed, n, t0);
+    const { m, ms } = await this.finishStep(packed, t0);
+    return imageStepMetrics(this.step, m, n, ms);
   }
 
   /** Held-out pair k: its input and target (the input's random draw, for masks, fixed per image). */
