@@ -47,6 +47,9 @@ export const COMMAND_HELP: Record<string, string> = {
   --augment auto|on|off|ada  what D sees: DiffAugment (on; auto: datasets under 5,000 images),
                         or ada: the ADA paper's augmentations at a probability p that rises
                         while D is sure of the real images (at most 0.8; docs/ada.md)
+  --from RUN            fine-tune: start from that run's newest weights on --dataset (same family,
+                        networks and resolution; fresh optimisers, step 0; docs/fine-tune.md)
+  --freeze-d N          with --from: hold D's first N blocks at the parent's weights (FreezeD)
   --checkpoint-every N  steps between checkpoints (default 200)
   --sample-every N      steps between preview grids of fixed latents (default 50)
   --seed S              random seed (default 1)
@@ -151,6 +154,7 @@ Ctrl-C stops after the current step and saves a checkpoint.`,
   --concurrency N   runs trained at once (default 1)
   --name NAME       how studios see this worker (default host-pid)
   --lock-ms MS      how long the worker may be silent before its run is handed to another (default 30000)
+  --stop-wait S     on Ctrl-C, how long to wait for Redis to take the run back before quitting (default 15)
   Datasets are cached under $GAN_STUDIO_HOME/worker-cache by content hash.
   Ctrl-C: a run in training saves a checkpoint and goes back to the queue.`,
   sample: `Usage: gan-studio sample --run ID --out DIR [options]

@@ -65,6 +65,7 @@ const FLAG_OF: Record<string, string> = {
   checkpointEvery: 'checkpoint-every',
   spectralNorm: 'spectral-norm',
   labelSmoothing: 'label-smoothing',
+  freezeD: 'freeze-d',
 };
 
 /** An on/off option, or undefined when absent. */

@@ -45,6 +45,9 @@ export const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   'sample-every': { type: 'string' },
   json: { type: 'boolean' },
+  // Fine-tuning: start from an earlier run's weights.
+  from: { type: 'string' },
+  'freeze-d': { type: 'string' },
   // Text-to-image (--model text).
   'encoder-steps': { type: 'string' },
   interpolate: { type: 'string' },
@@ -247,6 +250,7 @@ export function configFromOptions(o: ReturnType<typeof parseOptions<typeof TRAIN
       checkpointEvery: int('checkpoint-every', o['checkpoint-every']),
       seed: int('seed', o.seed, 0),
       backend: backendChoice(o.backend),
+      freezeD: int('freeze-d', o['freeze-d'], 0),
     };
     return { input, config: resolveConfig(input) };
   } catch (err) {
@@ -262,7 +266,15 @@ export async function trainCommand(args: string[]): Promise<number> {
   // Refused before a run is created; a worker elsewhere checks its own.
   if (config.backend !== 'auto' && !remote) await requireBackend(config.backend);
   const home = studioHome();
-  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), (service) => service.call('runs.create', { config, start: true, remote: !!remote, queue: queueSpot(o) }));
+  const from = o.from;
+  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), async (service) => {
+    if (from === undefined) return service.call('runs.create', { config, start: true, remote: !!remote, queue: queueSpot(o) });
+    // A run started from another trains its family: its task is the parent's unless --task says otherwise (and is refused).
+    const parent = await service.call('runs.show', { id: from });
+    if (!parent.ok) return parent;
+    const tuned = o.task ? config : configFromOptions({ ...o, task: parent.value.config.task }).config;
+    return service.call('runs.create', { config: tuned, from: parent.value.id, start: true, remote: !!remote, queue: queueSpot(o) });
+  });
 }
 
 export async function resumeCommand(args: string[]): Promise<number> {

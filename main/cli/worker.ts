@@ -8,16 +8,17 @@ import { studioHome } from '../runs/home.js';
 import { backendChoice, int, parseOptions } from './options.js';
 import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
 
-/** How long a stopping worker waits to hand its runs back. */
-const CLOSE_MS = 15_000;
+/** How long a stopping worker waits, by default, to hand its runs back (--stop-wait). */
+const CLOSE_S = 15;
 
-const OPTIONS = { ...REDIS_OPTIONS, backend: { type: 'string' }, concurrency: { type: 'string' }, name: { type: 'string' }, 'lock-ms': { type: 'string' } } as const;
+const OPTIONS = { ...REDIS_OPTIONS, backend: { type: 'string' }, concurrency: { type: 'string' }, name: { type: 'string' }, 'lock-ms': { type: 'string' }, 'stop-wait': { type: 'string' } } as const;
 
 export async function workerCommand(args: string[]): Promise<number> {
   const o = parseOptions('worker', args, OPTIONS);
   const redis = redisTarget(o);
   if (!redis) throw new StudioError('worker: --redis redis://[user:password@]host:6379[/db] is required (or set GAN_STUDIO_REDIS)');
   const backend = backendChoice(o.backend);
+  const closeS = int('stop-wait', o['stop-wait']) ?? CLOSE_S;
   if (backend && backend !== 'auto') await requireBackend(backend);
   if (o.name !== undefined && !/^[\w.-]{1,64}$/.test(o.name)) throw new StudioError('worker: --name is letters, digits, . _ - (at most 64)');
   const worker = new RemoteWorker({
@@ -40,9 +41,9 @@ export async function workerCommand(args: string[]): Promise<number> {
   process.once('SIGINT', quit);
   process.once('SIGTERM', quit);
   // With Redis out of reach the run cannot be handed back; it goes back to the queue when BullMQ finds it stalled.
-  const gaveUp = await Promise.race([worker.close().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), CLOSE_MS).unref())]);
+  const gaveUp = await Promise.race([worker.close().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), closeS * 1000).unref())]);
   if (gaveUp) {
-    console.error(`Redis did not answer within ${CLOSE_MS / 1000} s; quitting: the run resumes on the next worker from its last checkpoint`);
+    console.error(`Redis did not answer within ${closeS} s; quitting: the run resumes on the next worker from its last checkpoint`);
     // Its connections would keep retrying, and the process alive, for ever.
     process.exit(1);
   }

@@ -64,6 +64,18 @@ export class NetPair {
     return { m, ms: performance.now() - t0 };
   }
 
+  /**
+   * FreezeD (Mo et al. 2020): D's first n blocks, from the image side,
+   * held at the weights a fine-tuned run started from. `blocks` lists D's
+   * blocks in that order by their parameter prefixes; its last (the head)
+   * always trains.
+   */
+  protected freezeDiscriminator(blocks: readonly string[], n: number): void {
+    if (n === 0) return;
+    if (n >= blocks.length) throw new StudioError(`freezeD: this discriminator has ${blocks.length} blocks and its last always trains; freeze at most ${blocks.length - 1}`, 'INVALID_INPUT');
+    this.D.freeze(blocks.slice(0, n));
+  }
+
   /** After a step's updates: the average follows G, and the step counts. */
   protected advance(): void {
     if (this.ema) {
@@ -96,6 +108,15 @@ export class NetPair {
     const { tensors, iterations } = await this.read();
     for (const [name, t] of extra) tensors.set(name, t);
     return { step: this.step, config, spec, rng: this.rng.state(), iterations, tensors };
+  }
+
+  /**
+   * A fine-tuned run's start (step 0): the networks and the average of
+   * `parent`, a fresh optimiser for each, a random stream of its own seed.
+   */
+  static startFrom<C extends CheckpointData>(parent: C, config: C['config'], seed: number): C {
+    const weights = [...parent.tensors].filter(([name]) => /^(G|D|EMA)\//.test(name));
+    return { ...parent, step: 0, config, rng: Rng.fromSeed(seed).state(), iterations: {}, tensors: new Map(weights) };
   }
 
   /** Back to a checkpoint's state: tensors, optimiser counts, step and random stream. */
@@ -132,6 +153,8 @@ export class NetPair {
    */
   load(c: CheckpointData): void {
     let emaMissing = false;
+    // An optimiser that never stepped has nothing to restore (a fine-tuned run's start holds weights alone).
+    const fresh = [this.optG, this.optD].filter((o) => !c.iterations[o.name]).map((o) => `${o.name}/`);
     for (const [name, v] of this.tensors()) {
       const t = c.tensors.get(name);
       if (!t) {
@@ -139,6 +162,7 @@ export class NetPair {
           emaMissing = true;
           continue;
         }
+        if (fresh.some((p) => name.startsWith(p))) continue;
         throw new StudioError(`checkpoint lacks tensor ${name}; it belongs to a different model`);
       }
       if (t.shape.join(',') !== v.shape.join(',')) {

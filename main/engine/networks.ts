@@ -85,6 +85,11 @@ export function createDiscriminator(spec: NetSpec, rng: Rng): ParamSet {
   return p;
 }
 
+/** D's blocks from the image side, by parameter prefix: what FreezeD counts (the head, with the class embedding, last). */
+export function discriminatorBlocks(spec: NetSpec): string[] {
+  return [...dWidths(spec).map((_, i) => `conv${i}`), 'out'];
+}
+
 /** The discriminator weights that spectral normalisation divides (the projection embedding is left as in the paper's code). */
 export function spectralLayers(spec: NetSpec): string[] {
   if (!spec.spectralNorm) return [];

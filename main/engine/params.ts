@@ -47,8 +47,21 @@ export class ParamSet {
     return v;
   }
 
+  /** Trained weights held still (FreezeD): kept and saved, left out of every update. */
+  private readonly frozen = new Set<string>();
+
+  /** Holds the trained weights under each of these local prefixes still; returns how many tensors that froze. */
+  freeze(prefixes: readonly string[]): number {
+    for (const name of this.trainable.keys()) {
+      const local = name.slice(this.prefix.length + 1);
+      if (prefixes.some((p) => local === p || local.startsWith(`${p}/`))) this.frozen.add(name);
+    }
+    return this.frozen.size;
+  }
+
+  /** The weights an update trains: every trainable one not frozen. */
   trainableList(): tf.Variable[] {
-    return [...this.trainable.values()];
+    return [...this.trainable].filter(([name]) => !this.frozen.has(name)).map(([, v]) => v);
   }
 
   all(): Map<string, tf.Variable> {

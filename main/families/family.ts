@@ -13,7 +13,8 @@ import type { CheckpointData, RunTrainer } from './run-checkpoint.js';
 import type { TrainConfig } from './run-config.js';
 
 /** What a trained model of a family can be asked to do. */
-export const CAPABILITIES = ['sample', 'edit', 'upscale', 'translate', 'prompt', 'export-images', 'export-model', 'augment'] as const;
+/** fine-tune: a new run on another dataset can start from its weights (New run's "Start from"). */
+export const CAPABILITIES = ['sample', 'edit', 'upscale', 'translate', 'prompt', 'export-images', 'export-model', 'augment', 'fine-tune'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** What an evaluation reads besides the checkpoint, each loaded once per worker and kept. */

@@ -40,7 +40,7 @@ export function familiesThatCan(what: Capability): ModelFamily<LoadedModel>[] {
 }
 
 /** "an" before a vowel sound, letters of an acronym included (an MLP, an SRGAN): "a" otherwise. */
-const a = (word: string) => ((/^[aeiou]/i.test(word) && !/^(eu|uni|use)/i.test(word)) || /^[FHLMNRSX][A-Z]/.test(word) ? 'an' : 'a');
+export const article = (word: string) => ((/^[aeiou]/i.test(word) && !/^(eu|uni|use)/i.test(word)) || /^[FHLMNRSX][A-Z]/.test(word) ? 'an' : 'a');
 
 /**
  * Refuses, in the family's words, a model asked for what it cannot do:
@@ -50,8 +50,8 @@ export function requireCapability(family: ModelFamily<LoadedModel>, what: Capabi
   if (family.can.includes(what)) return;
   const who = run ? `run ${run}` : 'this';
   const others = [...new Set(familiesThatCan(what).map((f) => f.label))];
-  const instead = others.length ? `not ${a(others[0])} ${others.length > 1 ? `${others.slice(0, -1).join(', ')} or ${others.at(-1)}` : others[0]} run` : `and no model family here does ${what}`;
-  throw new StudioError(`${who} is ${a(family.label)} ${family.label} run: ${family.does}, ${instead}`, 'INVALID_INPUT');
+  const instead = others.length ? `not ${article(others[0])} ${others.length > 1 ? `${others.slice(0, -1).join(', ')} or ${others.at(-1)}` : others[0]} run` : `and no model family here does ${what}`;
+  throw new StudioError(`${who} is ${article(family.label)} ${family.label} run: ${family.does}, ${instead}`, 'INVALID_INPUT');
 }
 
 /** The trainer a run's task calls for, built from its dataset(s) (and the checkpoint it continues from); dataB: a second dataset the run names (CycleGAN's domain B). */

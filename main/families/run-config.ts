@@ -63,6 +63,8 @@ export const TrainConfigSchema = z
     r1: z.number().min(0).max(1000).optional(),
     /** One-sided label smoothing: D aims real images at 1 − this. */
     labelSmoothing: z.number().min(0).max(0.5).optional(),
+    /** FreezeD: D's first blocks (from the image side) held at the weights of the run this one started from; 0 trains them all. */
+    freezeD: z.number().int().min(0).max(16).default(0),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     /** Default: 200 for a GAN, 500 for super-resolution (whose evaluation upscales whole held-out images). */
     checkpointEvery: positiveInt(10_000_000).optional(),
@@ -129,7 +131,7 @@ function resolveGan(parsed: ParsedSettings, defaults: { loss?: string; steps?: n
  * off, the EMA it had on by default then, and the task its family has now.
  */
 export function upgradeStoredConfig(stored: TrainConfig): TrainConfig {
-  let c = { ...PRESET_VALUES.tutorial, emaDecay: 0.999, preset: 'tutorial', task: 'generate', ...(stored as Partial<TrainConfig>) } as TrainConfig;
+  let c = { ...PRESET_VALUES.tutorial, emaDecay: 0.999, preset: 'tutorial', task: 'generate', freezeD: 0, ...(stored as Partial<TrainConfig>) } as TrainConfig;
   for (const s of SECTIONS) c = s.upgradeStored?.(c) ?? c;
   return c;
 }

@@ -14,6 +14,7 @@ import { QUEUE_COMMANDS, QueueOptionsSchema, type QueueResults } from './contrac
 import type { RunRecord } from '../runs/store.js';
 import type { BackendStatus } from '../engine/backends.js';
 import type { Favorite } from '../runs/favorites.js';
+import type { FineTuneOrigin } from '../runs/fine-tunes.js';
 import type { DatasetDetail, DatasetInfo } from '../datasets/store.js';
 import type { GalleryPage } from '../datasets/gallery.js';
 import { ImportOptionsSchema } from '../datasets/import/options.js';
@@ -103,7 +104,15 @@ export const COMMANDS = {
     .strict(),
   /** `remote`: queue it for a worker on the studio's Redis instead of training here (`queue`: its place there). */
   'runs.create': z
-    .object({ name: SafeName.optional(), config: TrainConfigSchema, start: z.boolean().default(true), remote: z.boolean().default(false), queue: QueueOptionsSchema.optional() })
+    .object({
+      name: SafeName.optional(),
+      config: TrainConfigSchema,
+      start: z.boolean().default(true),
+      remote: z.boolean().default(false),
+      queue: QueueOptionsSchema.optional(),
+      /** Fine-tuning: start from this run's newest weights (same family and resolution) on config.dataset. */
+      from: RunId.optional(),
+    })
     .strict(),
   'runs.start': z.object({ id: RunId, remote: z.boolean().default(false), queue: QueueOptionsSchema.optional() }).strict(),
   'runs.pause': z.object({ id: RunId }).strict(),
@@ -350,6 +359,8 @@ export interface RunDetail extends RunRecord {
   trainingStatus: TrainingStatus;
   parentId: string | null;
   parentKind: 'resume' | 'fork' | null;
+  /** A fine-tuned run's lineage: the run and step its weights came from. */
+  startedFrom: FineTuneOrigin | null;
 }
 
 export interface CommandResults extends QueueResults {

@@ -39,9 +39,9 @@ import { AugmentStudies, type StudyContext } from './augment-studies.js';
 import { augmentHandlers } from './augment-handlers.js';
 import { outputHandlers } from './output-handlers.js';
 import { queueHandlers } from './queue-handlers.js';
+import { ARCHITECTURE, fineTuneStart } from './fine-tune.js';
+import { fineTuneOf, saveFineTune } from '../runs/fine-tunes.js';
 
-/** Settings that change the networks' shapes: a fork that changes them cannot start from the parent's weights. */
-const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
 /** And the family's own (its widths, blocks, scale). */
 const familyNetworks = (c: TrainConfig) => JSON.stringify(familyOfConfig(c).networkSettings?.(c) ?? []);
 
@@ -150,6 +150,7 @@ export class StudioService {
     return {
       ...r,
       ...store.parentOf(r.id),
+      startedFrom: fineTuneOf(store.db, r.id),
       checkpoints: store.checkpoints(r.id),
       sampleSteps: store.sampleSteps(r.id),
       lastMetrics: store.lastMetrics(r.id),
@@ -221,20 +222,31 @@ export class StudioService {
     };
   }
 
-  /** A new run, its dataset and settings checked first; queued to train when `start`. */
-  private createRun(config: TrainConfigInput, name: string | undefined, start: boolean): RunRecord {
+  /**
+   * A new run, its dataset and settings checked first; queued to train when
+   * `start`. With `from`, it starts from that run's newest weights (fine-tuning).
+   */
+  private createRun(config: TrainConfigInput, name: string | undefined, start: boolean, from?: string): RunRecord {
     checkDatasetName(this.store.db, config.dataset);
-    if ((config.model === 'cdcgan' || config.subset) && this.dataset(config.dataset).classes.length < 2) {
+    const parent = from === undefined ? null : this.run(from);
+    const model = parent ? parent.config.model : config.model;
+    if ((model === 'cdcgan' || config.subset) && this.dataset(config.dataset).classes.length < 2) {
       throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); ${config.subset ? 'a subset of K images per class needs them' : 'train it with model dcgan'}`);
     }
-    const resolved = resolveConfig(config);
+    if (!parent && config.freezeD) throw fail('INVALID_INPUT', "freezeD holds D's first blocks at the weights of the run this one starts from: give that run (from, or --from)");
+    const tuned = parent && fineTuneStart(parent, this.store.latestCheckpoint(parent.id), config, this.dataset(config.dataset));
+    const resolved = tuned ? tuned.config : resolveConfig(config);
     const refused = familyOfConfig(resolved).refuseData?.(resolved, (n) => {
       checkDatasetName(this.store.db, n);
       return this.dataset(n);
     });
     if (refused) throw fail('INVALID_INPUT', refused);
-    const r = this.store.create(resolved, new Date(), name);
-    return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: false }) : r;
+    const r = this.store.create(resolved, new Date(), name ?? (parent ? `${parent.name} → ${resolved.dataset}` : undefined));
+    if (tuned) {
+      this.store.saveCheckpoint(r.id, tuned.start);
+      saveFineTune(this.store.db, r.id, tuned.origin);
+    }
+    return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: !!tuned }) : r;
   }
 
   // ---- commands ----
@@ -273,13 +285,13 @@ export class StudioService {
       return { cancelled: name };
     },
     'datasets.images': ({ name, offset, limit, label, text }) => galleryPage(this.store.db, this.home, name, { offset, limit, label, text }),
-    'runs.create': async ({ name, config, start, remote, queue }) => {
+    'runs.create': async ({ name, config, start, remote, queue, from }) => {
       onlyRemote(remote && start, queue);
-      if (!remote || !start) return this.createRun(config, name, start);
+      if (!remote || !start) return this.createRun(config, name, start, from);
       await this.remote.queue();
-      const r = this.createRun(config, name, false);
+      const r = this.createRun(config, name, false, from);
       try {
-        return await this.remote.submit(r.id, false, undefined, queue);
+        return await this.remote.submit(r.id, this.store.checkpointSteps(r.id).length > 0, undefined, queue);
       } catch (err) {
         // Never queued: the new run goes, rather than wait for ever.
         this.store.delete(r.id);

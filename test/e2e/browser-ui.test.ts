@@ -202,6 +202,22 @@ test('start a short run, watch its charts and samples update, pause and resume i
   await page.getByTestId('confirm').getByRole('button', { name: 'Delete' }).click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length === 1);
   assert.match(await rows.first().innerText(), /completed/);
+
+  // Fine-tune: New run offers the finished run to start from; the new run's view names its parent.
+  await page.getByRole('button', { name: 'New run' }).first().click();
+  await page.getByTestId('run-dataset').selectOption('dropped');
+  const startFrom = page.getByTestId('run-start-from');
+  await startFrom.selectOption({ index: 1 });
+  await page.getByTestId('run-freeze-d').fill('1');
+  await page.getByTestId('run-steps').fill('2');
+  await page.getByTestId('start-run').click();
+  await page.getByTestId('run-started-from').filter({ hasText: /fine-tuned from.*step \d+ on dropped; D's first 1 block frozen/ }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Back to runs' }).click();
+  const tuned = rows.filter({ hasText: '→ dropped' });
+  await tuned.getByTestId('delete').click();
+  await page.getByTestId('confirm').getByRole('button', { name: 'Delete' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length === 1);
   });
 
   const light = await openStudio({ width: 1280, height: 800 });

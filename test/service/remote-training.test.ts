@@ -323,12 +323,12 @@ describe('remote training', { skip: !hasRedis && !process.env.CI && 'redis-serve
   test('a worker told to stop while Redis is gone quits after a bounded wait instead of hanging', async () => {
     const lonely = await TestRedis.start();
     after(() => lonely.close());
-    const w = await startWorker(lonely.url(), 'stranded');
+    const w = await startWorker(lonely.url(), 'stranded', ['--stop-wait', '2']);
     await lonely.stop();
     const exited = new Promise((r) => w.proc.once('exit', r));
     w.proc.kill('SIGTERM');
     assert.equal(await exited, 1);
-    assert.match(w.log(), /did not answer within 15 s; quitting/);
+    assert.match(w.log(), /did not answer within 2 s; quitting/);
   });
 
   test('without --redis, remote training says how to set it up, and local training is untouched', async () => {

@@ -18,7 +18,7 @@ test('an empty database gets every migration, WAL and foreign keys', () => {
   assert.equal(schemaVersion(db), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_captions', 'dataset_images', 'datasets', 'favorites', 'metric_rollups', 'metrics', 'remote_runs', 'run_tags', 'runs', 'samples', 'settings']);
+  assert.deepEqual(tables(db), ['augment_cells', 'augment_studies', 'checkpoints', 'dataset_captions', 'dataset_images', 'datasets', 'favorites', 'fine_tunes', 'metric_rollups', 'metrics', 'remote_runs', 'run_tags', 'runs', 'samples', 'settings']);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
@@ -243,6 +243,27 @@ test('migration 014 keeps the metrics of schema 13 and adds the memorisation sha
   assert.equal(schemaVersion(db), 14);
   assert.deepEqual(db.prepare('SELECT fid, near_duplicates, memorised FROM metrics').get(), { fid: 3.5, near_duplicates: 0.01, memorised: null }, 'an older evaluation has no memorisation share');
   assert.throws(() => db.prepare("UPDATE metrics SET memorised = 'none'").run(), /cannot store TEXT value in REAL column/);
+  db.close();
+});
+
+test('migration 015 keeps the runs of schema 14 and records a fine-tuned run\'s parent, kept by name when the parent goes', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.slice(0, 14));
+  const insertRun = db.prepare("INSERT INTO runs (id, name, dataset, config, status, target_steps, created_at) VALUES (?, ?, 'builtin:mnist', '{}', 'completed', 9, 'now')");
+  insertRun.run('p', 'parent');
+  migrate(db, MIGRATIONS.slice(0, 15));
+  assert.equal(schemaVersion(db), 15);
+  assert.deepEqual(db.prepare('SELECT id, name FROM runs').all(), [{ id: 'p', name: 'parent' }]);
+  insertRun.run('c', 'child');
+  const insert = db.prepare("INSERT INTO fine_tunes (run_id, parent_id, parent_name, parent_dataset, parent_step, freeze_d) VALUES (?, ?, 'parent', 'builtin:mnist', ?, 2)");
+  insert.run('c', 'p', 400);
+  assert.throws(() => insert.run('nope', 'p', 400), /FOREIGN KEY constraint failed/);
+  assert.throws(() => db.prepare("UPDATE fine_tunes SET parent_step = 'late'").run(), /cannot store TEXT value in INTEGER column/);
+  db.prepare("DELETE FROM runs WHERE id = 'p'").run();
+  assert.deepEqual(db.prepare('SELECT run_id, parent_id, parent_name, parent_step, freeze_d FROM fine_tunes').get(), { run_id: 'c', parent_id: null, parent_name: 'parent', parent_step: 400, freeze_d: 2 });
+  db.prepare("DELETE FROM runs WHERE id = 'c'").run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM fine_tunes').get() as { n: number }).n, 0, "a deleted run's lineage goes with it");
   db.close();
 });
 

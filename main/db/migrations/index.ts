@@ -13,6 +13,7 @@ import * as m011 from './011-remote-runs.js';
 import * as m012 from './012-settings.js';
 import * as m013 from './013-augment-probability.js';
 import * as m014 from './014-memorisation.js';
+import * as m015 from './015-fine-tunes.js';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 12, name: '012-settings', up: m012.up },
   { version: 13, name: '013-augment-probability', up: m013.up },
   { version: 14, name: '014-memorisation', up: m014.up },
+  { version: 15, name: '015-fine-tunes', up: m015.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

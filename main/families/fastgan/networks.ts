@@ -121,6 +121,11 @@ export function fastGanGenerate(p: ParamSet, s: FastGanSpec, z: tf.Tensor2D, mod
   return tf.tanh(conv(x, p, 'out'));
 }
 
+/** D's blocks from the image side, by parameter prefix: what FreezeD counts (the decoders train always). */
+export function fastGanDiscriminatorBlocks(s: FastGanSpec): string[] {
+  return ['in', ...ladder(8, s.size / 4).reverse().map((res) => `down${res}`), 'head'];
+}
+
 export function createFastGanDiscriminator(s: FastGanSpec, rng: Rng): ParamSet {
   const p = new ParamSet('D');
   const first = s.size / 2;

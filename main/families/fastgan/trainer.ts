@@ -20,7 +20,7 @@ import type { Dataset } from '../../core/dataset.js';
 import { StudioError } from '../../errors.js';
 import type { CheckpointData, RunTrainer } from '../run-checkpoint.js';
 import type { TrainConfig } from '../run-config.js';
-import { createFastGanDiscriminator, createFastGanGenerator, FASTGAN_SIZES, fastGanDiscriminate, fastGanGenerate, fastGanSpec, reconstructionLoss, type FastGanSpec } from './networks.js';
+import { createFastGanDiscriminator, fastGanDiscriminatorBlocks, createFastGanGenerator, FASTGAN_SIZES, fastGanDiscriminate, fastGanGenerate, fastGanSpec, reconstructionLoss, type FastGanSpec } from './networks.js';
 
 /** Latents of the averaged generator's batch-norm calibration: fixed, so a checkpoint's samples do not depend on when they were drawn. */
 const CALIBRATION = 128;
@@ -41,6 +41,7 @@ export class FastGanTrainer extends NetPair implements RunTrainer {
     const init = Rng.fromSeed(config.seed);
     super(createFastGanGenerator(spec, init), createFastGanDiscriminator(spec, init), pairSettings(config), init);
     this.augment = new DiscriminatorAugment(config.augment, data, from);
+    this.freezeDiscriminator(fastGanDiscriminatorBlocks(spec), config.freezeD);
     if (from) this.restore(from);
   }
 

@@ -7,7 +7,7 @@ export const ganFamily: ModelFamily<Trainer> = {
   task: 'generate',
   label: 'GAN',
   does: 'it generates images from noise (gan-studio sample)',
-  can: ['sample', 'edit', 'export-images', 'export-model', 'augment'],
+  can: ['sample', 'edit', 'export-images', 'export-model', 'augment', 'fine-tune'],
   refuseData: (config, dataset) => {
     const { size } = dataset(config.dataset);
     return (SIZES as readonly number[]).includes(size)

@@ -12,6 +12,7 @@ import { DiscriminatorAugment } from '../../engine/augment.js';
 import {
   calibrateBatchNorm,
   createDiscriminator,
+  discriminatorBlocks,
   createGenerator,
   discriminate,
   generate,
@@ -72,6 +73,7 @@ export class Trainer extends NetPair {
     const init = Rng.fromSeed(config.seed);
     super(createGenerator(spec, init), createDiscriminator(spec, init), pairSettings(config), init);
     this.augment = new DiscriminatorAugment(config.augment, data, from);
+    this.freezeDiscriminator(discriminatorBlocks(spec), config.freezeD);
     if (from) this.restore(from);
   }
 

@@ -1,0 +1,55 @@
+/**
+ * A run started from an earlier run's weights on another dataset
+ * (fine-tuning, with FreezeD as an option): what it may change, what it
+ * keeps of its parent, and the checkpoint it starts from.
+ */
+import type { DatasetInfo } from '../datasets/store.js';
+import { NetPair } from '../engine/net-pair.js';
+import { StudioError } from '../errors.js';
+import { article, familyOfConfig, requireCapability } from '../families/registry.js';
+import type { CheckpointData } from '../families/run-checkpoint.js';
+import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../families/run-config.js';
+import type { FineTuneOrigin } from '../runs/fine-tunes.js';
+import type { RunRecord } from '../runs/store.js';
+
+/** What a fine-tuned run (and a fork that keeps its parent's weights) takes of its parent: the settings that shape the networks. */
+export const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
+
+const refuse = (message: string) => new StudioError(message, 'INVALID_INPUT');
+
+const describe = (size: number, channels: number) => `${size} px ${channels === 3 ? 'colour' : 'grey'}`;
+
+/**
+ * The resolved settings and first checkpoint of a run that starts from
+ * `parent`'s newest checkpoint on the dataset `input` names: same family,
+ * networks and resolution; fresh optimisers, step 0, its own seed.
+ */
+export function fineTuneStart(
+  parent: RunRecord,
+  checkpoint: CheckpointData | null,
+  input: TrainConfigInput,
+  dataset: DatasetInfo,
+): { config: TrainConfig; start: CheckpointData; origin: FineTuneOrigin } {
+  requireCapability(familyOfConfig(parent.config), 'fine-tune', parent.id);
+  const family = familyOfConfig(parent.config);
+  if ((input.task ?? 'generate') !== parent.config.task) {
+    throw refuse(`run ${parent.id} is ${article(family.label)} ${family.label} run: a run started from it trains one too (task ${parent.config.task})`);
+  }
+  if (!checkpoint) throw refuse(`run ${parent.id} has no checkpoint yet to start from; train it to its first checkpoint (every ${parent.config.checkpointEvery} steps)`);
+  const spec = checkpoint.spec as { size?: number; channels?: number };
+  if (spec.size !== dataset.size || spec.channels !== dataset.channels) {
+    throw refuse(
+      `run ${parent.id} was trained on ${describe(spec.size ?? 0, spec.channels ?? 0)} images and dataset ${dataset.name} has ${describe(dataset.size, dataset.channels)} ones: a fine-tuned run keeps its parent's resolution (import the dataset at ${spec.size} px)`,
+    );
+  }
+  const kept = Object.fromEntries(ARCHITECTURE.map((k) => [k, parent.config[k]]));
+  const config = resolveConfig({ ...input, ...kept } as TrainConfigInput);
+  if (JSON.stringify(family.networkSettings?.(config) ?? []) !== JSON.stringify(family.networkSettings?.(parent.config) ?? [])) {
+    throw refuse(`a run started from ${parent.id} keeps its networks: leave its ${family.label} network settings as they are`);
+  }
+  return {
+    config,
+    start: NetPair.startFrom(checkpoint, config, config.seed),
+    origin: { parentId: parent.id, parentName: parent.name, parentDataset: parent.config.dataset, parentStep: checkpoint.step, freezeD: config.freezeD },
+  };
+}
