@@ -50,17 +50,17 @@ export class ParamSet {
   /** Trained weights held still (FreezeD): kept and saved, left out of every update. */
   private readonly frozen = new Set<string>();
 
-  /** Holds the trained weights under each of these local prefixes still; returns how many tensors that froze. */
-  freeze(prefixes: readonly string[]): number {
+  /** Holds the trained weights under each of these local prefixes still. */
+  freeze(prefixes: readonly string[]): void {
     for (const name of this.trainable.keys()) {
       const local = name.slice(this.prefix.length + 1);
       if (prefixes.some((p) => local === p || local.startsWith(`${p}/`))) this.frozen.add(name);
     }
-    return this.frozen.size;
   }
 
-  /** The weights an update trains: every trainable one not frozen. */
+  /** The weights an update trains: every trainable one not frozen (asked for at every step). */
   trainableList(): tf.Variable[] {
+    if (this.frozen.size === 0) return [...this.trainable.values()];
     return [...this.trainable].filter(([name]) => !this.frozen.has(name)).map(([, v]) => v);
   }
 

@@ -12,8 +12,14 @@ import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../famil
 import type { FineTuneOrigin } from '../runs/fine-tunes.js';
 import type { RunRecord } from '../runs/store.js';
 
-/** What a fine-tuned run (and a fork that keeps its parent's weights) takes of its parent: the settings that shape the networks. */
+/** The shared settings that shape the networks: what a fine-tuned run takes of its parent, and a fork must keep to start from its weights. */
 export const ARCHITECTURE = ['task', 'model', 'zDim', 'width', 'spectralNorm'] as const;
+
+/** Whether two runs' networks have the same shapes: the shared settings above and the family's own (its widths, blocks, scale). */
+export function sameNetworks(a: TrainConfig, b: TrainConfig): boolean {
+  const own = (c: TrainConfig) => JSON.stringify(familyOfConfig(c).networkSettings?.(c) ?? []);
+  return ARCHITECTURE.every((k) => a[k] === b[k]) && own(a) === own(b);
+}
 
 const refuse = (message: string) => new StudioError(message, 'INVALID_INPUT');
 
@@ -30,8 +36,8 @@ export function fineTuneStart(
   input: TrainConfigInput,
   dataset: DatasetInfo,
 ): { config: TrainConfig; start: CheckpointData; origin: FineTuneOrigin } {
-  requireCapability(familyOfConfig(parent.config), 'fine-tune', parent.id);
   const family = familyOfConfig(parent.config);
+  requireCapability(family, 'fine-tune', parent.id);
   if ((input.task ?? 'generate') !== parent.config.task) {
     throw refuse(`run ${parent.id} is ${article(family.label)} ${family.label} run: a run started from it trains one too (task ${parent.config.task})`);
   }
@@ -44,7 +50,7 @@ export function fineTuneStart(
   }
   const kept = Object.fromEntries(ARCHITECTURE.map((k) => [k, parent.config[k]]));
   const config = resolveConfig({ ...input, ...kept } as TrainConfigInput);
-  if (JSON.stringify(family.networkSettings?.(config) ?? []) !== JSON.stringify(family.networkSettings?.(parent.config) ?? [])) {
+  if (!sameNetworks(config, parent.config)) {
     throw refuse(`a run started from ${parent.id} keeps its networks: leave its ${family.label} network settings as they are`);
   }
   return {

@@ -39,11 +39,9 @@ import { AugmentStudies, type StudyContext } from './augment-studies.js';
 import { augmentHandlers } from './augment-handlers.js';
 import { outputHandlers } from './output-handlers.js';
 import { queueHandlers } from './queue-handlers.js';
-import { ARCHITECTURE, fineTuneStart } from './fine-tune.js';
+import { fineTuneStart, sameNetworks as sameNetworksAs } from './fine-tune.js';
 import { fineTuneOf, saveFineTune } from '../runs/fine-tunes.js';
 
-/** And the family's own (its widths, blocks, scale). */
-const familyNetworks = (c: TrainConfig) => JSON.stringify(familyOfConfig(c).networkSettings?.(c) ?? []);
 
 const ERROR_CODES: readonly string[] = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'CANCELLED', 'FAILED'] satisfies ErrorCode[];
 
@@ -349,7 +347,7 @@ export class StudioService {
     'runs.fork': ({ id, name, changes, start }) => {
       const parent = this.run(id);
       const config: TrainConfig = resolveConfig({ ...parent.config, ...changes, dataset: parent.config.dataset });
-      const sameNetworks = ARCHITECTURE.every((k) => config[k] === parent.config[k]) && familyNetworks(config) === familyNetworks(parent.config);
+      const sameNetworks = sameNetworksAs(config, parent.config);
       const child = this.store.create(config, new Date(), name ?? `${parent.name} (fork)`, { id: parent.id, kind: 'fork' });
       // Same networks: the fork continues from the parent's newest checkpoint with its new settings.
       const from = sameNetworks ? this.store.latestCheckpoint(parent.id) : null;
