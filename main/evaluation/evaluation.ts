@@ -15,6 +15,12 @@ export interface Evaluation {
    * evaluations of earlier versions and of families judged otherwise.
    */
   memorised?: number | null;
+  /**
+   * The most typical and the most novel sample beside their nearest training
+   * images; the recorder keeps it in the run's folder (runs.memorisation) and
+   * sends the evaluation on without it.
+   */
+  nearest?: NearestPictures;
   /** Classes the judge finds among the generated images, of numClasses; null without a classifier. */
   classesCovered: number | null;
   numClasses: number | null;
@@ -29,6 +35,26 @@ export interface Evaluation {
   /** The feature space: a classifier trained on the dataset's labels, or random features for unlabelled data. */
   judge: string;
   ms: number;
+}
+
+/** One sample beside the training image nearest to it in the judge's features and the one nearest in pixels, as base64 PNGs. */
+export interface NearestPair {
+  /** typical: the sample nearest to a training image; novel: the one farthest from every training image. */
+  kind: 'typical' | 'novel';
+  sample: string;
+  byFeatures: string;
+  /** Distance in the judge's features; at or below the threshold counts as a copy. */
+  featureDistance: number;
+  byPixels: string;
+  /** Root-mean-square pixel difference, 0–255. */
+  pixelRms: number;
+}
+
+export interface NearestPictures {
+  step: number;
+  /** The near-duplicate threshold of the real images (1st percentile of their nearest-neighbour distances). */
+  threshold: number;
+  pairs: NearestPair[];
 }
 
 /**

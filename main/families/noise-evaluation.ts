@@ -9,6 +9,7 @@ import { generateBatch, type NoiseModel } from '../engine/sampling.js';
 import type { ImageBatch } from '../core/image-batch.js';
 import { evaluateSamples } from '../judges/index.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
+import { nearestPictures } from '../evaluation/nearest-pictures.js';
 import type { Dataset } from '../core/dataset.js';
 import type { EvaluationSources, JudgedReference } from './family.js';
 import type { CheckpointData } from './run-checkpoint.js';
@@ -23,6 +24,7 @@ async function judgedEvaluation(step: number, ref: JudgedReference, batch: Image
   const { judge, kind, real } = ref;
   const e = await evaluateSamples(judge, real, batch.data, batch.count, labels ?? undefined);
   const classifier = kind !== 'random-features';
+  const nearest = await nearestPictures(step, batch, ref.data, real.indices, real.nearDuplicateThreshold, e);
   return {
     step,
     fid: e.fid,
@@ -30,6 +32,7 @@ async function judgedEvaluation(step: number, ref: JudgedReference, batch: Image
     diversity: e.diversity,
     nearDuplicates: e.nearDuplicates,
     memorised: e.memorised,
+    ...(nearest ? { nearest } : {}),
     classesCovered: classifier ? e.classesCovered : null,
     numClasses: classifier ? judge.classNames.length : null,
     classAccuracy: classifier && e.classAccuracy !== undefined ? e.classAccuracy : null,

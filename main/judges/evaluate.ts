@@ -9,7 +9,7 @@ import { pairwiseSummary, quantile, shareWithin } from './diversity.js';
 import { featureStats, frechetDistance, type FeatureStats } from './frechet.js';
 import { embedImages, imagesAt, type Judge, type JudgeOutputs } from './judge.js';
 import { kernelDistanceDetail, sample } from './kid.js';
-import { memorisation, nearestTraining } from './memorisation.js';
+import { memorisation, nearestTraining, type NearestSample } from './memorisation.js';
 import type { JudgeData } from './train.js';
 
 export interface RealReference {
@@ -77,8 +77,8 @@ export interface SampleEvaluation {
   /** Share of samples closer to a training image than real images are to one another (copies: 1; fresh real images: ≈ 1%). */
   memorised: number;
   /** The samples nearest to and farthest from the training images, with the reference row (real.indices) of each one's nearest. */
-  typical: { sample: number; reference: number };
-  novel: { sample: number; reference: number };
+  typical: NearestSample;
+  novel: NearestSample;
   classesCovered: number;
   /** Normalised entropy of the judged class histogram, 1 = all classes equally often. */
   classEvenness: number;

@@ -44,7 +44,14 @@ export function nearestTraining(samples: ArrayLike<number>, reference: ArrayLike
 }
 
 /** The memorisation figures of a batch: the share within the threshold, and its most typical (closest) and most novel (farthest) samples with their nearest reference rows. */
-export function memorisation(near: NearestTraining, threshold: number): { share: number; typical: { sample: number; reference: number }; novel: { sample: number; reference: number } } {
+export interface NearestSample {
+  sample: number;
+  /** Its nearest reference row, and the distance to it in the judge's features. */
+  reference: number;
+  distance: number;
+}
+
+export function memorisation(near: NearestTraining, threshold: number): { share: number; typical: NearestSample; novel: NearestSample } {
   let k = 0;
   let lo = 0;
   let hi = 0;
@@ -56,7 +63,37 @@ export function memorisation(near: NearestTraining, threshold: number): { share:
   }
   return {
     share: k / near.distance.length,
-    typical: { sample: lo, reference: near.index[lo] },
-    novel: { sample: hi, reference: near.index[hi] },
+    typical: { sample: lo, reference: near.index[lo], distance: near.distance[lo] },
+    novel: { sample: hi, reference: near.index[hi], distance: near.distance[hi] },
   };
+}
+
+/** Pixel values compared per search at most: a 70k-image digit set is searched whole, a large colour set at an even stride. */
+const PIXEL_BUDGET = 4e8;
+
+/**
+ * The training image nearest to one image in pixels (8-bit NHWC, `per`
+ * values each), and the root-mean-square difference to it in 0–255 units.
+ * The judge's features say what looks alike to it; this says what a person
+ * would call a copy.
+ */
+export function nearestInPixels(image: Uint8Array, pixels: Uint8Array, per: number): { index: number; rms: number } {
+  const count = Math.floor(pixels.length / per);
+  if (count < 1 || image.length !== per) throw new Error('the nearest training image in pixels needs images of the same shape');
+  const stride = Math.max(1, Math.ceil((count * per) / PIXEL_BUDGET));
+  let best = Infinity;
+  let at = 0;
+  for (let j = 0; j < count; j += stride) {
+    const o = j * per;
+    let d2 = 0;
+    for (let p = 0; p < per && d2 < best; p++) {
+      const d = image[p] - pixels[o + p];
+      d2 += d * d;
+    }
+    if (d2 < best) {
+      best = d2;
+      at = j;
+    }
+  }
+  return { index: at, rms: Math.sqrt(best / per) };
 }

@@ -34,10 +34,10 @@ export interface StudyProgress {
 
 export type { DatasetDetail, DatasetInfo, Favorite, GalleryPage, ImportProgress, ImportReport };
 import type { StepMetrics } from '../engine/step-metrics.js';
-import type { Evaluation } from '../evaluation/evaluation.js';
+import type { Evaluation, NearestPictures } from '../evaluation/evaluation.js';
 import type { TrainingStatus } from '../evaluation/status.js';
 
-export type { Evaluation, TrainingStatus };
+export type { Evaluation, NearestPictures, TrainingStatus };
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
 export type { QueuedRun, WorkerInfo } from './contract-queue.js';
@@ -188,6 +188,8 @@ export const COMMANDS = {
   'export.model': z.object({ id: RunId, step: Step.optional(), out: OutDir.optional() }).strict(),
   /** The fixed-latent preview grid a run drew at a step (see runs.show sampleSteps). */
   'samples.snapshot': z.object({ id: RunId, step: Step }).strict(),
+  /** An evaluation's most typical and most novel samples beside their nearest training images (the newest evaluation's without a step). */
+  'runs.memorisation': z.object({ id: RunId, step: Step.optional() }).strict(),
   'checkpoints.list': z.object({ id: RunId }).strict(),
   'checkpoints.delete': z.object({ id: RunId, step: Step }).strict(),
   /** A super-resolution run's model on one image (any size, in tiles); tiles done come as upscale.progress events with the same ticket. */
@@ -399,6 +401,8 @@ export interface CommandResults extends QueueResults {
   'export.model': { step: number; dir: string; files: string[]; use: string | null };
   /** Base64 PNG. */
   'samples.snapshot': { step: number; png: string };
+  /** null: no evaluation of the run has kept pictures (yet). */
+  'runs.memorisation': (NearestPictures & { steps: number[] }) | null;
   'checkpoints.list': CheckpointInfo[];
   'checkpoints.delete': { deleted: number };
   /** Base64 PNG at the run's scale, with the sizes before and after. */

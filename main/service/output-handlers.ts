@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { showDataset } from '../datasets/store.js';
 import { Rng } from '../engine/rng.js';
 import { StudioError, messageOf } from '../errors.js';
+import { nearestPictureSteps, readNearestPictures } from '../runs/nearest-pictures.js';
 import { deleteFavorite, listFavorites, saveFavorite } from '../runs/favorites.js';
 import type { CommandHandlers } from './contract.js';
 import type { EditContext } from './edit-handlers.js';
@@ -23,6 +24,7 @@ type OutputCommands =
   | 'export.images'
   | 'export.model'
   | 'samples.snapshot'
+  | 'runs.memorisation'
   | 'checkpoints.list'
   | 'checkpoints.delete';
 
@@ -111,6 +113,14 @@ export function outputHandlers(ctx: EditContext, isTraining: (id: string) => boo
       } catch (err) {
         throw fail('NOT_FOUND', `the snapshot of run ${id} at step ${step} cannot be read: ${messageOf(err)}`);
       }
+    },
+    'runs.memorisation': ({ id, step }) => {
+      ctx.run(id);
+      const dir = ctx.store.dir(id);
+      const steps = nearestPictureSteps(dir);
+      if (step !== undefined && !steps.includes(step)) throw fail('NOT_FOUND', `run ${id} has no memorisation pictures at step ${step}${steps.length ? ` (it has ${steps.join(', ')})` : ''}`);
+      const p = readNearestPictures(dir, step);
+      return p ? { ...p, steps } : null;
     },
     'checkpoints.list': ({ id }) => (ctx.run(id), ctx.store.checkpoints(id)),
     'checkpoints.delete': ({ id, step }) => {

@@ -9,6 +9,8 @@ import type { CheckpointData } from '../families/run-checkpoint.js';
 import { Evaluator } from './evaluator.js';
 import { writeFileAtomic } from '../fsx.js';
 import type { RunStore } from '../runs/store.js';
+import { saveNearestPictures } from '../runs/nearest-pictures.js';
+import { messageOf } from '../errors.js';
 import type { TrainingEvent } from './protocol.js';
 
 export class RunRecorder {
@@ -25,7 +27,15 @@ export class RunRecorder {
   ) {
     this.evaluator = evaluate
       ? new Evaluator({
-          result: (evaluation) => {
+          result: ({ nearest, ...evaluation }) => {
+            // Pictures go to the run's folder, not through every listener of the evaluation.
+            if (nearest) {
+              try {
+                saveNearestPictures(store.dir(id), nearest);
+              } catch (err) {
+                emit({ type: 'warning', message: `the memorisation pictures of step ${evaluation.step} were not kept: ${messageOf(err)}` });
+              }
+            }
             store.recordEvaluation(id, evaluation);
             emit({ type: 'evaluation', evaluation });
           },

@@ -124,6 +124,16 @@ test('checkpoints are measured by the judges beside training: announced, stored,
   assert.ok(balance.real.every((c) => c > 50), 'real digits are near evenly mixed');
   assert.ok(balance.realConfident > 0.9 && balance.confident < balance.realConfident, 'four steps of training draw fewer clear digits than real ones');
   assert.deepEqual(shown.lastEvaluation?.classes, balance);
+  // The memorisation pictures stay in the run's folder: not in the event, read by runs.memorisation.
+  assert.equal(last.evaluation.nearest, undefined);
+  const pictures = await ok(s, 'runs.memorisation', { id: run.id });
+  assert.equal(pictures?.step, 4);
+  assert.deepEqual(pictures?.steps.at(-1), 4);
+  assert.deepEqual(pictures?.pairs.map((p) => p.kind), ['typical', 'novel']);
+  assert.ok(pictures!.pairs[0].featureDistance <= pictures!.pairs[1].featureDistance);
+  for (const p of pictures!.pairs) for (const b of [p.sample, p.byFeatures, p.byPixels]) assert.equal(Buffer.from(b, 'base64').subarray(1, 4).toString(), 'PNG');
+  const missing = await s.call('runs.memorisation', { id: run.id, step: 3 });
+  assert.ok(!missing.ok && missing.error.code === 'NOT_FOUND' && /no memorisation pictures at step 3/.test(missing.error.message));
   assert.ok(shown.trainingStatus.label.length > 0);
   // Four steps is too early to judge, even though an untrained generator draws one blur for every latent.
   assert.equal(shown.trainingStatus.state, 'warming-up');

@@ -8,7 +8,9 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinJudge, evaluateSamples, imagesAt, realReference, type Judge } from '../../main/judges/index.js';
-import { memorisation, nearestTraining } from '../../main/judges/memorisation.js';
+import { memorisation, nearestInPixels, nearestTraining } from '../../main/judges/memorisation.js';
+import { nearestPictures } from '../../main/evaluation/nearest-pictures.js';
+import sharp from 'sharp';
 import { loadMnist } from '../../main/datasets/mnist.js';
 import { Rng } from '../../main/engine/rng.js';
 import { onBackend } from '../support/helpers.js';
@@ -45,10 +47,44 @@ test('nearest training images and the share by hand on points: ties at the thres
   assert.deepEqual(Array.from(near.index), [0, 1, 2, 2]);
   const m = memorisation(near, 0.5);
   assert.equal(m.share, 0.5);
-  assert.deepEqual(m.typical, { sample: 0, reference: 0 });
-  assert.deepEqual(m.novel, { sample: 3, reference: 2 });
+  assert.deepEqual(m.typical, { sample: 0, reference: 0, distance: 0 });
+  assert.deepEqual(m.novel, { sample: 3, reference: 2, distance: 20 });
   // A noisy copy is farther than the threshold: with noise the share of copies falls.
   const rng = Rng.fromSeed(1);
   const noisy = Float32Array.from({ length: 3 }, (_, i) => [0, 10, 20][i] + 3 + rng.uniform());
   assert.equal(memorisation(nearestTraining(noisy, Float32Array.of(0, 10, 20), 1), 0.5).share, 0);
+});
+
+test('nearest in pixels: the exact copy at RMS 0, a shifted image at its RMS, every image searched', () => {
+  const per = 28 * 28;
+  const k = 6123;
+  const copy = data.pixels.slice(k * per, (k + 1) * per);
+  assert.deepEqual(nearestInPixels(copy, data.pixels, per), { index: k, rms: 0 });
+  // Brighter by 10 where it can be: still nearest to its source, at the RMS of the change.
+  const brighter = copy.map((v) => Math.min(255, v + 10));
+  let d2 = 0;
+  for (let p = 0; p < per; p++) d2 += (brighter[p] - copy[p]) ** 2;
+  const near = nearestInPixels(brighter, data.pixels, per);
+  assert.equal(near.index, k);
+  assert.ok(Math.abs(near.rms - Math.sqrt(d2 / per)) < 1e-9);
+  assert.throws(() => nearestInPixels(copy.subarray(1), data.pixels, per), /same shape/);
+});
+
+test('the pictures of copies: each sample beside its source, found by the judge and in pixels', async () => {
+  const real = await realReference(judge, data, 500, 3);
+  const copies = [real.indices[10], real.indices[20], real.indices[30]];
+  const images = imagesAt(data, copies);
+  const e = await evaluateSamples(judge, real, images, copies.length);
+  const pictures = await nearestPictures(9, { data: images, count: 3, size: 28, channels: 1 }, data, real.indices, real.nearDuplicateThreshold, e);
+  assert.ok(pictures);
+  assert.equal(pictures.step, 9);
+  assert.deepEqual(pictures.pairs.map((p) => p.kind), ['typical', 'novel']);
+  for (const p of pictures.pairs) {
+    assert.equal(p.pixelRms, 0);
+    assert.ok(p.featureDistance <= pictures.threshold);
+    // The three PNGs of a copy hold the same pixels.
+    const raw = await Promise.all([p.sample, p.byFeatures, p.byPixels].map((b) => sharp(Buffer.from(b, 'base64')).raw().toBuffer()));
+    assert.deepEqual(raw[1], raw[0]);
+    assert.deepEqual(raw[2], raw[0]);
+  }
 });
