@@ -1,4 +1,5 @@
 import { useBackend, type BackendName, type BackendStatus } from '../engine/backends.js';
+import { median } from '../core/median.js';
 import { tf } from '../engine/tf.js';
 import { Trainer } from '../families/gan/trainer.js';
 import { referenceConfig, workloadData, type Workload } from './workload.js';
@@ -52,8 +53,4 @@ export async function kernelBreakdown(trainer: Trainer, backend: BackendName): P
   return [...byName.values()].sort((a, b) => b.ms - a.ms);
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+export { median };

@@ -1,15 +1,9 @@
 import type { StepMetrics } from '../engine/step-metrics.js';
 import { stepFigures } from '../evaluation/status.js';
+import { duration } from '../core/duration.js';
 
 export { stepFigures };
 
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** One status line: bar, step, losses, the two probabilities users watch, speed and time left. */
 export function progressLine(m: StepMetrics, start: number, target: number, msPerStep: number, width = 24): string {

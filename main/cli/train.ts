@@ -15,6 +15,7 @@ import { STATUS_WINDOW, trainingStatus } from '../evaluation/status.js';
 import type { Evaluation } from '../evaluation/evaluation.js';
 import { describeEvaluation } from '../families/describe-evaluation.js';
 import { ProgressBar, stepFigures } from './progress.js';
+import { describeReach, describeSpeed } from '../service/describe-estimate.js';
 import { REDIS_OPTIONS, redisTarget } from './remote-options.js';
 import type { RedisTarget } from '../remote/connection.js';
 import { PRIORITIES, type Priority } from '../remote/priorities.js';
@@ -45,6 +46,9 @@ export const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   'sample-every': { type: 'string' },
   json: { type: 'boolean' },
+  // Time to quality: measure and say what the run would take, and start nothing.
+  estimate: { type: 'boolean' },
+  fid: { type: 'string' },
   // Fine-tuning: start from an earlier run's weights.
   from: { type: 'string' },
   'freeze-d': { type: 'string' },
@@ -267,14 +271,63 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (config.backend !== 'auto' && !remote) await requireBackend(config.backend);
   const home = studioHome();
   const from = o.from;
-  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), async (service) => {
-    if (from === undefined) return service.call('runs.create', { config, start: true, remote: !!remote, queue: queueSpot(o) });
-    // A run started from another trains its family: its task is the parent's unless --task says otherwise (and is refused).
+  const fid = num('fid', o.fid);
+  if (fid !== undefined && !(fid > 0)) throw new StudioError(`--fid is the FID to reach, a positive number; got "${o.fid}"`);
+  // A run started from another trains its family: its task is the parent's unless --task says otherwise (and is refused).
+  const settings = async (service: StudioService) => {
+    if (from === undefined) return { ok: true as const, config, from: undefined };
     const parent = await service.call('runs.show', { id: from });
     if (!parent.ok) return parent;
-    const tuned = o.task ? config : configFromOptions({ ...o, task: parent.value.config.task }).config;
-    return service.call('runs.create', { config: tuned, from: parent.value.id, start: true, remote: !!remote, queue: queueSpot(o) });
+    return { ok: true as const, config: o.task ? config : configFromOptions({ ...o, task: parent.value.config.task }).config, from: parent.value.id };
+  };
+  if (o.estimate) {
+    if (remote) throw new StudioError('--estimate measures this machine: leave out --remote');
+    return estimateCommand(home, !!o.json, fid, settings);
+  }
+  return runThroughService(home, o, remote, int('sample-every', o['sample-every']), async (service) => {
+    const s = await settings(service);
+    if (!s.ok) return s;
+    // What finished runs like it needed, before it starts: a table read, nothing measured.
+    const known = await service.call('runs.estimate', { config: s.config, from: s.from, measure: false, fid });
+    if (known.ok && known.value.reach && !o.json) console.error(`expected: ${describeReach(known.value)}`);
+    return service.call('runs.create', { config: s.config, from: s.from, start: true, remote: !!remote, queue: queueSpot(o) });
   });
+}
+
+/** `train … --estimate`: the run's speed measured here and what similar finished runs needed; no run is made. */
+async function estimateCommand(
+  home: string,
+  json: boolean,
+  fid: number | undefined,
+  settings: (s: StudioService) => Promise<{ ok: true; config: TrainConfigInput; from: string | undefined } | { ok: false; error: { message: string } }>,
+): Promise<number> {
+  const service = new StudioService(home, {});
+  try {
+    const s = await settings(service);
+    if (!s.ok) throw new StudioError(s.error.message);
+    const bar = !json && process.stderr.isTTY;
+    const ticket = 'cli';
+    service.on('estimate.progress', (p) => bar && process.stderr.write(`\rmeasuring: step ${p.done} of ${p.total}…`));
+    const r = await service.call('runs.estimate', { config: s.config, from: s.from, fid, ticket });
+    if (bar) process.stderr.write('\r\x1b[K');
+    if (!r.ok) throw new StudioError(r.error.message);
+    const e = r.value;
+    if (json) {
+      console.log(JSON.stringify(e));
+      return 0;
+    }
+    console.log(`speed: ${describeSpeed(e)}`);
+    console.log(`quality: ${describeReach(e)}`);
+    if (e.similar.length) {
+      console.log('similar finished runs (dataset, images, steps, best FID at step, s/step, backend):');
+      for (const x of e.similar) {
+        console.log(`  ${x.id}  ${x.dataset}  ${x.images}  ${x.steps}  ${x.bestFid.toFixed(2)} @ ${x.bestFidStep}  ${(x.msPerStep / 1000).toFixed(3)}  ${x.backend ?? '?'}`);
+      }
+    }
+    return 0;
+  } finally {
+    await service.close();
+  }
 }
 
 export async function resumeCommand(args: string[]): Promise<number> {

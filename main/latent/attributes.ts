@@ -6,6 +6,7 @@
  * slant, as in MNIST's deskewing. A reading is positive above a threshold:
  * 0.5 for probabilities, a reference median for measures.
  */
+import { median } from '../core/median.js';
 import { embedImages, type Judge } from '../judges/index.js';
 
 export type AttributeKind = 'class' | 'part' | 'pixel';
@@ -66,11 +67,7 @@ export function slant(image: Float32Array, size: number): number {
   return mu02 > 0 ? -mu11 / mu02 : 0;
 }
 
-export function median(values: Float32Array): number {
-  const s = Float32Array.from(values).sort();
-  const n = s.length;
-  return n === 0 ? 0 : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
+export { median };
 
 /**
  * Every attribute this studio can read from n images (NHWC in [-1, 1]).

@@ -11,6 +11,7 @@ import { MAX_SWEEP } from '../runs/sweep.js';
 import { DIRECTIONS } from '../families/family.js';
 import { RunId, SafeName } from '../core/names.js';
 import { QUEUE_COMMANDS, QueueOptionsSchema, type QueueResults } from './contract-queue.js';
+import { ESTIMATE_COMMANDS, type EstimateEvents, type EstimateResults } from './contract-estimate.js';
 import type { RunRecord } from '../runs/store.js';
 import type { BackendStatus } from '../engine/backends.js';
 import type { Favorite } from '../runs/favorites.js';
@@ -41,6 +42,7 @@ export type { Evaluation, NearestPictures, TrainingStatus };
 import type { SeriesPoint } from '../db/series.js';
 import type { RunSummary } from '../training/protocol.js';
 export type { QueuedRun, WorkerInfo } from './contract-queue.js';
+export type { QualityReach, QualityRecord, SpeedEstimate, TimeEstimate } from './contract-estimate.js';
 import { PlaygroundSettingsSchema } from '../playground/settings.js';
 import { ENCODER_STEPS, PROJECT_STARTS, PROJECT_STEPS } from '../latent/defaults.js';
 import type { AttributeDirection } from '../latent/attribute-directions.js';
@@ -82,6 +84,7 @@ export const COMMANDS = {
   /** Which tensor backends can train here, and why the others cannot. */
   'system.backends': z.object({}).strict(),
   ...QUEUE_COMMANDS,
+  ...ESTIMATE_COMMANDS,
   'datasets.list': z.object({}).strict(),
   'datasets.show': z.object({ name: SafeName }).strict(),
   'datasets.delete': z.object({ name: SafeName }).strict(),
@@ -365,7 +368,7 @@ export interface RunDetail extends RunRecord {
   startedFrom: FineTuneOrigin | null;
 }
 
-export interface CommandResults extends QueueResults {
+export interface CommandResults extends QueueResults, EstimateResults {
   'system.backends': BackendStatus[];
   'datasets.list': DatasetInfo[];
   /** With the cover grid as base64 PNG. */
@@ -469,7 +472,7 @@ export interface CommandError {
 
 export type CommandResult<C extends CommandName> = { ok: true; value: CommandResults[C] } | { ok: false; error: CommandError };
 
-export interface StudioEvents {
+export interface StudioEvents extends EstimateEvents {
   'dataset.import.progress': ImportProgress;
   /** The end of an import: its report, or why it failed (nothing is saved then). */
   'dataset.import.finished': { name: string; report: ImportReport | null; error: string | null };
@@ -525,6 +528,7 @@ export const EVENT_NAMES = [
   'encoder.progress',
   'augment.progress',
   'augment.status',
+  'estimate.progress',
 ] as const satisfies readonly EventName[];
 // A compile error here means an event was added to StudioEvents but not to EVENT_NAMES.
 const _allEvents: Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;

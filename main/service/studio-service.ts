@@ -39,6 +39,7 @@ import { AugmentStudies, type StudyContext } from './augment-studies.js';
 import { augmentHandlers } from './augment-handlers.js';
 import { outputHandlers } from './output-handlers.js';
 import { queueHandlers } from './queue-handlers.js';
+import { estimateHandlers } from './estimate-handlers.js';
 import { fineTuneStart, sameNetworks as sameNetworksAs } from './fine-tune.js';
 import { fineTuneOf, saveFineTune } from '../runs/fine-tunes.js';
 
@@ -225,6 +226,17 @@ export class StudioService {
    * `start`. With `from`, it starts from that run's newest weights (fine-tuning).
    */
   private createRun(config: TrainConfigInput, name: string | undefined, start: boolean, from?: string): RunRecord {
+    const { resolved, parent, tuned } = this.checkRun(config, from);
+    const r = this.store.create(resolved, new Date(), name ?? (parent ? `${parent.name} → ${resolved.dataset}` : undefined));
+    if (tuned) {
+      this.store.saveCheckpoint(r.id, tuned.start);
+      saveFineTune(this.store.db, r.id, tuned.origin);
+    }
+    return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: !!tuned }) : r;
+  }
+
+  /** A new run's settings as it would train with them, or why its dataset or parent cannot train it: runs.create and runs.estimate ask the same. */
+  private checkRun(config: TrainConfigInput, from?: string) {
     checkDatasetName(this.store.db, config.dataset);
     const parent = from === undefined ? null : this.run(from);
     const model = parent ? parent.config.model : config.model;
@@ -239,12 +251,7 @@ export class StudioService {
       return this.dataset(n);
     });
     if (refused) throw fail('INVALID_INPUT', refused);
-    const r = this.store.create(resolved, new Date(), name ?? (parent ? `${parent.name} → ${resolved.dataset}` : undefined));
-    if (tuned) {
-      this.store.saveCheckpoint(r.id, tuned.start);
-      saveFineTune(this.store.db, r.id, tuned.origin);
-    }
-    return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: !!tuned }) : r;
+    return { resolved, parent, tuned };
   }
 
   // ---- commands ----
@@ -392,6 +399,7 @@ export class StudioService {
     ...augmentHandlers(() => this.studies),
     ...textHandlers(this.editContext()),
     // Read when a command runs: the handlers are made before the store and queues.
+    ...estimateHandlers(() => ({ home: this.home, store: this.store, checkRun: (config, from) => this.checkRun(config, from).resolved, busyRuns: () => this.training.training, emit: (e, p) => this.emit(e, p) })),
     ...queueHandlers(() => ({ home: this.home, store: this.store, training: this.training, remote: this.remote, createRun: (config, name) => this.createRun(config, name, false) })),
     'playground.start': (settings) => this.playground.start(settings),
     'playground.control': ({ session, action }) => this.playground.control(session, action),

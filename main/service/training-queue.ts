@@ -36,6 +36,11 @@ export class TrainingQueue {
     return this.sessions.get(id);
   }
 
+  /** Runs training here now. */
+  get training(): number {
+    return this.sessions.size;
+  }
+
   /** Training, or waiting to. */
   has(id: string): boolean {
     return this.sessions.has(id) || this.queue.some((j) => j.runId === id);

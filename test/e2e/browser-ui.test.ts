@@ -378,6 +378,56 @@ test('super-resolution: start a run from New run, watch its held-out PSNR, then 
   });
 });
 
+test('FastGAN: New run says what a run takes (speed measured here, then what a finished run needed), the run trains, and its memorisation panel shows the nearest training images', { skip, timeout: 300_000 }, async () => {
+  // Colour pictures at 64 px, FastGAN's smallest resolution: discs on varied grounds.
+  const folder = tempDir('gan-ui-discs');
+  for (let i = 0; i < 24; i++) {
+    const hue = (i * 41) % 255;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="rgb(${240 - i * 4},${200 + i},230)"/><circle cx="${20 + i}" cy="32" r="${10 + (i % 5) * 2}" fill="rgb(${hue},${255 - hue},80)"/></svg>`;
+    await sharp(Buffer.from(svg)).png().toFile(join(folder, `disc-${i}.png`));
+  }
+  assert.ok((await service.call('datasets.import', { paths: [folder], name: 'discs', size: 64 })).ok);
+  const page = await openStudio({ width: 1280, height: 900 });
+  const newRun = async () => {
+    await page.getByRole('button', { name: 'New run' }).first().click();
+    await page.getByTestId('run-task').selectOption('fastgan');
+    await page.getByTestId('run-dataset').selectOption('discs');
+    await page.getByTestId('run-steps').fill('4');
+    await page.getByLabel('Batch size').fill('4');
+    await page.getByTestId('run-backend').selectOption('wasm');
+  };
+  await steps(page, 'fastgan', async () => {
+    await newRun();
+    await page.getByTestId('run-reach').filter({ hasText: 'no finished run of this kind (fastgan, 64 px, colour)' }).waitFor();
+    await page.getByTestId('run-measure').click();
+    const speed = (await page.getByTestId('run-speed').textContent({ timeout: 120_000 }))!;
+    assert.match(speed, /^\d+\.\d+ s a step on wasm \(median of 5 after 2 warm-up, [\d.]+–[\d.]+ s\): 4 steps ≈ \d+s/);
+    // A changed setting marks the measurement as old.
+    await page.getByTestId('run-steps').fill('5');
+    await page.getByTestId('run-speed').filter({ hasText: 'measure again' }).waitFor();
+    await page.getByTestId('run-steps').fill('4');
+    await page.screenshot({ path: join(SHOTS, 'new-run-fastgan-estimate-1280x900-light.png'), fullPage: true });
+    await page.getByTestId('start-run').click();
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('judges').filter({ hasText: /Judges at step 4: FID .* copies of training images \d+\.\d% \(real images: 1%\)/ }).waitFor({ timeout: 120_000 });
+    const panel = page.getByTestId('memorisation-panel');
+    await panel.getByTestId('memorisation-step-shown').filter({ hasText: 'Step 4.' }).waitFor({ timeout: 30_000 });
+    for (const kind of ['typical', 'novel']) {
+      const row = panel.getByTestId(`memorisation-${kind}`);
+      assert.equal(await row.locator('img').count(), 3, `${kind}: the sample, its nearest by the judge and in pixels`);
+      assert.match((await row.textContent())!, /distance \d+\.\d+.*RMS \d+\.\d of 255/s);
+    }
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'run-fastgan-memorisation-1280x900-light.png'), fullPage: true });
+
+    // The next run of its kind hears what this one needed.
+    await newRun();
+    await page.getByTestId('run-reach').filter({ hasText: /1 of 1 similar run on discs reached FID \d+\.\d+ \(the quality all of them reached\): in a median 4 steps/ }).waitFor();
+    await page.getByTestId('run-estimate').getByText('Similar finished runs (1)').click();
+    assert.equal(await page.getByTestId('run-similar').locator('tbody tr').count(), 1);
+  });
+});
+
 test('translation: a pix2pix edges → image run from New run, its held-out measures, then the sketch pad renders a drawing and a dropped photo is translated', { skip, timeout: 300_000 }, async () => {
   // Colour pictures to learn from: discs and bars on varied grounds, imported as a person would through the service.
   const folder = tempDir('gan-ui-shapes');

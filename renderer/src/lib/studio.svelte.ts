@@ -51,6 +51,8 @@ export class Studio {
   upscales = $state<Record<string, { done: number; total: number }>>({});
   /** Tiles done of translations in flight, by ticket. */
   translations = $state<Record<string, { done: number; total: number }>>({});
+  /** Steps done of speed measurements in flight (runs.estimate), by ticket. */
+  estimates = $state<Record<string, { done: number; total: number }>>({});
   private toastId = 0;
   /** Listeners for each metrics point of a run (the run view's charts). */
   private readonly progressListeners = new Set<(id: string, m: StepMetrics) => void>();
@@ -106,6 +108,11 @@ export class Studio {
         case 'translate.progress': {
           const { ticket, done, total } = payload as { ticket: string; done: number; total: number };
           this.translations[ticket] = { done, total };
+          break;
+        }
+        case 'estimate.progress': {
+          const { ticket, done, total } = payload as { ticket: string; done: number; total: number };
+          this.estimates[ticket] = { done, total };
           break;
         }
       }

@@ -1,0 +1,47 @@
+/**
+ * Worker-thread entry: a run's training speed on this machine before the run
+ * exists. It builds the trainer a run of these settings would get, on the
+ * backend it would train on, trains a few warm-up steps (kernels compiled,
+ * buffers allocated) and times the next ones, then throws it all away.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadDataset } from '../datasets/index.js';
+import { applySubset } from '../datasets/subset.js';
+import { databasePath, openDatabase } from '../db/database.js';
+import { useBackend } from '../engine/backends.js';
+import { messageOf } from '../errors.js';
+import { createTrainer, familyOfConfig } from '../families/registry.js';
+import type { SpeedReply, SpeedRequest } from './speed-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('the speed worker must run in a worker thread');
+const reply = (m: SpeedReply) => port.postMessage(m);
+
+async function measure(r: SpeedRequest): Promise<void> {
+  const backend = await useBackend(r.config.backend);
+  const db = openDatabase(databasePath(r.home));
+  let data, dataB;
+  try {
+    data = applySubset(loadDataset(db, r.home, r.config.dataset), r.config.subset);
+    const nameB = familyOfConfig(r.config).secondDataset?.(r.config);
+    dataB = nameB ? loadDataset(db, r.home, nameB) : null;
+  } finally {
+    db.close();
+  }
+  const trainer = createTrainer(r.config, data, undefined, dataB);
+  const ms: number[] = [];
+  try {
+    const total = r.warmup + r.timed;
+    for (let i = 0; i < total; i++) {
+      const m = await trainer.trainStep();
+      // The step's own figure, the one a run stores: what the estimate is checked against.
+      if (i >= r.warmup) ms.push(m.ms);
+      reply({ type: 'step', done: i + 1, total });
+    }
+  } finally {
+    trainer.dispose();
+  }
+  reply({ type: 'done', backend, ms });
+}
+
+measure(workerData as SpeedRequest).catch((err) => reply({ type: 'failed', message: messageOf(err).split('\n')[0] }));
