@@ -55,7 +55,7 @@ export const COMMAND_HELP: Record<string, string> = {
   --seed S              random seed (default 1)
   --backend auto|webgpu|tensorflow|wasm|cpu  (default auto: the fastest that works; webgpu takes a software adapter too)
   --json                one JSON object per line; the last is a summary
-  --estimate            start nothing: time a few steps here (after 2 warm-up ones) and say what the
+  --estimate            start nothing: time 5 steps here (after a few seconds' warm-up) and say what the
                         run takes, and what similar finished runs needed to reach --fid X (default:
                         the FID all of them reached); train prints the latter before every run
 

@@ -13,8 +13,8 @@ export type { QualityReach, QualityRecord };
 
 export const ESTIMATE_COMMANDS = {
   /**
-   * measure: train `timedSteps` steps after two warm-up ones of a throwaway
-   * copy of the run, in a worker (steps done come as estimate.progress with
+   * measure: train `timedSteps` steps after a few seconds' warm-up (two
+   * steps at least) of a throwaway copy of the run, in a worker (steps done come as estimate.progress with
    * the ticket); without it, only the table of finished runs. fid: the
    * quality to reach (default: the worst best-FID of the similar runs).
    */

@@ -1,8 +1,8 @@
 /**
  * Worker-thread entry: a run's training speed on this machine before the run
  * exists. It builds the trainer a run of these settings would get, on the
- * backend it would train on, trains a few warm-up steps (kernels compiled,
- * buffers allocated) and times the next ones, then throws it all away.
+ * backend it would train on, trains warm-up steps for a few seconds (kernels
+ * compiled, buffers allocated, the JIT settled) and times the next ones, then throws it all away.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDataset } from '../datasets/index.js';
@@ -17,6 +17,10 @@ const port = parentPort;
 if (!port) throw new Error('the speed worker must run in a worker thread');
 const reply = (m: SpeedReply) => port.postMessage(m);
 
+/** Warm-up lasts at least this long (and r.warmup steps), at most MAX_WARMUP steps. */
+const WARMUP_MS = 3000;
+const MAX_WARMUP = 40;
+
 async function measure(r: SpeedRequest): Promise<void> {
   const backend = await useBackend(r.config.backend);
   const db = openDatabase(databasePath(r.home));
@@ -30,18 +34,24 @@ async function measure(r: SpeedRequest): Promise<void> {
   }
   const trainer = createTrainer(r.config, data, undefined, dataB);
   const ms: number[] = [];
+  let warmup = r.warmup;
   try {
-    const total = r.warmup + r.timed;
-    for (let i = 0; i < total; i++) {
+    const t0 = performance.now();
+    for (let i = 0; i < warmup + r.timed; i++) {
       const m = await trainer.trainStep();
       // The step's own figure, the one a run stores: what the estimate is checked against.
-      if (i >= r.warmup) ms.push(m.ms);
-      reply({ type: 'step', done: i + 1, total });
+      if (i >= warmup) ms.push(m.ms);
+      else if (i === r.warmup - 1) {
+        // Small networks keep speeding up for many steps (the JIT, the allocator): warm up for a while, not a count.
+        const per = (performance.now() - t0) / r.warmup;
+        warmup = Math.max(r.warmup, Math.min(MAX_WARMUP, Math.ceil(WARMUP_MS / per)));
+      }
+      reply({ type: 'step', done: i + 1, total: warmup + r.timed });
     }
   } finally {
     trainer.dispose();
   }
-  reply({ type: 'done', backend, ms });
+  reply({ type: 'done', backend, warmup, ms });
 }
 
 measure(workerData as SpeedRequest).catch((err) => reply({ type: 'failed', message: messageOf(err).split('\n')[0] }));

@@ -19,7 +19,7 @@ export interface SpeedMeasurement {
   secondsPerStep: number;
 }
 
-/** Warm-up steps before the timed ones: the first steps compile kernels and allocate, and run several times slower. */
+/** Warm-up steps at least before the timed ones: the first steps compile kernels and allocate, and run several times slower. */
 export const SPEED_WARMUP = 2;
 
 export function measureSpeed(home: string, config: TrainConfig, timed: number, progress: (done: number, total: number) => void = () => {}): Promise<SpeedMeasurement> {
@@ -30,7 +30,7 @@ export function measureSpeed(home: string, config: TrainConfig, timed: number, p
       if (m.type === 'step') return progress(m.done, m.total);
       if (m.type === 'failed') reject(new StudioError(`measuring the training speed failed: ${m.message}`));
       else {
-        resolve({ backend: m.backend, warmupSteps: SPEED_WARMUP, ms: m.ms, secondsPerStep: median(m.ms) / 1000 });
+        resolve({ backend: m.backend, warmupSteps: m.warmup, ms: m.ms, secondsPerStep: median(m.ms) / 1000 });
       }
     });
     w.on('error', (err) => reject(new StudioError(`measuring the training speed failed: ${err.message}`)));
