@@ -68,28 +68,31 @@ export function applyAugment(x: tf.Tensor4D, plan: AugmentPlan): tf.Tensor4D {
 }
 
 /**
- * Each image moved by its own shift, zero-filled. One slice per image of a
- * padded batch: gather would do it in one op, but its gradient has no
- * WebAssembly kernel.
+ * Each image moved by its own shift, zero-filled: the part that stays in
+ * view cut from the image and padded back to its size. Per image, not
+ * sliced out of a padded batch (gather would do it in one op, but its
+ * gradient has no WebAssembly kernel): a slice's gradient is a tensor the
+ * size of what it was cut from, so slicing each image out of the batch cost
+ * batch² images of memory in the backward pass — at 64 px in colour and
+ * batch 64, past wasm's 4 GB.
  */
 function translate(x: tf.Tensor4D, shifts: Int32Array, size: number): tf.Tensor4D {
-  let pad = 0;
-  for (const s of shifts) pad = Math.max(pad, Math.abs(s));
-  if (pad === 0) return x;
-  const padded = tf.pad(x, [
-    [0, 0],
-    [pad, pad],
-    [pad, pad],
-    [0, 0],
-  ]);
+  if (shifts.every((s) => s === 0)) return x;
   const c = x.shape[3];
-  const parts: tf.Tensor4D[] = [];
-  for (let i = 0; i < x.shape[0]; i++) {
-    // Shifting the content by +d reads the window starting d before it.
-    const top = pad - shifts[2 * i];
-    const left = pad - shifts[2 * i + 1];
-    parts.push(tf.slice(padded, [i, top, left, 0], [1, size, size, c]));
-  }
+  const images = tf.split(x, x.shape[0], 0) as tf.Tensor4D[];
+  const parts = images.map((img, i) => {
+    const dy = shifts[2 * i];
+    const dx = shifts[2 * i + 1];
+    if (dy === 0 && dx === 0) return img;
+    // Shifting the content by +d: rows [0, size − d) land at [d, size); by −d: rows [d, size) land at [0, size − d).
+    const kept = tf.slice(img, [0, Math.max(0, -dy), Math.max(0, -dx), 0], [1, size - Math.abs(dy), size - Math.abs(dx), c]);
+    return tf.pad(kept, [
+      [0, 0],
+      [Math.max(0, dy), Math.max(0, -dy)],
+      [Math.max(0, dx), Math.max(0, -dx)],
+      [0, 0],
+    ]) as tf.Tensor4D;
+  });
   return tf.concat(parts, 0);
 }
 

@@ -88,6 +88,26 @@ describe('DiffAugment', () => {
   });
 });
 
+describe('DiffAugment memory', () => {
+  before(() => onBackend('wasm'));
+
+  test('its backward pass grows with the batch, not with its square (64 px colour at batch 64 once ran wasm out of memory)', async () => {
+    const peak = async (n: number) => {
+      const plan = planAugment(Rng.fromSeed(3), n, 64, 3);
+      const x = tf.randomNormal([n, 64, 64, 3]) as tf.Tensor4D;
+      const info = await tf.profile(() => {
+        const g = tf.grad((v: tf.Tensor) => tf.sum(applyAugment(v as tf.Tensor4D, plan)))(x);
+        g.dispose();
+      });
+      x.dispose();
+      return info.peakBytes;
+    };
+    const [p8, p32] = [await peak(8), await peak(32)];
+    // Linear: ×4 for four times the images (batch²: ×16).
+    assert.ok(p32 / p8 < 6, `peak ${p8} B at batch 8, ${p32} B at 32: ×${(p32 / p8).toFixed(1)}`);
+  });
+});
+
 describe('spectral normalisation', () => {
   before(() => onBackend('cpu'));
 
