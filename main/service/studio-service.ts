@@ -11,7 +11,7 @@ import { ZodError } from 'zod';
 import { StudioError, messageOf } from '../errors.js';
 import { formatZodError } from '../engine/config.js';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../families/run-config.js';
-import { BUILTIN_INFO, checkDatasetName, isBuiltin } from '../datasets/index.js';
+import { BUILTIN_INFO, isBuiltin } from '../datasets/index.js';
 import { datasetCover, galleryPage } from '../datasets/gallery.js';
 import { ImportSession } from '../datasets/import/session.js';
 import { deleteDataset, listDatasets, showDataset, sweepDatasetFolders } from '../datasets/store.js';
@@ -40,7 +40,8 @@ import { augmentHandlers } from './augment-handlers.js';
 import { outputHandlers } from './output-handlers.js';
 import { queueHandlers } from './queue-handlers.js';
 import { estimateHandlers } from './estimate-handlers.js';
-import { fineTuneStart, sameNetworks as sameNetworksAs } from './fine-tune.js';
+import { sameNetworks as sameNetworksAs } from './fine-tune.js';
+import { checkNewRun } from './new-run.js';
 import { fineTuneOf, saveFineTune } from '../runs/fine-tunes.js';
 
 
@@ -235,23 +236,9 @@ export class StudioService {
     return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: !!tuned }) : r;
   }
 
-  /** A new run's settings as it would train with them, or why its dataset or parent cannot train it: runs.create and runs.estimate ask the same. */
+  /** A new run's settings as it would train with them, or why not: runs.create and runs.estimate ask the same. */
   private checkRun(config: TrainConfigInput, from?: string) {
-    checkDatasetName(this.store.db, config.dataset);
-    const parent = from === undefined ? null : this.run(from);
-    const model = parent ? parent.config.model : config.model;
-    if ((model === 'cdcgan' || config.subset) && this.dataset(config.dataset).classes.length < 2) {
-      throw fail('INVALID_INPUT', `dataset ${config.dataset} has no classes (import a folder with one subfolder per class); ${config.subset ? 'a subset of K images per class needs them' : 'train it with model dcgan'}`);
-    }
-    if (!parent && config.freezeD) throw fail('INVALID_INPUT', "freezeD holds D's first blocks at the weights of the run this one starts from: give that run (from, or --from)");
-    const tuned = parent && fineTuneStart(parent, this.store.latestCheckpoint(parent.id), config, this.dataset(config.dataset));
-    const resolved = tuned ? tuned.config : resolveConfig(config);
-    const refused = familyOfConfig(resolved).refuseData?.(resolved, (n) => {
-      checkDatasetName(this.store.db, n);
-      return this.dataset(n);
-    });
-    if (refused) throw fail('INVALID_INPUT', refused);
-    return { resolved, parent, tuned };
+    return checkNewRun({ store: this.store, run: (id) => this.run(id), dataset: (n) => this.dataset(n) }, config, from);
   }
 
   // ---- commands ----

@@ -1,8 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '../../main/datasets/mnist.js';
 import { Trainer } from '../../main/families/gan/trainer.js';
@@ -19,19 +17,9 @@ import { CycleGanTrainer } from '../../main/families/translate/cyclegan.js';
 import { Pix2PixTrainer } from '../../main/families/translate/pix2pix.js';
 import { exportableTranslators, writeInstanceNorm } from '../../main/families/translate/export.js';
 import { maxAbsDiff, onBackend, tempDir, tf, tinyConfig } from '../support/helpers.js';
+import { loadOverHttp } from '../support/layers-http.js';
 
 before(() => onBackend('cpu'));
-
-/** Loads a saved model the way a web page would: over HTTP, by tfjs's own loader. */
-async function loadOverHttp(dir: string): Promise<tf.LayersModel> {
-  const server = createServer((req, res) => createReadStream(join(dir, (req.url ?? '/').slice(1))).on('error', () => res.writeHead(404).end()).pipe(res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  try {
-    return await tf.loadLayersModel(`http://127.0.0.1:${(server.address() as AddressInfo).port}/model.json`);
-  } finally {
-    server.close();
-  }
-}
 
 for (const model of ['dcgan', 'cdcgan'] as const) {
   test(`the exported ${model} generator reloads in tfjs and draws the studio's images for the same latents`, async () => {
@@ -142,3 +130,4 @@ test('exported translation generators (pix2pix with instance or batch norm, both
     t.dispose();
   }
 });
+

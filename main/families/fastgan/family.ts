@@ -10,7 +10,7 @@ export const fastGanFamily: ModelFamily<FastGanTrainer> = {
   task: 'fastgan',
   label: 'FastGAN',
   does: 'it generates images from noise (gan-studio sample)',
-  can: ['sample', 'export-images', 'fine-tune'],
+  can: ['sample', 'export-images', 'export-model', 'fine-tune'],
   refuseData: (config, dataset) => refuseSize(config.dataset, dataset(config.dataset).size),
   createTrainer: (config, data, from) => FastGanTrainer.create(config, data, from),
   load: (c) => FastGanTrainer.fromCheckpoint(c),

@@ -27,7 +27,7 @@ export const FASTGAN_SIZES = [64, 128, 256] as const;
  */
 const MULT: Record<number, number> = { 4: 2, 8: 1, 16: 1, 32: 0.5, 64: 0.25, 128: 0.125, 256: 0.0625 };
 /** Skip-layer excitation: the low resolution whose features gate each high one. */
-const SLE: Record<number, number> = { 64: 4, 128: 8, 256: 16 };
+export const SLE: Record<number, number> = { 64: 4, 128: 8, 256: 16 };
 /** Side of the decoders' reconstructions (the paper's 128, scaled to a desktop's budget). */
 export const DECODED = 32;
 
