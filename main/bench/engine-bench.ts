@@ -1,5 +1,6 @@
 import { useBackend, type BackendName, type BackendStatus } from '../engine/backends.js';
 import { median } from '../core/median.js';
+import type { GpuCosts } from '../engine/webgpu/costs.js';
 import { tf } from '../engine/tf.js';
 import { Trainer } from '../families/gan/trainer.js';
 import { referenceConfig, workloadData, type Workload } from './workload.js';
@@ -17,6 +18,8 @@ export interface EngineRun {
   /** ms of each timed step, in order. */
   times: number[];
   kernels: KernelTime[];
+  /** webgpu: what one step costs the GPU (launches, submissions, buffers, uploads, read-backs). */
+  gpu?: GpuCosts;
 }
 
 /** Kernels the studio builds out of other kernels on this backend. */

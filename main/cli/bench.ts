@@ -4,6 +4,7 @@ import { probeBackends, requireBackend, type BackendName } from '../engine/backe
 import { StudioError } from '../errors.js';
 import { kernelBreakdown, median, prepareEngine, timeSteps, type EngineRun } from '../bench/engine-bench.js';
 import { findTorchPython, TorchPeer } from '../bench/peer.js';
+import { countGpuCosts, describeGpuCosts } from '../engine/webgpu/costs.js';
 import { referenceConfig, stepFlops, workloadData, WORKLOADS, type Workload } from '../bench/workload.js';
 import { specFor } from '../families/gan/trainer.js';
 import { int, parseOptions } from './options.js';
@@ -93,8 +94,11 @@ export async function benchCommand(args: string[]): Promise<number> {
         }
         const kernels = await kernelBreakdown(trainer, name);
         const summary = summarize(times, config.batch, flops);
-        engines.push({ backend, times, kernels, summary });
+        // Counted on a step of its own: the profile above splits passes to time them.
+        const gpu = name === 'webgpu' ? await countGpuCosts(() => trainer.trainStep()) : undefined;
+        engines.push({ backend, times, kernels, summary, ...(gpu ? { gpu } : {}) });
         say(`${name.padEnd(10)} ${backend.detail}: median ${summary.median_ms} ms/step, ${summary.images_per_s} images/s, ${summary.gflops} GFLOP/s (${steps} steps after ${warmup} warm-up)`);
+        if (gpu) say(`    ${describeGpuCosts(gpu)}`);
         const total = kernels.filter((k) => !k.composite).reduce((a, k) => a + k.ms, 0);
         if (total > 0) {
           for (const k of kernels.slice(0, 12)) {
@@ -132,6 +136,7 @@ export async function benchCommand(args: string[]): Promise<number> {
           ...(e.backend.adapter ? { adapter: e.backend.adapter } : {}),
           ...e.summary,
           kernels: e.kernels.map((k) => ({ ...k, ms: round(k.ms) })),
+          ...(e.gpu ? { gpu: e.gpu } : {}),
         })),
         skipped,
         peer: peer && peerSummary ? { engine: 'pytorch', version: peer.version, threads: peer.threads, ...peerSummary } : peerSkipped ? { skipped: peerSkipped } : null,
