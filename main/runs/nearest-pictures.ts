@@ -3,7 +3,7 @@
  * one small JSON file per evaluated step in the run's `nearest` folder: kept
  * beside the samples, gone with the run, and read back by runs.memorisation.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NearestPictures } from '../evaluation/evaluation.js';
 import { writeFileAtomic } from '../fsx.js';
@@ -11,10 +11,11 @@ import { writeFileAtomic } from '../fsx.js';
 const FILE = /^step-(\d{8})\.json$/;
 
 const folder = (runDir: string) => join(runDir, 'nearest');
+const file = (runDir: string, step: number) => join(folder(runDir), `step-${String(step).padStart(8, '0')}.json`);
 
 export function saveNearestPictures(runDir: string, p: NearestPictures): void {
   mkdirSync(folder(runDir), { recursive: true });
-  writeFileAtomic(join(folder(runDir), `step-${String(p.step).padStart(8, '0')}.json`), Buffer.from(JSON.stringify(p)));
+  writeFileAtomic(file(runDir, p.step), Buffer.from(JSON.stringify(p)));
 }
 
 /** The steps that have pictures, oldest first. */
@@ -34,9 +35,14 @@ export function readNearestPictures(runDir: string, step?: number): NearestPictu
   const at = step ?? steps.at(-1);
   if (at === undefined || !steps.includes(at)) return null;
   try {
-    const p = JSON.parse(readFileSync(join(folder(runDir), `step-${String(at).padStart(8, '0')}.json`), 'utf8')) as NearestPictures;
+    const p = JSON.parse(readFileSync(file(runDir, at), 'utf8')) as NearestPictures;
     return Array.isArray(p.pairs) ? p : null;
   } catch {
     return null;
   }
+}
+
+/** A run resumed at `step` retrains what came after it: those evaluations' pictures go with their metrics. */
+export function discardNearestPicturesAfter(runDir: string, step: number): void {
+  for (const s of nearestPictureSteps(runDir)) if (s > step) rmSync(file(runDir, s), { force: true });
 }

@@ -4,6 +4,7 @@
  * under <home>/runs/<id>/. Files are written atomically before the row that
  * points at them, so a row never names a half-written file.
  */
+import { discardNearestPicturesAfter } from './nearest-pictures.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -361,6 +362,8 @@ export class RunStore {
       this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(id, step);
       trimRollups(this.db, id, METRICS, step);
     })();
+    // The evaluations deleted with those rows had pictures.
+    discardNearestPicturesAfter(this.dir(id), step);
   }
 
   // ---- checkpoints ----

@@ -7,6 +7,7 @@ import type { CheckpointData } from '../../main/families/run-checkpoint.js';
 import { resolveConfig } from '../../main/families/run-config.js';
 import type { StepMetrics } from '../../main/engine/step-metrics.js';
 import { tempDir, tinyConfig } from '../support/helpers.js';
+import { nearestPictureSteps, readNearestPictures, saveNearestPictures } from '../../main/runs/nearest-pictures.js';
 
 const metric = (step: number): StepMetrics => ({ step, dLoss: 1, gLoss: 1, dReal: 0.5, dFake: 0.5, accReal: 0.5, accFake: 0.5, ms: 1, imagesPerSec: 1 });
 const ckpt = (step: number): CheckpointData => ({
@@ -152,5 +153,16 @@ test('deleting a run removes its rows and files', () => {
     assert.equal((s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0, table);
   }
   assert.ok(!existsSync(s.dir(r.id)));
+  s.close();
+});
+
+test('a run resumed at a step loses the memorisation pictures of the evaluations after it, with their metrics', () => {
+  const s = store();
+  const r = s.create(tinyConfig(), new Date(2026, 0, 2, 3, 4, 5));
+  for (const step of [2, 4, 6]) saveNearestPictures(s.dir(r.id), { step, threshold: 1, pairs: [] });
+  assert.deepEqual(nearestPictureSteps(s.dir(r.id)), [2, 4, 6]);
+  s.truncateMetrics(r.id, 4);
+  assert.deepEqual(nearestPictureSteps(s.dir(r.id)), [2, 4]);
+  assert.equal(readNearestPictures(s.dir(r.id))?.step, 4);
   s.close();
 });
