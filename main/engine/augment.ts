@@ -68,32 +68,42 @@ export function applyAugment(x: tf.Tensor4D, plan: AugmentPlan): tf.Tensor4D {
 }
 
 /**
- * Each image moved by its own shift, zero-filled: the part that stays in
- * view cut from the image and padded back to its size. Per image, not
- * sliced out of a padded batch (gather would do it in one op, but its
- * gradient has no WebAssembly kernel): a slice's gradient is a tensor the
- * size of what it was cut from, so slicing each image out of the batch cost
- * batch² images of memory in the backward pass — at 64 px in colour and
- * batch 64, past wasm's 4 GB.
+ * Per image, a [size × size] matrix that moves rows (axis 0) or columns
+ * (axis 1) by the image's shift: row `out` reads row `out − d`, zero where
+ * that is outside the image.
+ */
+function shiftMatrices(shifts: Int32Array, axis: 0 | 1, n: number, size: number): Float32Array {
+  const m = new Float32Array(n * size * size);
+  for (let i = 0; i < n; i++) {
+    const d = shifts[2 * i + axis];
+    for (let out = 0; out < size; out++) {
+      const from = out - d;
+      if (from >= 0 && from < size) m[(i * size + out) * size + from] = 1;
+    }
+  }
+  return m;
+}
+
+/**
+ * Each image moved by its own shift, zero-filled, as two batched matrix
+ * products with 0/1 shift matrices (rows, then columns of the transposed
+ * image): each output sums one pixel and zeros, so it is the pixel exactly.
+ * A handful of kernels whatever the batch (a GPU pays per launch), a
+ * gradient that is the same products transposed, and memory linear in the
+ * batch: slicing every image out of a padded batch made each slice's
+ * gradient the size of the batch — batch² images in the backward pass, past
+ * wasm's 4 GB at 64 px in colour and batch 64. (gather would do it in one
+ * op, but its gradient has no WebAssembly kernel.)
  */
 function translate(x: tf.Tensor4D, shifts: Int32Array, size: number): tf.Tensor4D {
   if (shifts.every((s) => s === 0)) return x;
-  const c = x.shape[3];
-  const images = tf.split(x, x.shape[0], 0) as tf.Tensor4D[];
-  const parts = images.map((img, i) => {
-    const dy = shifts[2 * i];
-    const dx = shifts[2 * i + 1];
-    if (dy === 0 && dx === 0) return img;
-    // Shifting the content by +d: rows [0, size − d) land at [d, size); by −d: rows [d, size) land at [0, size − d).
-    const kept = tf.slice(img, [0, Math.max(0, -dy), Math.max(0, -dx), 0], [1, size - Math.abs(dy), size - Math.abs(dx), c]);
-    return tf.pad(kept, [
-      [0, 0],
-      [Math.max(0, dy), Math.max(0, -dy)],
-      [Math.max(0, dx), Math.max(0, -dx)],
-      [0, 0],
-    ]) as tf.Tensor4D;
-  });
-  return tf.concat(parts, 0);
+  const [n, , , c] = x.shape;
+  const rows = tf.tensor3d(shiftMatrices(shifts, 0, n, size), [n, size, size]);
+  const cols = tf.tensor3d(shiftMatrices(shifts, 1, n, size), [n, size, size]);
+  const byRows = tf.matMul(rows, tf.reshape(x, [n, size, size * c]));
+  const turned = tf.transpose(tf.reshape(byRows, [n, size, size, c]), [0, 2, 1, 3]);
+  const byCols = tf.matMul(cols, tf.reshape(turned, [n, size, size * c]));
+  return tf.transpose(tf.reshape(byCols, [n, size, size, c]), [0, 2, 1, 3]);
 }
 
 /** Whether a dataset is small enough that augmentation pays off; 'auto' asks this. */
