@@ -35,7 +35,7 @@ export function fineTuneStart(
   checkpoint: CheckpointData | null,
   input: TrainConfigInput,
   dataset: DatasetInfo,
-): { config: TrainConfig; start: CheckpointData; origin: FineTuneOrigin } {
+): { config: TrainConfig; start: () => CheckpointData; origin: FineTuneOrigin } {
   const family = familyOfConfig(parent.config);
   requireCapability(family, 'fine-tune', parent.id);
   if ((input.task ?? 'generate') !== parent.config.task) {
@@ -55,7 +55,8 @@ export function fineTuneStart(
   }
   return {
     config,
-    start: NetPair.startFrom(checkpoint, config, config.seed),
+    // Built only for a run that is made: runs.estimate checks the same settings as the form changes.
+    start: () => NetPair.startFrom(checkpoint, config, config.seed),
     origin: { parentId: parent.id, parentName: parent.name, parentDataset: parent.config.dataset, parentStep: checkpoint.step, freezeD: config.freezeD },
   };
 }

@@ -230,7 +230,7 @@ export class StudioService {
     const { resolved, parent, tuned } = this.checkRun(config, from);
     const r = this.store.create(resolved, new Date(), name ?? (parent ? `${parent.name} → ${resolved.dataset}` : undefined));
     if (tuned) {
-      this.store.saveCheckpoint(r.id, tuned.start);
+      this.store.saveCheckpoint(r.id, tuned.start());
       saveFineTune(this.store.db, r.id, tuned.origin);
     }
     return start ? this.training.enqueue({ home: this.home, runId: r.id, resume: !!tuned }) : r;
