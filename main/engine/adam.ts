@@ -3,6 +3,7 @@
  * restore, so a resumed run continues with the same optimizer.
  */
 import { tf } from './tf.js';
+import { ADAM_KERNEL, fusedFor } from './fused-kernels.js';
 
 export interface AdamSettings {
   lr: number;
@@ -42,6 +43,13 @@ export class Adam {
         if (!g) continue;
         const m = this.m.get(key)!;
         const v = this.v.get(key)!;
+        if (fusedFor(ADAM_KERNEL, x)) {
+          const [x1, m1, v1] = tf.engine().runKernel(ADAM_KERNEL, { x, g, m, v }, { beta1, beta2, stepSize, eps: this.eps }) as tf.Tensor[];
+          m.assign(m1);
+          v.assign(v1);
+          x.assign(x1);
+          continue;
+        }
         const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
         m.assign(m1);

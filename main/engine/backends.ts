@@ -86,12 +86,21 @@ async function probeWebGpuStatus(): Promise<BackendStatus> {
   return { name: 'webgpu', available: true, detail: `WebGPU on ${adapterLabel(p.adapter)}`, adapter: p.adapter };
 }
 
+/** The adapter of the WebGPU backend this thread registered, while that backend stands. */
+let registeredAdapter: AdapterDescription | null = null;
+
 /** WebGPU in this thread on Dawn's adapter; a software adapter only when the run asked for webgpu by name. */
 async function startWebGpu(allowSoftware: boolean): Promise<boolean> {
+  // Coming back to the backend made before keeps its device, and with it every compiled pipeline (seconds each on a software adapter).
+  if (registeredAdapter && tf.findBackendFactory('webgpu')) {
+    if (registeredAdapter.software && !allowSoftware) return false;
+    return tf.setBackend('webgpu');
+  }
   const found = await dawnAdapter();
   if ('reason' in found) return false;
   if (found.description.software && !allowSoftware) return false;
   await registerWebGpuBackend(found.adapter);
+  registeredAdapter = found.description;
   return tf.setBackend('webgpu');
 }
 

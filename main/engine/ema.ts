@@ -1,5 +1,6 @@
 import { tf } from './tf.js';
 import type { ParamSet } from './params.js';
+import { blend } from './fused-kernels.js';
 
 /**
  * Moves `average` (a clone of `source`, see ParamSet.clone) towards
@@ -13,7 +14,7 @@ export function updateAverage(source: ParamSet, average: ParamSet, decay: number
     for (const [name, v] of source.all()) {
       const target = average.get(name.slice(source.prefix.length + 1));
       // Running statistics are copied: averaging them would describe no real network.
-      target.assign(source.state.has(name) ? v : tf.add(tf.mul(target, d), tf.mul(v, 1 - d)));
+      target.assign(source.state.has(name) ? v : blend(target, v, d));
     }
   });
 }

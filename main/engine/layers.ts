@@ -1,6 +1,7 @@
 /** Small pure layer functions over tensors; callers own the tidy scope. */
 import { tf } from './tf.js';
 import type { ParamSet } from './params.js';
+import { blend } from './fused-kernels.js';
 import type { SpectralVectors } from './spectral.js';
 
 export const BN_MOMENTUM = 0.99;
@@ -50,8 +51,8 @@ export function batchNorm<T extends tf.Tensor>(x: T, p: ParamSet, name: string, 
   if (mode.training) {
     ({ mean, variance } = tf.moments(x, axes));
     const m = mode.statMomentum ?? BN_MOMENTUM;
-    runMean.assign(tf.add(tf.mul(runMean, m), tf.mul(mean, 1 - m)));
-    runVar.assign(tf.add(tf.mul(runVar, m), tf.mul(variance, 1 - m)));
+    runMean.assign(blend(runMean, mean, m));
+    runVar.assign(blend(runVar, variance, m));
   } else {
     mean = runMean;
     variance = runVar;

@@ -2,7 +2,8 @@
  * The WebGPU engine's kernels against the cpu backend's reference kernels:
  * the studio's filter gradient (one tile, several tiles, split sums),
  * transposed convolution and the input gradient on the matrix-product path,
- * for the shapes the networks use and odd ones. Runs on whatever adapter
+ * for the shapes the networks use and odd ones; the fused Adam and weight
+ * average against the op-by-op form. Runs on whatever adapter
  * WebGPU offers here; on a machine without a GPU that is a software one
  * (SwiftShader, which .ci/run provides), which is why the shapes are small.
  */
@@ -10,6 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBackend } from '../../main/engine/backends.js';
 import { filterGradSplits } from '../../main/engine/webgpu/kernels.js';
+import { flatDispatch } from '../../main/engine/webgpu/fused-updates.js';
+import { countGpuCosts } from '../../main/engine/webgpu/costs.js';
+import { Adam } from '../../main/engine/adam.js';
+import { blend } from '../../main/engine/fused-kernels.js';
 import { dawnAdapter } from '../../main/engine/webgpu/node.js';
 import { Rng } from '../../main/engine/rng.js';
 import { maxAbs, maxAbsDiff, tf } from '../support/helpers.js';
@@ -97,6 +102,57 @@ describe('WebGPU kernels', { skip }, () => {
     const want = await kernels(c);
     await useBackend('webgpu');
     assert.ok(maxAbsDiff(got.filterGrad, want.filterGrad) / maxAbs(want.filterGrad) < 1e-5);
+  });
+
+  test('fused Adam follows the op-by-op Adam of the cpu backend over steps, on odd shapes and one past a one-dimensional launch, at three launches a variable', async () => {
+    // 65,535 workgroups of 64 is the most a one-dimensional launch reaches; the last shape needs a second row.
+    const shapes = [[5, 5, 3, 7], [13], [65535 * 64 + 37]];
+    assert.equal(flatDispatch(65535 * 64 + 37)[1], 2);
+    const run = async () => {
+      const rng = Rng.fromSeed(11);
+      const vars = new Map(shapes.map((s, i) => [`w${i}`, tf.tidy(() => tf.variable(tf.tensor(rng.normal(s.reduce((a, b) => a * b)), s)))]));
+      const adam = new Adam('t', vars, { lr: 0.01, beta1: 0.5, beta2: 0.999 });
+      let launches = 0;
+      for (let step = 0; step < 3; step++) {
+        const grads = Object.fromEntries([...vars.values()].map((x) => [x.name, tf.tensor(rng.normal(x.size), x.shape)]));
+        if (tf.getBackend() === 'webgpu') launches = (await countGpuCosts(async () => adam.apply(grads, 0.7))).dispatches;
+        else adam.apply(grads, 0.7);
+        tf.dispose(Object.values(grads));
+      }
+      const out = await Promise.all([...vars.values(), ...adam.stateTensors().values()].map(async (t) => (await t.data()) as Float32Array));
+      tf.dispose([...vars.values()]);
+      adam.dispose();
+      return { out, launches };
+    };
+    const before = tf.memory().numTensors;
+    const got = await run();
+    assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+    assert.equal(got.launches, 3 * shapes.length);
+    await useBackend('cpu');
+    const want = await run();
+    await useBackend('webgpu');
+    want.out.forEach((w, i) => {
+      const err = maxAbsDiff(got.out[i], w) / Math.max(1, maxAbs(w));
+      assert.ok(err < 1e-5, `tensor ${i} differs from the cpu backend by ${err.toExponential(2)}`);
+    });
+  });
+
+  test('the fused weight average is average·decay + source·(1 − decay), in one launch', async () => {
+    const rng = Rng.fromSeed(5);
+    const n = 1031;
+    const a = rng.normal(n);
+    const s = rng.normal(n);
+    const decay = 0.97;
+    let out: Float32Array | undefined;
+    const costs = await countGpuCosts(async () => {
+      const inputs = { average: tf.tensor(a, [n]), source: tf.tensor(s, [n]) };
+      const t = blend(inputs.average, inputs.source, decay);
+      out = (await t.data()) as Float32Array;
+      tf.dispose([t, inputs.average, inputs.source]);
+    });
+    assert.equal(costs.dispatches, 1);
+    const want = Float32Array.from(a, (x, i) => x * decay + s[i] * (1 - decay));
+    assert.ok(maxAbsDiff(out!, want) < 1e-6, `differs by ${maxAbsDiff(out!, want)}`);
   });
 
   test('no tensors and no device memory are left behind', async () => {

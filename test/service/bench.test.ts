@@ -64,4 +64,7 @@ test('bench --backend webgpu names the adapter it timed', async (t) => {
   assert.deepEqual(gpu.adapter, adapter.description);
   assert.match(gpu.detail, /^WebGPU on /);
   assert.ok(gpu.median_ms > 0);
+  // Issue 36's goal for the reference step, and what keeps it there: 378 launches before Adam and the averages were fused.
+  assert.ok(gpu.gpu!.dispatches <= 250, `${gpu.gpu!.dispatches} launches a reference step (at most 250)`);
+  assert.equal(gpu.gpu!.readbacks, 1);
 });

@@ -17,7 +17,7 @@ import { freePort, hasRedis, startWorker, TestRedis } from '../support/redis.js'
 import { ok, until } from '../support/service.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/gan-studio.js', import.meta.url));
-const CONFIG = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, backend: 'cpu', steps: 4, checkpointEvery: 4, seed: 3 } as const;
+const CONFIG = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, backend: 'wasm', steps: 4, checkpointEvery: 4, seed: 3 } as const;
 
 describe('the remote queue', { skip: !hasRedis && !process.env.CI && 'redis-server is not installed' }, () => {
   let redis: TestRedis;

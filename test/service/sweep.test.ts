@@ -12,7 +12,7 @@ import { StudioService } from '../../main/service/studio-service.js';
 import { tempDir } from '../support/helpers.js';
 import { ok } from '../support/service.js';
 
-const BASE = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, backend: 'cpu', steps: 6, checkpointEvery: 3, loss: 'bce' } as const;
+const BASE = { dataset: 'builtin:mnist', width: 8, batch: 8, zDim: 16, backend: 'wasm', steps: 6, checkpointEvery: 3, loss: 'bce' } as const;
 
 describe('sweeps', () => {
   test('the grid is every combination of the values, the first axis slowest, repeats dropped; lr sets both rates', () => {
@@ -93,7 +93,7 @@ describe('sweeps', () => {
   test('gan-studio sweep trains the grid here and ends with a table of the runs, best FID first', () => {
     const home = tempDir('gan-studio-sweep-cli');
     const bin = fileURLToPath(new URL('../../../bin/gan-studio.js', import.meta.url));
-    const args = ['sweep', '--name', 'cli', '--steps', '4', '--checkpoint-every', '4', '--width', '8', '--batch', '8', '--z-dim', '16', '--backend', 'cpu', '--vary', 'loss=bce,hinge', '--json'];
+    const args = ['sweep', '--name', 'cli', '--steps', '4', '--checkpoint-every', '4', '--width', '8', '--batch', '8', '--z-dim', '16', '--backend', 'wasm', '--vary', 'loss=bce,hinge', '--json'];
     const r = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, GAN_STUDIO_HOME: home }, encoding: 'utf8', timeout: 300_000 });
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; tag?: string; runs?: { name: string; status: string; fid: number | null }[] });

@@ -92,9 +92,9 @@ export class TestRedis {
   }
 }
 
-/** A `gan-studio worker` process; resolves once it takes runs. */
+/** A `gan-studio worker` process on the WebAssembly engine (deterministic on one machine, and fast); resolves once it takes runs. */
 export async function startWorker(url: string, name: string, extra: string[] = []): Promise<{ proc: ChildProcess; log: () => string }> {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--backend', 'cpu', '--name', name, ...extra], {
+  const proc = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--backend', 'wasm', '--name', name, ...extra], {
     env: { ...process.env, GAN_STUDIO_HOME: tempDir(`gan-studio-${name}`) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -15,6 +15,7 @@
  * package's matrix-product program instead of its naive default.
  */
 import { tf } from '../tf.js';
+import { registerFusedUpdates } from './fused-updates.js';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 interface WebGpuBackendLike {
@@ -216,6 +217,7 @@ let registered = false;
 
 export function registerWebGpuKernels(): void {
   tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', false);
+  registerFusedUpdates();
   if (registered) return;
   const stock = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
   if (!stock) throw new Error('TensorFlow.js WebGPU kernels are not loaded');
