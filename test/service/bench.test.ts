@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stepFlops } from '../../main/bench/workload.js';
 
@@ -64,7 +67,42 @@ test('bench --backend webgpu names the adapter it timed', async (t) => {
   assert.deepEqual(gpu.adapter, adapter.description);
   assert.match(gpu.detail, /^WebGPU on /);
   assert.ok(gpu.median_ms > 0);
+});
+
+test('npm run bench:gpu: refuses a software adapter unless told, then reports each cell with the GPU\'s own time and what a step costs it', async (t) => {
+  const { dawnAdapter } = await import('../../main/engine/webgpu/node.js');
+  const adapter = await dawnAdapter();
+  if ('reason' in adapter) return t.skip(`no WebGPU adapter here (${adapter.reason})`);
+  const script = fileURLToPath(new URL('../../bench/gpu-bench.js', import.meta.url));
+  const out = join(mkdtempSync(join(tmpdir(), 'gan-gpu-bench-')), 'report.json');
+  const run = (args: string[]) => spawnSync(process.execPath, [script, '--out', out, ...args], { encoding: 'utf8', timeout: 300_000 });
+  const bad = run(['--allow-software', '--batches', '64,many']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--batches takes whole numbers, got "64,many"/);
+  if (adapter.description.software) {
+    const refused = run([]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /only WebGPU adapter here is a software one \(software: .*\).*--allow-software/);
+    assert.ok(!existsSync(out), 'no report for a refused run');
+  }
+  const r = run(['--allow-software', '--workloads', 'reference', '--batches', '2', '--steps', '1', '--warmup', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(report.adapter, adapter.description);
+  assert.equal(report.cells.length, 1);
+  const [c] = report.cells;
+  assert.deepEqual([c.workload, c.batch, c.error], ['reference', 2, undefined]);
+  assert.ok(Math.abs(c.images_per_s - (2 * 1000) / c.median_ms) < 0.1);
   // Issue 36's goal for the reference step, and what keeps it there: 378 launches before Adam and the averages were fused.
-  assert.ok(gpu.gpu!.dispatches <= 250, `${gpu.gpu!.dispatches} launches a reference step (at most 250)`);
-  assert.equal(gpu.gpu!.readbacks, 1);
+  assert.ok(c.costs.dispatches <= 250, `${c.costs.dispatches} launches a reference step (at most 250)`);
+  assert.equal(c.costs.readbacks, 1);
+  if (report.timestamp_queries) {
+    // The kernels' own time fits in the step that ran them.
+    assert.ok(c.gpu_ms_per_step > 0 && c.gpu_ms_per_step <= c.median_ms * 1.5, `GPU ${c.gpu_ms_per_step} ms of a ${c.median_ms} ms step`);
+    assert.ok(c.top_kernels.some((k: { kernel: string }) => k.kernel === 'Conv2DBackpropInput'));
+  } else assert.equal(c.gpu_ms_per_step, null);
+  assert.equal(report.goals.reference_met, c.images_per_s >= 2000);
+  assert.equal(report.goals.rgb64_met, null, 'no rgb64 cell, no verdict');
+  assert.match(r.stdout, new RegExp(`reference batch {3}2: median ${c.median_ms} ms/step, ${c.images_per_s} images/s, .*${c.costs.dispatches} launches`));
+  assert.ok(r.stdout.includes(`report: ${out}`));
 });
