@@ -1,5 +1,5 @@
 /**
- * `npm run bench:quality [-- --set mnist|fashion|colour [--data PATH] [--size N] --steps 1200 --seeds 1 --variants tutorial,quality --parallel 1 --histogram --json]`
+ * `npm run bench:quality [-- --set mnist|fashion|colour [--data PATH] [--size N] [--per-class K] --steps 1200 --seeds 1 --variants tutorial,quality --parallel 1 --histogram --json]`
  *
  * Trains each variant on the set (quality-sets.ts: builtin:mnist by
  * default, Fashion-MNIST, the emoji colour set, or any --data) for the same
@@ -38,12 +38,15 @@ import { gridPng } from '../main/images/png.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultHome, openSet } from './quality-sets.js';
+import { applySubset } from '../main/datasets/subset.js';
 
 const { values: o } = parseArgs({
   options: {
     set: { type: 'string', default: 'mnist' },
     data: { type: 'string' },
     size: { type: 'string' },
+    /** Train on K images a class (the augmentation study's pool, seed 1), judged against the whole set: a small set cut from a large one. */
+    'per-class': { type: 'string' },
     home: { type: 'string' },
     /** wasm here; webgpu or tensorflow on a machine with a GPU (the figures compare within one backend). */
     backend: { type: 'string', default: 'wasm' },
@@ -116,7 +119,8 @@ async function trainAndScore(variant: string, seed: number, report: (s: Score) =
   await useBackend(backend);
   const { name, data, judge } = await openSet(o.set!, setOptions);
   const real = await realReference(judge, data, samples, 1);
-  const t = createTrainer(resolveConfig({ dataset: name, backend, steps, seed, ...variantConfig(variant) }), data, undefined, null) as RunTrainer & NoiseModel;
+  const train = o['per-class'] ? applySubset(data, { perClass: Number(o['per-class']), seed: 1 }) : data;
+  const t = createTrainer(resolveConfig({ dataset: name, backend, steps, seed, ...variantConfig(variant) }), train, undefined, null) as RunTrainer & NoiseModel;
   // The same latents for every variant and step.
   const z = Rng.fromSeed(7).normal(samples * t.spec.zDim);
   const times: number[] = [];
@@ -170,6 +174,7 @@ function runChild(variant: string, seed: number, threads: number, report: (s: Sc
   if (o.grids) args.push('--grids', o.grids);
   if (o.data) args.push('--data', o.data);
   if (o.size) args.push('--size', o.size);
+  if (o['per-class']) args.push('--per-class', o['per-class']);
   const child = spawn(process.execPath, args, { env: { ...process.env, GAN_STUDIO_THREADS: String(threads) }, stdio: ['ignore', 'pipe', 'inherit'] });
   let buffered = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -250,7 +255,8 @@ async function main(): Promise<void> {
     };
   });
   const base = finals[0];
-  const dataset = { name: set.name, images: set.data.count, size: set.data.size, channels: set.data.channels, classes: set.classNames.length, judge: set.judgeKind };
+  const perClass = o['per-class'] ? Number(o['per-class']) : null;
+  const dataset = { name: set.name, images: set.data.count, perClass, size: set.data.size, channels: set.data.channels, classes: set.classNames.length, judge: set.judgeKind };
   if (o.json) {
     console.log(JSON.stringify({ type: 'summary', steps: seconds ? null : steps, seconds, dataset, realConfident, heldOutMemorised, heldOut: fresh.length, variants: finals.map((f) => ({ ...f, fidRatioToFirst: base.fid.mean / f.fid.mean })) }));
     return;
@@ -259,7 +265,7 @@ async function main(): Promise<void> {
     const f = (v: number) => (pct ? (v * 100).toFixed(digits) : v.toFixed(digits));
     return seeds.length > 1 ? `${f(x.mean)} (${f(x.min)}–${f(x.max)})` : f(x.mean);
   };
-  console.log(`\n${set.name} (${set.data.count} images, ${set.data.size} px, ${set.classNames.length} classes) after ${seconds ? `${seconds} s of training` : `${steps} steps`}, mean (and range) of ${seeds.length} seed(s); judge: ${set.judgeKind}`);
+  console.log(`\n${set.name} (${perClass ? `trained on ${perClass} a class of ` : ''}${set.data.count} images, ${set.data.size} px, ${set.classNames.length} classes) after ${seconds ? `${seconds} s of training` : `${steps} steps`}, mean (and range) of ${seeds.length} seed(s); judge: ${set.judgeKind}`);
   console.log(`copies of training images among ${fresh.length} real images the reference never saw: ${(heldOutMemorised * 100).toFixed(1)}%`);
   console.log(`real images: ${(realConfident * 100).toFixed(1)}% classified with confidence ≥ 0.9`);
   const w = seeds.length > 1 ? 22 : 15;
