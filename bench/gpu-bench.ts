@@ -131,9 +131,8 @@ async function main(): Promise<number> {
         );
     }
   }
-  const best = (w: Workload, pick: (c: GpuBenchCell) => number | undefined, better: (a: number, b: number) => boolean) =>
-    cells.filter((c) => c.workload === w && pick(c) != null).map((c) => pick(c)!).reduce<number | null>((a, x) => (a == null || better(x, a) ? x : a), null);
-  const refBest = best('reference', (c) => c.images_per_s, (a, b) => a > b);
+  const refRates = cells.filter((c) => c.workload === 'reference' && c.images_per_s != null).map((c) => c.images_per_s!);
+  const refBest = refRates.length ? Math.max(...refRates) : null;
   // A 20k-step run is trained at batch 64, the workload's own.
   const rgbMinutes = cells.find((c) => c.workload === 'rgb64' && c.batch === 64)?.minutes_for_20k_steps ?? null;
   const report: GpuBenchReport = {

@@ -57,8 +57,8 @@ class ElementwiseProgram {
   }
 }
 
-const MOMENT = 'let value = uniforms.beta * mom[index] + uniforms.rest * grad[index];';
-const SECOND_MOMENT = 'let g = grad[index]; let value = uniforms.beta * mom[index] + (g * g) * uniforms.rest;';
+const MOMENT = 'setOutputAtIndex(index, uniforms.beta * mom[index] + uniforms.rest * grad[index]);';
+const SECOND_MOMENT = 'let g = grad[index]; setOutputAtIndex(index, uniforms.beta * mom[index] + (g * g) * uniforms.rest);';
 const PARAM = `
   let g = grad[index];
   let m = uniforms.beta1 * mom1[index] + uniforms.rest1 * g;
@@ -76,8 +76,8 @@ function adam({ inputs, backend, attrs }: AdamArgs): TensorInfo[] {
   const { x, g, m, v } = inputs;
   const { beta1, beta2, stepSize, eps } = attrs;
   const f = (data: number) => ({ type: 'float32', data: [data] });
-  const m1 = backend.runWebGPUProgram(new ElementwiseProgram('ganStudioAdamM', ['mom', 'grad'], 'beta : f32, rest : f32,', `${MOMENT} setOutputAtIndex(index, value);`, x.shape), [m, g], 'float32', [f(beta1), f(1 - beta1)]);
-  const v1 = backend.runWebGPUProgram(new ElementwiseProgram('ganStudioAdamV', ['mom', 'grad'], 'beta : f32, rest : f32,', `${SECOND_MOMENT} setOutputAtIndex(index, value);`, x.shape), [v, g], 'float32', [f(beta2), f(1 - beta2)]);
+  const m1 = backend.runWebGPUProgram(new ElementwiseProgram('ganStudioAdamM', ['mom', 'grad'], 'beta : f32, rest : f32,', MOMENT, x.shape), [m, g], 'float32', [f(beta1), f(1 - beta1)]);
+  const v1 = backend.runWebGPUProgram(new ElementwiseProgram('ganStudioAdamV', ['mom', 'grad'], 'beta : f32, rest : f32,', SECOND_MOMENT, x.shape), [v, g], 'float32', [f(beta2), f(1 - beta2)]);
   const x1 = backend.runWebGPUProgram(
     new ElementwiseProgram('ganStudioAdamX', ['param', 'grad', 'mom1', 'mom2'], 'beta1 : f32, rest1 : f32, beta2 : f32, rest2 : f32, stepSize : f32, eps : f32,', PARAM, x.shape),
     [x, g, m, v],
