@@ -42,7 +42,7 @@ test('bench:quality --data: imports IDX digits, trains their judge, and reports 
   const scores = lines.filter((l) => l.type === 'score');
   const summary = lines.at(-1);
   assert.equal(summary.type, 'summary');
-  assert.deepEqual(summary.dataset, { name: 'digits-28', images: n, size: 28, channels: 1, classes: 10, judge: 'trained' });
+  assert.deepEqual(summary.dataset, { name: 'digits-28', images: n, perClass: null, size: 28, channels: 1, classes: 10, judge: 'trained' });
   // A judge of 400 digits is barely trained: its confidence is a share, whatever it is.
   assert.ok(summary.realConfident >= 0 && summary.realConfident <= 1);
   // Seed-major: every variant's first seed before any second.
